@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine: `make chat` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+
+.PHONY: chat test lint bench eval clean setup setup-dev
+
+$(VENV)/.base: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# torch first and pinned: anything unpinned that pulls torch would fetch a multi-GB CUDA build
+	$(PIP) install "torch==2.13.0"
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base
+	$(PIP) install -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.base
+setup-dev: $(VENV)/.dev
+
+chat: $(VENV)/.base
+	$(VENV)/bin/coach chat
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check agent tools knowledge evals tests
+	$(PY) -m ruff format --check agent tools knowledge evals tests
+	$(PY) -m mypy agent tools knowledge evals
+
+bench: $(VENV)/.dev
+	$(PY) -m evals.bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

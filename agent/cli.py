@@ -1,0 +1,237 @@
+"""`coach`: the command line. Commands are thin: they parse arguments, call the
+coach, and print. Errors become one line; --debug shows the traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+
+from tools.errors import CoachError, InputError
+
+app = typer.Typer(
+    help="A career coach: a realistic target, the skill gap in hours, and a plan you approve.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+plans_app = typer.Typer(help="Your saved plans.", invoke_without_command=True)
+kb_app = typer.Typer(help="The knowledge index.")
+app.add_typer(plans_app, name="plans")
+app.add_typer(kb_app, name="kb")
+out = Console()
+err = Console(stderr=True)
+DEBUG = False
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from dotenv import load_dotenv
+
+    from agent.session import Settings
+
+    load_dotenv()  # secrets and settings from .env, never from arguments
+    return Settings.from_env()
+
+
+def _coach(interface: str = "cli", user: str = "local"):  # type: ignore[no-untyped-def]
+    from agent.session import Coach
+
+    return Coach(_settings(), user_id=user, interface=interface)  # type: ignore[arg-type]
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context) -> None:
+    """With no command, open the chat."""
+    if ctx.invoked_subcommand is None:
+        chat()
+
+
+@app.command()
+def chat(
+    new: Annotated[bool, typer.Option("--new", help="Start a new session.")] = False,
+    thread: Annotated[str | None, typer.Option("--thread", help="Resume this session id.")] = None,
+    user: Annotated[str, typer.Option("--user", help="Whose profile and plans.")] = "local",
+) -> None:
+    """Talk with the coach (starts on your last session)."""
+    from agent.repl import Repl, plain_reader, terminal_reader
+
+    coach = _coach("repl", user)
+    thread_id = coach.new_thread_id() if new else thread
+    tty = sys.stdin.isatty() and sys.stdout.isatty()
+    reader = terminal_reader(coach.settings.home / "history") if tty else plain_reader
+    Repl(coach, out, reader, thread_id=thread_id, debug=DEBUG).run()
+
+
+@app.command()
+def plan(
+    profile: Annotated[Path, typer.Option("--profile", "-p", help="The profile YAML file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    approve: Annotated[bool, typer.Option("--approve", help="Approve without asking.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject without asking.")] = False,
+    user: Annotated[str, typer.Option("--user")] = "local",
+) -> None:
+    """Draft a plan from a profile file, then approve or reject it."""
+    from agent.profile_file import load_profile
+
+    if approve and reject:
+        raise InputError("Pass --approve or --reject, not both.")
+    prof = load_profile(profile)
+    coach = _coach("cli", user)
+    thread_id = coach.new_thread_id()
+    turn = coach.plan_from_profile(thread_id, prof)
+    if turn.review is None:
+        raise CoachError("The coach did not produce a plan for review; run with --debug to see why.")
+    if as_json:
+        out.print_json(json.dumps(turn.review.plan))
+    else:
+        out.print(Markdown(turn.review.markdown))
+    if approve or reject:
+        action = "approve" if approve else "reject"
+    elif sys.stdin.isatty():
+        action = typer.prompt("Approve, edit or reject?", default="approve").strip().lower()
+    else:
+        err.print(
+            f"No terminal to ask for approval; the plan waits in session {thread_id}. "
+            "Pass --approve or --reject, or answer it with `coach chat --thread " + thread_id + "`."
+        )
+        return
+    payload: dict[str, object] = {"action": action}
+    if action in ("edit", "e"):
+        payload = {"action": "edit", "feedback": typer.prompt("What should change?")}
+    elif action in ("a", "r"):
+        payload = {"action": {"a": "approve", "r": "reject"}[action]}
+    result = coach.resume(thread_id, payload)
+    while result.review is not None:  # an edit loops back through review
+        out.print(Markdown(result.review.markdown))
+        answer = typer.prompt("Approve, edit or reject?", default="approve").strip().lower()
+        payload = {"action": answer} if answer != "edit" else {"action": "edit", "feedback": typer.prompt("What should change?")}
+        result = coach.resume(thread_id, payload)
+    for text in result.messages:
+        (err if as_json else out).print(text, highlight=False)
+
+
+@app.command()
+def gaps(
+    profile: Annotated[Path, typer.Option("--profile", "-p", help="The profile YAML file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, one object per plan.")] = False,
+) -> None:
+    """The skill-gap matrix, totals and verdict for Plan A and Plan B side by side."""
+    from agent.profile_file import load_profile
+    from agent.render import gaps_markdown
+    from tools.gap import compare_plans
+
+    a, b = compare_plans(load_profile(profile))
+    if as_json:
+        out.print_json(json.dumps([r.model_dump(mode="json") for r in (a, b)]))
+    else:
+        out.print(Markdown(gaps_markdown(a, b)))
+
+
+@plans_app.callback()
+def plans_list(ctx: typer.Context, user: Annotated[str, typer.Option("--user")] = "local") -> None:
+    """List saved plan versions."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from agent.plans import list_plans
+
+    coach = _coach("cli", user)
+    records = list_plans(coach.persistence.store, user)
+    if not records:
+        out.print("No saved plans yet. Draft one with `coach chat` or `coach plan --profile FILE`.")
+        return
+    for r in records:
+        a = r["plan"]["a"]["report"]["target"]
+        b = r["plan"]["b"]["report"]["target"]
+        out.print(f"v{r['version']}  {r['saved_at']}  A: {a['position']} in {a['industry']}  B: {b['position']} in {b['industry']}", highlight=False)
+
+
+@plans_app.command("show")
+def plans_show(
+    version: Annotated[int, typer.Argument(help="The version number from `coach plans`.")],
+    user: Annotated[str, typer.Option("--user")] = "local",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Print one saved plan."""
+    from agent.plans import get_plan
+
+    record = get_plan(_coach("cli", user).persistence.store, user, version)
+    if as_json:
+        out.print_json(json.dumps(record))
+    else:
+        out.print(Markdown(record["markdown"]))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for in the roadmaps.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show the roadmap passages the coach would retrieve, with citations and scores."""
+    from knowledge.retriever import Retriever
+
+    if not query.strip():
+        raise InputError("The query is empty; give some words to search for.")
+    settings = _settings()
+    hits = Retriever(settings.home, settings.embeddings).search(query, k=k)
+    if as_json:
+        out.print_json(json.dumps([h.to_dict() for h in hits]))
+        return
+    for i, h in enumerate(hits, start=1):
+        out.print(f"[bold][{i}][/bold] {h.chunk.citation()}  score {h.score:.4f}", highlight=False)
+        out.print(h.chunk.text[:400], highlight=False)
+        out.print()
+
+
+@kb_app.command("rebuild")
+def kb_rebuild() -> None:
+    """Rebuild the knowledge index from the bundled roadmaps."""
+    from knowledge.retriever import Retriever
+
+    settings = _settings()
+    index = Retriever(settings.home, settings.embeddings).rebuild()
+    out.print(f"Rebuilt the index: {len(index.chunks)} chunks with {index.model_id}.")
+
+
+def main() -> None:
+    """Entry point: run the CLI and turn errors into one friendly line."""
+    global DEBUG
+    if "--debug" in sys.argv:
+        sys.argv.remove("--debug")
+        DEBUG = True
+    try:
+        app(standalone_mode=False)
+    except CoachError as exc:
+        if DEBUG:
+            err.print_exception()
+        err.print(f"[red]Error:[/red] {exc}", highlight=False)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("Cancelled.")
+        sys.exit(130)
+    except Exception as exc:
+        # Usage errors (unknown command, bad option) come from the click that typer
+        # bundles; they know how to print themselves with a usage hint.
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if DEBUG:
+            err.print_exception()
+        err.print(
+            f"[red]Error:[/red] unexpected {type(exc).__name__}: {exc}. Run again with --debug for details.",
+            highlight=False,
+        )
+        sys.exit(1)
+    finally:
+        from agent.tracing import flush
+
+        flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,350 @@
+"""Graph nodes: thin wrappers that read state, call pure functions, and write state."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from agent.context import Context
+from agent.models import describe_model_error, make_chat_model
+from agent.parsing import ProfileField, classify, parse_message
+from agent.plan import Plan, build_plan
+from agent.plans import save_approved
+from agent.prompts import ANSWER_SYSTEM, NOTE_SYSTEM, passages_block
+from agent.render import gaps_markdown, plan_markdown
+from agent.review import ReviewRequest, ReviewResponse, parse_response
+from agent.state import CoachState
+from knowledge.retriever import Retriever
+from tools.catalog import load_catalog, require_role
+from tools.errors import CoachError
+from tools.gap import gap_report, resolve_skills
+from tools.models import GapReport, Profile
+
+QUESTIONS: dict[str, str] = {
+    "current_role": "What is your current role (for example 'Backend engineer')?",
+    "skills": (
+        "Which skills do you have, with a level 0-5 each? For example 'Python 4, SQL 3, Docker 2'. "
+        "(0 unaware, 1 with guidance, 2 independently, 3 understand trade-offs, 4 solved edge cases, 5 can teach it)"
+    ),
+    "hours_per_week": "How many hours a week can you study (for example '8 hours a week')?",
+    "plan_a": "What is your Plan A: a position in an industry (for example 'GenAI engineer in fintech')?",
+    "plan_b": "And your Plan B, ideally in a similar field (for example 'MLOps engineer in fintech')?",
+}
+
+
+# ---- helpers ---------------------------------------------------------------------
+
+
+def _last_human(state: CoachState) -> str:
+    for message in reversed(state.get("messages", [])):
+        if isinstance(message, HumanMessage):
+            return str(message.content)
+    return ""
+
+
+@functools.cache
+def _default_retriever(home: str, embeddings: str) -> Retriever:
+    return Retriever(Path(home), embeddings)
+
+
+def retriever_for(ctx: Context) -> Retriever:
+    """The retriever of this run: the context's own, or the default for its home."""
+    return ctx.retriever or _default_retriever(ctx.home, ctx.embeddings)
+
+
+def model_for(ctx: Context) -> BaseChatModel:
+    """The chat model of this run."""
+    return ctx.chat_model or make_chat_model(ctx.model)
+
+
+def _ask_model(ctx: Context, messages: list[Any]) -> str:
+    try:
+        reply = model_for(ctx).invoke(messages)
+    except CoachError:
+        raise
+    except Exception as exc:  # a provider's own error types: turned into one clear line
+        friendly = describe_model_error(exc, ctx.model)
+        if friendly is not None:
+            raise friendly from exc
+        raise
+    return str(reply.content).strip()
+
+
+def _unrated_role_skills(profile: dict[str, Any]) -> list[str]:
+    """Short names of Plan A and B skills the person has not rated yet."""
+    held = resolve_skills(profile.get("skills", {})).levels
+    catalog = load_catalog()
+    names: list[str] = []
+    for key in ("plan_a", "plan_b"):
+        role = require_role(profile[key]["position"])
+        for rs in role.general + role.specific:
+            skill = catalog.skill(rs.skill)
+            short = skill.aliases[0] if skill.aliases else skill.name
+            if rs.skill not in held and short not in names:
+                names.append(short)
+    return names
+
+
+def missing_field(state: CoachState, profile: dict[str, Any]) -> ProfileField | None:
+    """The next thing to ask for, or None when the profile is complete."""
+    for name in ("current_role", "skills", "hours_per_week", "plan_a", "plan_b"):
+        if name == "skills" and (profile.get("skills") or profile.get("skills_skipped")):
+            continue
+        if not profile.get(name):
+            return name  # type: ignore[return-value]
+    if not state.get("role_skills_asked") and _unrated_role_skills(profile):
+        return "role_skills"
+    return None
+
+
+def profile_of(profile: dict[str, Any]) -> Profile:
+    """The validated profile from the state's partial one."""
+    fields = {k: v for k, v in profile.items() if k in Profile.model_fields}
+    return Profile.model_validate(fields)
+
+
+# ---- nodes -----------------------------------------------------------------------
+
+
+def route(state: CoachState) -> dict[str, Any]:
+    """Decide what this turn is about."""
+    text = _last_human(state)
+    parsed = parse_message(text, state.get("asking"), (state.get("profile") or {}).get("industry"))  # type: ignore[arg-type]
+    intent = classify(text, parsed, reviewing=False)
+    complete = state.get("asking") is None and bool(state.get("profile")) and missing_field(state, state.get("profile") or {}) is None
+    if intent == "chitchat":
+        intent = "question" if complete else "intake"  # type: ignore[assignment]
+    elif intent in ("profile", "review"):
+        intent = "intake"  # type: ignore[assignment]
+    return {"route": intent, "turn": state.get("turn", 0) + 1}
+
+
+def after_route(state: CoachState) -> Literal["intake", "retrieve"]:
+    """Questions go to retrieval; everything else through intake."""
+    return "retrieve" if state.get("route") == "question" else "intake"
+
+
+def intake(state: CoachState) -> dict[str, Any]:
+    """Merge the facts of this message into the profile, and ask for what is missing."""
+    text = _last_human(state)
+    asking = state.get("asking")
+    profile: dict[str, Any] = dict(state.get("profile") or {})
+    parsed = parse_message(text, asking, profile.get("industry"))  # type: ignore[arg-type]
+    got: list[str] = []
+    for name in ("current_role", "industry", "hours_per_week", "horizon_months", "plan_a", "plan_b"):
+        value = getattr(parsed, name)
+        if value:
+            profile[name] = value
+            got.append(name.replace("_", " "))
+    if parsed.skills:
+        profile["skills"] = {**profile.get("skills", {}), **parsed.skills}
+        got.append("skills " + ", ".join(f"{k} {v}" for k, v in parsed.skills.items()))
+    role_skills_asked = bool(state.get("role_skills_asked"))
+    if asking == "role_skills" and (parsed.skipped or parsed.skills):
+        role_skills_asked = True
+    if asking == "skills" and parsed.skipped:
+        profile["skills_skipped"] = True
+
+    lines: list[str] = []
+    if got:
+        lines.append("Noted: " + "; ".join(got) + ".")
+    for problem in parsed.problems:
+        lines.append(f"I could not use that: {problem}.")
+    update: dict[str, Any] = {"profile": profile, "role_skills_asked": role_skills_asked}
+    nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
+    if nxt is None:
+        if state.get("route") == "plan" or got or asking is not None:
+            lines.append("I have what I need. Looking at the roadmaps and computing your skill gap...")
+            return {**update, "asking": None, "messages": [AIMessage("\n".join(lines))]}
+        lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
+        return {**update, "asking": None, "route": "question", "messages": [AIMessage("\n".join(lines))]}
+    if not state.get("messages") or len(state.get("messages", [])) <= 1 and not got:
+        lines.insert(0, "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year.")
+    if nxt == "role_skills":
+        names = ", ".join(_unrated_role_skills(profile))
+        lines.append(
+            f"Rate yourself 0-5 on the skills these roles need, for example 'system design 2, rag 1' "
+            f"(or 'skip' to count them as 0): {names}."
+        )
+    else:
+        lines.append(QUESTIONS[nxt])
+    return {**update, "asking": nxt, "route": "intake", "messages": [AIMessage("\n".join(lines))]}
+
+
+def after_intake(state: CoachState) -> Literal["retrieve", "__end__"]:
+    """Draft when the profile is complete and this turn asked for it; else wait."""
+    return "retrieve" if state.get("asking") is None and state.get("route") != "question" else END
+
+
+def _plan_query(profile: dict[str, Any], key: str) -> str:
+    report = gap_report(profile_of(profile), profile_of(profile).plan_a if key == "a" else profile_of(profile).plan_b)
+    missing = [s.name for s in sorted(report.skills, key=lambda s: (s.priority, -s.gap)) if s.gap > 0][:4]
+    return f"{report.role_title} roadmap phases projects: " + ", ".join(missing)
+
+
+def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Find roadmap passages for the question, or for each plan's target and missing skills."""
+    ctx = runtime.context
+    retriever = retriever_for(ctx)
+    if state.get("route") == "question":
+        # Relevance is judged on the question alone: adding the target role to the
+        # query would make any question look relevant to that role's roadmap.
+        query = _last_human(state)
+        hits = retriever.relevant(query, k=ctx.k)
+        return {"query": query, "passages": [{**h.to_dict(), "for": "q"} for h in hits]}
+    passages: list[dict[str, Any]] = []
+    queries = []
+    for key in ("a", "b"):
+        query = _plan_query(state["profile"], key)
+        queries.append(query)
+        passages += [{**h.to_dict(), "for": key} for h in retriever.search(query, k=3)]
+    return {"query": " | ".join(queries), "passages": passages}
+
+
+def after_retrieve(state: CoachState) -> Literal["answer", "analyze_gaps"]:
+    """Questions are answered; everything else goes on to the gap."""
+    return "answer" if state.get("route") == "question" else "analyze_gaps"
+
+
+def _reports(state: CoachState) -> tuple[GapReport, GapReport]:
+    profile = profile_of(state["profile"])
+    overrides = state.get("overrides") or {}
+    return (
+        gap_report(profile, profile.plan_a, overrides.get("a")),
+        gap_report(profile, profile.plan_b, overrides.get("b")),
+    )
+
+
+def analyze_gaps(state: CoachState) -> dict[str, Any]:
+    """Compute Plan A and Plan B skill gaps on the same budget."""
+    a, b = _reports(state)
+    return {
+        "reports": {"a": a.model_dump(), "b": b.model_dump()},
+        "messages": [AIMessage(gaps_markdown(a, b))],
+    }
+
+
+def draft_plan(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Assemble the plan from the numbers and passages; the model adds a short note."""
+    profile = profile_of(state["profile"])
+    a = GapReport.model_validate(state["reports"]["a"])
+    b = GapReport.model_validate(state["reports"]["b"])
+    passages = state.get("passages") or []
+    pa = [p for p in passages if p.get("for") == "a"]
+    pb = [p for p in passages if p.get("for") == "b"]
+    plan = build_plan(profile, (a, b), pa, pb)
+    facts = "\n".join(f"- {c.text}" for c in plan.rationale[:4])
+    feedback = (state.get("review") or {}).get("feedback") or ""
+    prompt = f"Facts about the plan:\n{facts}\n" + (f"\nThe person asked: {feedback}\n" if feedback else "")
+    note = _ask_model(runtime.context, [SystemMessage(NOTE_SYSTEM), HumanMessage(prompt)])
+    plan = plan.model_copy(update={"coach_note": note})
+    return {"draft": plan.model_dump(mode="json")}
+
+
+def review(state: CoachState) -> Command[Literal["commit", "analyze_gaps", "__end__"]]:
+    """Stop for the person to approve, edit or reject the draft. Nothing before the
+    interrupt has side effects: the node runs again from the top on resume."""
+    plan = Plan.model_validate(state["draft"])
+    request = ReviewRequest(draft_id=plan.draft_id, markdown=plan_markdown(plan), plan=state["draft"] or {})
+    raw = interrupt(request.model_dump(), response_schema=ReviewResponse)
+    answer: ReviewResponse = parse_response(raw)
+    record = {**answer.model_dump(), "draft_id": plan.draft_id}
+    if answer.action == "approve":
+        return Command(goto="commit", update={"review": record})
+    if answer.action == "reject":
+        reason = f" ({answer.feedback})" if answer.feedback else ""
+        return Command(
+            goto=END,
+            update={
+                "review": record,
+                "draft": None,
+                "messages": [AIMessage(f"Plan discarded{reason}; nothing was saved. Tell me what to change, or say 'plan' for a new draft.")],
+            },
+        )
+    return Command(goto="analyze_gaps", update=apply_edit(state, answer) | {"review": record})
+
+
+def apply_edit(state: CoachState, answer: ReviewResponse) -> dict[str, Any]:
+    """Fold an edit's changes (direct or read from its feedback) into profile and overrides."""
+    profile = dict(state["profile"])
+    overrides = {k: dict(v) for k, v in (state.get("overrides") or {}).items()}
+    changes = answer.changes
+    notes: list[str] = []
+    if answer.feedback:
+        parsed = parse_message(answer.feedback, None, profile.get("industry"))
+        if parsed.hours_per_week and not changes.hours_per_week:
+            changes = changes.model_copy(update={"hours_per_week": parsed.hours_per_week})
+        if parsed.horizon_months and not changes.horizon_months:
+            changes = changes.model_copy(update={"horizon_months": parsed.horizon_months})
+        for key in ("plan_a", "plan_b"):
+            if getattr(parsed, key) and not getattr(changes, key):
+                changes = changes.model_copy(update={key: getattr(parsed, key)})
+        if parsed.skills:
+            changes = changes.model_copy(update={"targets": {**parsed.skills, **changes.targets}})
+        notes += parsed.problems
+    if changes.hours_per_week:
+        profile["hours_per_week"] = changes.hours_per_week
+    if changes.horizon_months:
+        profile["horizon_months"] = changes.horizon_months
+    for key in ("plan_a", "plan_b"):
+        target = getattr(changes, key)
+        if target is not None:
+            require_role(target.position if hasattr(target, "position") else target["position"])
+            profile[key] = target.model_dump() if hasattr(target, "model_dump") else target
+            overrides.pop(key[-1], None)
+    for skill, level in changes.targets.items():
+        for key in ("a", "b"):
+            overrides.setdefault(key, {})[skill] = level
+    summary = "Recomputing with your changes." if not changes.empty() else "Noted your feedback; redrafting."
+    if notes:
+        summary += " I could not use: " + "; ".join(notes) + "."
+    return {"profile": profile, "overrides": overrides, "messages": [AIMessage(summary)]}
+
+
+def commit(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Save the approved draft as a new plan version (once, however often approved)."""
+    ctx = runtime.context
+    draft = state.get("draft") or {}
+    approval = state.get("review") or {}
+    if not ctx.side_effects:
+        return {"messages": [AIMessage("Replay: the plan was approved here, but replays never save plans.")]}
+    if runtime.store is None:
+        raise CoachError("No plan store is configured, so the plan cannot be saved.")
+    version, new = save_approved(
+        runtime.store,
+        ctx.user_id,
+        draft,
+        plan_markdown(Plan.model_validate(draft)),
+        {**approval, "by": ctx.user_id, "interface": ctx.interface},
+    )
+    text = f"Plan saved as version {version}." if new else f"This plan was already saved as version {version}."
+    return {
+        "committed": {"version": version, "draft_id": draft["draft_id"]},
+        "messages": [AIMessage(text + " See it with `coach plans show " + str(version) + "`.")],
+    }
+
+
+def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Answer a question from the retrieved passages, or say plainly that there are none."""
+    passages = [p for p in state.get("passages") or [] if p.get("for") == "q"]
+    question = _last_human(state)
+    if not passages:
+        text = (
+            "I found nothing in the roadmaps I know about that, so I won't guess. "
+            "Ingest a roadmap that covers it (`coach ingest PATH`), or ask about a role or skill."
+        )
+        return {"messages": [AIMessage(text)]}
+    prompt = f"Passages:\n{passages_block(passages[:3])}\n\nQuestion: {question}"
+    reply = _ask_model(runtime.context, [SystemMessage(ANSWER_SYSTEM), HumanMessage(prompt)])
+    sources = "\n".join(
+        f"- [{i}] {p['source']} > {p['section']}, lines {p['lines'][0]}-{p['lines'][1]}"
+        for i, p in enumerate(passages[:3], start=1)
+    )
+    return {"messages": [AIMessage(f"{reply}\n\nSources:\n{sources}")]}

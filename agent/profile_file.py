@@ -1,0 +1,61 @@
+"""Loading the hand-written profile YAML, with one clear message for each mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from tools.catalog import require_role
+from tools.errors import InputError
+from tools.models import Profile
+
+EXAMPLE = "see the profile example in the README"
+
+
+def describe_validation(exc: ValidationError, what: str) -> str:
+    """Each problem of a pydantic error as 'field: what is wrong'."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"]) or what
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key; remove it or check its spelling"
+        elif err["type"] == "missing":
+            msg = "missing; add it"
+        elif "less_than_equal" in err["type"] or "greater_than" in err["type"]:
+            msg += f" (got {err.get('input')!r})"
+        parts.append(f"{loc}: {msg}")
+    return "; ".join(parts)
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a profile file, or raise InputError naming what is wrong."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"No profile file at {path}; create one ({EXAMPLE}).") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read the profile file {path}: {exc}.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"The profile file {path} is not valid YAML{where}; {EXAMPLE}.") from None
+    if not isinstance(data, dict):
+        raise InputError(f"The profile file {path} must be a YAML mapping of keys to values; {EXAMPLE}.")
+    unknown = sorted(set(map(str, data)) - set(Profile.model_fields))
+    if unknown:
+        raise InputError(
+            f"The profile file {path} has unknown keys: {', '.join(unknown)}. "
+            f"Valid keys: {', '.join(Profile.model_fields)}."
+        )
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"The profile file {path} has problems: {describe_validation(exc, 'profile')}.") from None
+    for target in (profile.plan_a, profile.plan_b):
+        require_role(target.position)
+    return profile

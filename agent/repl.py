@@ -1,0 +1,259 @@
+"""The chat REPL: a conversation with the coach, with slash commands and plan review."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.markdown import Markdown
+
+from agent.review import ReviewRequest
+from agent.session import Coach, Turn
+from tools.errors import CoachError
+
+COMMANDS: dict[str, str] = {
+    "/help": "show this help",
+    "/profile": "show what the coach knows about you",
+    "/gaps": "show the latest skill-gap matrix",
+    "/plan": "draft a plan from your profile",
+    "/plans": "list your saved plans (/plans N shows one)",
+    "/approve": "approve the plan under review",
+    "/edit": "edit the plan under review: /edit 10 hours a week, rag 2",
+    "/reject": "reject the plan under review: /reject [reason]",
+    "/sessions": "list your sessions",
+    "/resume": "switch to a session: /resume ID",
+    "/new": "start a new session",
+    "/export": "write this session's transcript to a file: /export FILE",
+    "/quit": "leave (Ctrl-D works too)",
+}
+_SHORT = {"a": "approve", "e": "edit", "r": "reject"}
+
+
+class Repl:
+    """Reads lines, drives the coach, prints replies. Input and output are injected
+    so the whole loop is testable with scripted lines."""
+
+    def __init__(
+        self,
+        coach: Coach,
+        console: Console,
+        read_line: Callable[[str], str],
+        thread_id: str | None = None,
+        debug: bool = False,
+    ) -> None:
+        self.coach = coach
+        self.console = console
+        self.read_line = read_line
+        self.debug = debug
+        resumed = thread_id or coach.last_thread()
+        self.thread_id = resumed or coach.new_thread_id()
+        self.resumed = resumed is not None
+
+    # ---- output ----
+
+    def say(self, text: str) -> None:
+        """Print a coach message as Markdown."""
+        self.console.print(Markdown(text))
+
+    def note(self, text: str) -> None:
+        """Print a short system line."""
+        self.console.print(f"[dim]{text}[/dim]", highlight=False)
+
+    def show_turn(self, turn: Turn) -> None:
+        """Print a turn's messages and any review it stopped for."""
+        for text in turn.messages:
+            self.say(text)
+        if turn.review is not None:
+            self.show_review(turn.review)
+
+    def show_review(self, review: ReviewRequest) -> None:
+        """Print the draft and the choice to make."""
+        self.say(review.markdown)
+        self.console.print(
+            "[bold]Review:[/bold] [a]pprove, [e]dit <what to change>, or [r]eject [reason]  "
+            "(or /approve, /edit ..., /reject ...)",
+            highlight=False,
+        )
+
+    # ---- loop ----
+
+    def banner(self) -> None:
+        """Say which session this is."""
+        how = "resumed" if self.resumed else "new"
+        self.note(f"Career coach - {how} session {self.thread_id}. /help lists commands, Ctrl-D leaves.")
+        pending = self.coach.pending_review(self.thread_id) if self.resumed else None
+        if pending is not None:
+            self.note("A plan is waiting for your review:")
+            self.show_review(pending)
+        elif not self.resumed:
+            self.say("Hi! I'm your career coach. Tell me your current role, or type /help.")
+
+    def run(self) -> None:
+        """Loop until /quit or end of input."""
+        self.banner()
+        while True:
+            try:
+                line = self.read_line("you> ")
+            except EOFError:
+                self.note("Bye.")
+                return
+            except KeyboardInterrupt:
+                self.note("(cancelled; Ctrl-D or /quit leaves)")
+                continue
+            try:
+                if not self.handle(line):
+                    return
+            except KeyboardInterrupt:
+                self.note("(turn cancelled)")
+            except CoachError as exc:
+                self.console.print(f"[red]{exc}[/red]", highlight=False)
+            except Exception as exc:  # one bad turn must not end the session
+                if self.debug:
+                    self.console.print_exception()
+                self.console.print(
+                    f"[red]Something went wrong in that turn ({type(exc).__name__}); your session is safe. "
+                    "Run with --debug for details.[/red]",
+                    highlight=False,
+                )
+
+    def _busy(self) -> object:
+        return self.console.status("thinking...") if self.console.is_terminal else _Null()
+
+    def handle(self, line: str) -> bool:
+        """Handle one line; False to leave."""
+        text = line.strip()
+        if not text:
+            self.note("Type a message, or /help.")
+            return True
+        if text.startswith("/"):
+            return self.command(text)
+        if self.coach.pending_review(self.thread_id) is not None:
+            self.answer_review(text)
+            return True
+        with self._busy():  # type: ignore[attr-defined]
+            turn = self.coach.send(self.thread_id, text)
+        self.show_turn(turn)
+        return True
+
+    def answer_review(self, text: str) -> None:
+        """Interpret free text while a plan waits: a/approve, r/reject ..., else an edit."""
+        word, _, rest = text.partition(" ")
+        action = _SHORT.get(word.lower(), word.lower())
+        if action in ("approve", "yes", "ok", "lgtm"):
+            payload: dict[str, object] = {"action": "approve"}
+        elif action in ("reject", "no"):
+            payload = {"action": "reject", "feedback": rest.strip()}
+        elif action == "edit":
+            payload = {"action": "edit", "feedback": rest.strip()}
+        else:
+            payload = {"action": "edit", "feedback": text}
+        with self._busy():  # type: ignore[attr-defined]
+            turn = self.coach.resume(self.thread_id, payload)
+        self.show_turn(turn)
+
+    def command(self, text: str) -> bool:
+        """Run a slash command."""
+        name, _, arg = text.partition(" ")
+        arg = arg.strip()
+        match name.lower():
+            case "/quit" | "/exit":
+                self.note("Bye.")
+                return False
+            case "/help":
+                rows = "\n".join(f"| `{k}` | {v} |" for k, v in COMMANDS.items())
+                self.say("| command | what it does |\n|---|---|\n" + rows)
+            case "/approve" | "/edit" | "/reject":
+                if self.coach.pending_review(self.thread_id) is None:
+                    self.note("No plan is waiting for review.")
+                else:
+                    self.answer_review(f"{name[1:]} {arg}")
+            case "/profile":
+                profile = self.coach.values(self.thread_id).get("profile") or {}
+                self.say("```json\n" + json.dumps(profile, indent=1) + "\n```" if profile else "No profile yet.")
+            case "/gaps":
+                messages = self.coach.values(self.thread_id).get("messages", [])
+                gaps = [str(m.content) for m in messages if str(m.content).startswith("## Skill gap")]
+                self.say(gaps[-1] if gaps else "No gap computed yet: finish your profile or say 'plan'.")
+            case "/plan":
+                self.handle("plan")
+            case "/plans":
+                self.show_plans(arg)
+            case "/sessions":
+                rows = self.coach.persistence.sessions.list(self.coach.user_id)
+                lines = [f"| {r['thread_id']} | {r['interface']} | {r['started']} | {r['last_turn']} | {r['turns']} |" for r in rows]
+                self.say("| id | interface | started | last turn | turns |\n|---|---|---|---|---|\n" + "\n".join(lines))
+            case "/resume":
+                if not arg:
+                    self.note("Usage: /resume ID (see /sessions).")
+                else:
+                    self.thread_id, self.resumed = arg, True
+                    self.banner()
+            case "/new":
+                self.thread_id, self.resumed = self.coach.new_thread_id(), False
+                self.banner()
+            case "/export":
+                self.export(arg)
+            case _:
+                self.console.print(f"[red]Unknown command {name}; /help lists the commands.[/red]", highlight=False)
+        return True
+
+    def show_plans(self, arg: str) -> None:
+        """List saved plans, or show one."""
+        from agent.plans import get_plan, list_plans
+
+        store = self.coach.persistence.store
+        if arg:
+            if not arg.isdigit():
+                self.note("Usage: /plans N, where N is a version number.")
+                return
+            self.say(get_plan(store, self.coach.user_id, int(arg))["markdown"])
+            return
+        plans = list_plans(store, self.coach.user_id)
+        if not plans:
+            self.note("No saved plans yet.")
+            return
+        lines = [
+            f"| {p['version']} | {p['saved_at']} | {p['plan']['a']['report']['target']['position']} | "
+            f"{p['plan']['b']['report']['target']['position']} |"
+            for p in plans
+        ]
+        self.say("| version | saved | Plan A | Plan B |\n|---|---|---|---|\n" + "\n".join(lines))
+
+    def export(self, arg: str) -> None:
+        """Write the transcript as Markdown."""
+        if not arg:
+            self.note("Usage: /export FILE")
+            return
+        messages = self.coach.values(self.thread_id).get("messages", [])
+        body = "\n\n".join(f"**{m.type}:** {m.content}" for m in messages)
+        Path(arg).expanduser().write_text(body + "\n", "utf-8")
+        self.note(f"Wrote {len(messages)} messages to {arg}.")
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def terminal_reader(history: Path) -> Callable[[str], str]:
+    """Line editing, history across runs and command completion, on a real terminal."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import WordCompleter
+    from prompt_toolkit.history import FileHistory
+
+    history.parent.mkdir(parents=True, exist_ok=True)
+    session: PromptSession[str] = PromptSession(
+        history=FileHistory(str(history)),
+        completer=WordCompleter(list(COMMANDS), sentence=True),
+    )
+    return lambda prompt: session.prompt(prompt)
+
+
+def plain_reader(prompt: str) -> str:
+    """input(), for pipes and scripts."""
+    return input(prompt)

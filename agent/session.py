@@ -1,0 +1,178 @@
+"""One coach, driven turn by turn: the single entry the REPL, CLI and Slack app share."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.types import Command
+
+from agent.context import Context, Interface
+from agent.persistence import Persistence, open_persistence
+from agent.review import ReviewRequest, ReviewResponse, parse_response
+from agent.tracing import run_config
+from tools.errors import InputError
+from tools.models import Profile
+
+MAX_MESSAGE_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the coach keeps its data and which models it uses."""
+
+    home: Path
+    model: str = "local"
+    embeddings: str = "local"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """COACH_HOME, COACH_MODEL and COACH_EMBEDDINGS, with their defaults."""
+        from platformdirs import user_data_dir
+
+        home = os.environ.get("COACH_HOME") or user_data_dir("career-coach")
+        return cls(
+            home=Path(home).expanduser(),
+            model=os.environ.get("COACH_MODEL", "local").strip() or "local",
+            embeddings=os.environ.get("COACH_EMBEDDINGS", "local").strip() or "local",
+        )
+
+
+@dataclass
+class Turn:
+    """What one turn produced."""
+
+    thread_id: str
+    messages: list[str] = field(default_factory=list)
+    review: ReviewRequest | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class Coach:
+    """The compiled graph with its persistence, serialising turns per thread."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        user_id: str = "local",
+        interface: Interface = "repl",
+        chat_model: BaseChatModel | None = None,
+        retriever: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.user_id = user_id
+        self.interface: Interface = interface
+        self._chat_model = chat_model
+        self._retriever = retriever
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    @cached_property
+    def persistence(self) -> Persistence:
+        """The database, opened on first use."""
+        return open_persistence(self.settings.home)
+
+    @cached_property
+    def graph(self) -> Any:
+        """The compiled graph, built on first use (keeps start-up fast)."""
+        from agent.graph import build_graph
+
+        return build_graph(checkpointer=self.persistence.saver, store=self.persistence.store)
+
+    def context(self, user_id: str | None = None) -> Context:
+        """The runtime context of a turn."""
+        return Context(
+            user_id=user_id or self.user_id,
+            interface=self.interface,
+            model=self.settings.model,
+            embeddings=self.settings.embeddings,
+            home=str(self.settings.home),
+            chat_model=self._chat_model,
+            retriever=self._retriever,
+        )
+
+    def _lock(self, thread_id: str) -> threading.Lock:
+        # Nothing in LangGraph stops two runs on one thread at once: serialise them here.
+        with self._locks_guard:
+            return self._locks.setdefault(thread_id, threading.Lock())
+
+    @staticmethod
+    def new_thread_id() -> str:
+        """A fresh thread id."""
+        return uuid.uuid4().hex[:12]
+
+    def last_thread(self) -> str | None:
+        """This user's most recent thread on this interface."""
+        return self.persistence.sessions.last(self.user_id, self.interface)
+
+    def values(self, thread_id: str) -> dict[str, Any]:
+        """The thread's current state."""
+        snapshot = self.graph.get_state({"configurable": {"thread_id": thread_id}})
+        return dict(snapshot.values or {})
+
+    def pending_review(self, thread_id: str) -> ReviewRequest | None:
+        """The plan waiting for an answer on this thread, if any."""
+        snapshot = self.graph.get_state({"configurable": {"thread_id": thread_id}})
+        for task in snapshot.tasks:
+            for intr in task.interrupts:
+                if isinstance(intr.value, dict) and intr.value.get("kind") == "plan_review":
+                    return ReviewRequest.model_validate(intr.value)
+        return None
+
+    def _run(self, thread_id: str, payload: Any, turn_no: int, user_id: str | None) -> Turn:
+        before = len(self.values(thread_id).get("messages", []))
+        config = run_config(thread_id, user_id or self.user_id, self.interface, f"{thread_id}:{turn_no}")
+        result = self.graph.invoke(
+            payload, config, context=self.context(user_id), version="v2", durability="sync"
+        )
+        self.persistence.sessions.touch(thread_id, user_id or self.user_id, self.interface)
+        values = dict(result.value or {})
+        new = values.get("messages", [])[before:]
+        texts = [str(m.content) for m in new if isinstance(m, AIMessage)]
+        review = None
+        for intr in result.interrupts:
+            if isinstance(intr.value, dict) and intr.value.get("kind") == "plan_review":
+                review = ReviewRequest.model_validate(intr.value)
+        return Turn(thread_id=thread_id, messages=texts, review=review, values=values)
+
+    def send(self, thread_id: str, text: str, user_id: str | None = None) -> Turn:
+        """A message from the person."""
+        text = (text or "").strip()
+        if not text:
+            raise InputError("The message is empty: type what you want to tell the coach, or /help.")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise InputError(f"The message is {len(text)} characters; keep it under {MAX_MESSAGE_CHARS}.")
+        with self._lock(thread_id):
+            if self.pending_review(thread_id) is not None:
+                raise InputError("A plan is waiting for your review: answer approve, edit or reject first.")
+            turn_no = int(self.values(thread_id).get("turn", 0)) + 1
+            return self._run(thread_id, {"messages": [HumanMessage(text)]}, turn_no, user_id)
+
+    def resume(self, thread_id: str, answer: ReviewResponse | dict[str, Any] | str, user_id: str | None = None) -> Turn:
+        """Answer the pending review. A second answer to an already answered review
+        changes nothing: it reports that there is no plan waiting."""
+        response = parse_response(answer)
+        with self._lock(thread_id):
+            if self.pending_review(thread_id) is None:
+                return Turn(thread_id=thread_id, messages=["There is no plan waiting for review on this thread."])
+            turn_no = int(self.values(thread_id).get("turn", 0))
+            return self._run(thread_id, Command(resume=response.model_dump()), turn_no, user_id)
+
+    def plan_from_profile(self, thread_id: str, profile: Profile) -> Turn:
+        """Draft a plan straight from a complete profile, with no conversation."""
+        with self._lock(thread_id):
+            state = {
+                "messages": [HumanMessage("Draft my plan from my profile file.")],
+                "profile": profile.model_dump(),
+                "asking": None,
+                "role_skills_asked": True,
+            }
+            return self._run(thread_id, state, 1, None)

@@ -1,0 +1,239 @@
+"""The hybrid knowledge index: FAISS (dense) + BM25 (sparse), fused by reciprocal rank.
+
+On disk an index is a folder of plain files, never pickle (a tampered pickle runs
+code on load): `vectors.faiss`, `chunks.json` and `manifest.json`. A `CURRENT` file
+names the live folder; a write builds a new folder aside and then swaps `CURRENT`
+atomically, so a crash mid-write leaves the previous index loadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from knowledge.chunking import Chunk
+from tools.errors import KnowledgeError
+
+MANIFEST_VERSION = 1
+RRF_K = 60  # the constant from Cormack et al.'s reciprocal rank fusion paper
+CANDIDATES = 50
+# Below this cosine, and with no BM25 term match, a passage is not about the query:
+# MiniLM scores unrelated English sentences around 0.0-0.2.
+MIN_DENSE_SCORE = 0.30
+
+
+class ArrayEmbeddings(Protocol):
+    """What the index needs from an embedding model."""
+
+    model_id: str
+    dims: int
+
+    def embed_array(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its citation and scores."""
+
+    chunk: Chunk
+    score: float
+    dense: float
+    sparse: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form `coach search --json` prints."""
+        c = self.chunk
+        return {
+            "id": c.id,
+            "text": c.text,
+            "source": c.source,
+            "section": c.section,
+            "lines": [c.line_start, c.line_end],
+            "score": round(self.score, 6),
+        }
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _tokenizer() -> Any:
+    import bm25s
+
+    return bm25s.tokenization.Tokenizer(stopwords="en", stemmer=None)
+
+
+@dataclass
+class KnowledgeIndex:
+    """Chunks, their vectors and a BM25 model over their text."""
+
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    model_id: str
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _faiss: Any = None
+    _bm25: Any = None
+    _tok: Any = None
+
+    def __post_init__(self) -> None:
+        import faiss
+
+        dims = self.vectors.shape[1] if self.vectors.size else 1
+        self._faiss = faiss.IndexFlatIP(dims)
+        if len(self.chunks):
+            self._faiss.add(np.ascontiguousarray(self.vectors, dtype=np.float32))
+        self._build_bm25()
+
+    def _build_bm25(self) -> None:
+        import bm25s
+
+        self._tok = _tokenizer()
+        if not self.chunks:
+            self._bm25 = None
+            return
+        tokens = self._tok.tokenize([c.text for c in self.chunks], show_progress=False, return_as="ids")
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(tokens, show_progress=False)
+
+    @classmethod
+    def build(
+        cls, chunks: list[Chunk], embeddings: ArrayEmbeddings, sources: dict[str, dict[str, Any]] | None = None
+    ) -> KnowledgeIndex:
+        """Embed chunks and index them."""
+        vectors = (
+            embeddings.embed_array([c.text for c in chunks])
+            if chunks
+            else np.zeros((0, embeddings.dims), dtype=np.float32)
+        )
+        return cls(chunks=chunks, vectors=vectors, model_id=embeddings.model_id, sources=sources or {})
+
+    # ---- search ----------------------------------------------------------------
+
+    def dense_search(self, query_vec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """(chunk position, cosine) for the n nearest chunks."""
+        if not self.chunks:
+            return []
+        scores, ids = self._faiss.search(query_vec.reshape(1, -1).astype(np.float32), min(n, len(self.chunks)))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def sparse_search(self, query: str, n: int) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) for the n best term matches; empty if no term matches."""
+        if self._bm25 is None:
+            return []
+        q = self._tok.tokenize([query], update_vocab=False, show_progress=False, return_as="ids")
+        if not q or not q[0]:
+            return []
+        ids, scores = self._bm25.retrieve(q, k=min(n, len(self.chunks)), show_progress=False, n_threads=1)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+
+    def search(
+        self,
+        query: str,
+        query_vec: np.ndarray,
+        k: int = 5,
+        mode: str = "hybrid",
+        sources: list[str] | None = None,
+    ) -> list[Hit]:
+        """The k best chunks for a query: dense, sparse or both fused by RRF."""
+        n = max(CANDIDATES, k * 4) * (4 if sources else 1)
+        dense = self.dense_search(query_vec, n) if mode in ("hybrid", "dense") else []
+        sparse = self.sparse_search(query, n) if mode in ("hybrid", "bm25") else []
+        allowed = set(sources) if sources else None
+        fused: dict[int, float] = {}
+        dense_score: dict[int, float] = dict(dense)
+        sparse_score: dict[int, float] = dict(sparse)
+        for ranking in (dense, sparse):
+            rank = 0
+            for pos, _ in ranking:
+                if allowed is not None and self.chunks[pos].source not in allowed:
+                    continue
+                rank += 1
+                fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + rank)
+        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        return [
+            Hit(self.chunks[p], s, dense_score.get(p, 0.0), sparse_score.get(p, 0.0)) for p, s in best
+        ]
+
+    # ---- persistence -----------------------------------------------------------
+
+    def save(self, root: Path) -> Path:
+        """Write the index beside the live one, then make it live atomically."""
+        import faiss
+
+        root.mkdir(parents=True, exist_ok=True)
+        folder = root / f"index-{uuid.uuid4().hex[:12]}"
+        folder.mkdir()
+        faiss.write_index(self._faiss, str(folder / "vectors.faiss"))
+        (folder / "chunks.json").write_text(
+            json.dumps([c.to_dict() for c in self.chunks], ensure_ascii=False), "utf-8"
+        )
+        manifest = {
+            "version": MANIFEST_VERSION,
+            "embedding_model": self.model_id,
+            "dims": int(self.vectors.shape[1]) if self.vectors.size else 0,
+            "chunks": len(self.chunks),
+            "sources": self.sources,
+            "files": {
+                name: _sha256(folder / name) for name in ("vectors.faiss", "chunks.json")
+            },
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), "utf-8")
+        _fsync_dir(folder)
+        tmp = root / f"CURRENT.{uuid.uuid4().hex[:8]}"
+        tmp.write_text(folder.name, "utf-8")
+        os.replace(tmp, root / "CURRENT")
+        _fsync_dir(root)
+        for old in root.glob("index-*"):
+            if old.name != folder.name:
+                shutil.rmtree(old, ignore_errors=True)
+        return folder
+
+    @classmethod
+    def load(cls, root: Path, model_id: str) -> KnowledgeIndex:
+        """Load the live index, checking it was built with `model_id` and is intact."""
+        import faiss
+
+        current = root / "CURRENT"
+        if not current.exists():
+            raise KnowledgeError(f"No knowledge index at {root}; run `coach ingest PATH` or `coach kb rebuild`.")
+        folder = root / current.read_text("utf-8").strip()
+        rebuild = "Run `coach kb rebuild` to build it again."
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise KnowledgeError(f"The knowledge index manifest at {folder} is unreadable ({exc}). {rebuild}") from exc
+        if manifest.get("embedding_model") != model_id:
+            raise KnowledgeError(
+                f"The knowledge index was built with {manifest.get('embedding_model')!r} but "
+                f"COACH_EMBEDDINGS gives {model_id!r}. {rebuild}"
+            )
+        for name, digest in manifest.get("files", {}).items():
+            path = folder / name
+            if not path.exists() or _sha256(path) != digest:
+                raise KnowledgeError(f"The knowledge index file {path} is missing or was changed. {rebuild}")
+        chunks = [Chunk(**c) for c in json.loads((folder / "chunks.json").read_text("utf-8"))]
+        faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
+        if faiss_index.ntotal != len(chunks) or len(chunks) != manifest.get("chunks"):
+            raise KnowledgeError(f"The knowledge index at {folder} is inconsistent (vector and chunk counts differ). {rebuild}")
+        vectors = faiss_index.reconstruct_n(0, faiss_index.ntotal) if len(chunks) else np.zeros((0, manifest["dims"]), np.float32)
+        return cls(chunks=chunks, vectors=vectors, model_id=model_id, sources=manifest.get("sources", {}))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,158 @@
+"""Career catalog lookups: roles, skills and industries by name, alias or near miss."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from tools.errors import UnknownRoleError
+from tools.models import Industry, RoleDef, SkillDef
+
+# Below this rapidfuzz score a name is not taken as a match: "kubernetes basics"
+# (token_set 100 with "kubernetes") passes, "cooking" against "docker" does not.
+MATCH_THRESHOLD = 84.0
+# Words that name no skill of their own: "kubernetes basics" -> "kubernetes".
+_FILLER = re.compile(r"\b(basics?|fundamentals?|advanced|intro(duction)?( to)?|skills?|the)\b")
+
+
+def normalize(name: str) -> str:
+    """Lower-case a name and fold punctuation, so aliases compare cleanly."""
+    text = name.lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9+#/.\- ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Catalog(BaseModel):
+    """Everything the catalog file holds, validated."""
+
+    skills: list[SkillDef]
+    roles: list[RoleDef]
+    industries: list[Industry]
+
+    def skill(self, skill_id: str) -> SkillDef:
+        """The skill with this id; KeyError if the catalog has none."""
+        return _skill_index(self)[skill_id]
+
+    def role(self, role_id: str) -> RoleDef:
+        """The role with this id; KeyError if the catalog has none."""
+        return {r.id: r for r in self.roles}[role_id]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A catalog entry found for a user's name for it."""
+
+    id: str
+    name: str
+    score: float
+    exact: bool
+
+
+@cache
+def load_catalog() -> Catalog:
+    """Load and validate the bundled catalog (cached: it never changes at run time)."""
+    text = resources.files("knowledge").joinpath("data/catalog.yaml").read_text("utf-8")
+    catalog = Catalog.model_validate(yaml.safe_load(text))
+    _check_references(catalog)
+    return catalog
+
+
+def _check_references(catalog: Catalog) -> None:
+    ids = {s.id for s in catalog.skills}
+    for role in catalog.roles:
+        for rs in role.general + role.specific:
+            if rs.skill not in ids:
+                raise ValueError(f"catalog role {role.id} names unknown skill {rs.skill}")
+    for skill in catalog.skills:
+        for pre in skill.prereqs:
+            if pre not in ids:
+                raise ValueError(f"catalog skill {skill.id} has unknown prerequisite {pre}")
+
+
+def _skill_index(catalog: Catalog) -> dict[str, SkillDef]:
+    return {s.id: s for s in catalog.skills}
+
+
+def _alias_table(entries: list[tuple[str, str, list[str]]]) -> dict[str, str]:
+    """normalized alias -> id, for (id, display name, aliases) entries."""
+    table: dict[str, str] = {}
+    for entry_id, name, aliases in entries:
+        for alias in [name, entry_id.replace("_", " "), *aliases]:
+            table.setdefault(normalize(alias), entry_id)
+    return table
+
+
+def _lookup(query: str, table: dict[str, str], names: dict[str, str]) -> Match | None:
+    key = normalize(query)
+    if not key:
+        return None
+    if key in table:
+        return Match(table[key], names[table[key]], 100.0, True)
+    stripped = re.sub(r"\s+", " ", _FILLER.sub(" ", key)).strip()
+    if stripped and stripped in table:
+        return Match(table[stripped], names[table[stripped]], 99.0, True)
+    # WRatio mixes partial and token-set ratios; short aliases ("ml", "de") are left
+    # out of fuzzy matching because they match inside too many unrelated words.
+    choices = {alias: entry for alias, entry in table.items() if len(alias) > 3}
+    best = process.extractOne(key, list(choices), scorer=fuzz.WRatio)
+    if best is None or best[1] < MATCH_THRESHOLD:
+        return None
+    entry_id = choices[best[0]]
+    return Match(entry_id, names[entry_id], float(best[1]), False)
+
+
+@cache
+def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    cat = load_catalog()
+    skills = _alias_table([(s.id, s.name, s.aliases) for s in cat.skills])
+    roles = _alias_table([(r.id, r.title, r.aliases) for r in cat.roles])
+    inds = _alias_table([(i.id, i.name, i.aliases) for i in cat.industries])
+    return (
+        skills,
+        {s.id: s.name for s in cat.skills},
+        roles,
+        {r.id: r.title for r in cat.roles},
+        inds,
+        {i.id: i.name for i in cat.industries},
+    )
+
+
+def match_skill(name: str) -> Match | None:
+    """Find the catalog skill a user means ("k8s", "Kubernetes basics"), or None."""
+    table, names, *_ = _tables()
+    return _lookup(name, table, names)
+
+
+def match_role(name: str) -> Match | None:
+    """Find the catalog role a user means ("LLM engineer" -> GenAI engineer), or None."""
+    _, _, table, names, _, _ = _tables()
+    return _lookup(name, table, names)
+
+
+def match_industry(name: str) -> Match | None:
+    """Find the catalog industry a user means ("banking" -> fintech), or None."""
+    *_, table, names = _tables()
+    return _lookup(name, table, names)
+
+
+def require_role(name: str) -> RoleDef:
+    """The catalog role for a name, or an error listing the roles there are."""
+    found = match_role(name)
+    if found is None:
+        titles = ", ".join(r.title for r in load_catalog().roles)
+        raise UnknownRoleError(
+            f"I don't know the role '{name}'. Pick one of: {titles} "
+            "(or a close name such as 'LLM engineer')."
+        )
+    return load_catalog().role(found.id)
+
+
+def role_titles() -> list[str]:
+    """Titles of every catalog role, for prompts and help."""
+    return [r.title for r in load_catalog().roles]

@@ -1,0 +1,186 @@
+"""Typed data the gap engine reads and writes: profiles, catalog entries, gap reports.
+
+The level scale is the user's own assessment template: 0 unaware, 1 can implement
+with guidance, 2 can execute independently, 3 understands trade-offs and connects
+concepts, 4 has found and solved edge cases, 5 can teach and advance the skill.
+Priority: 1 critical, 2 important, 3 nice to have. Ease of learning: 1 hard,
+2 moderate, 3 easy.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Level = Annotated[int, Field(ge=0, le=5, description="Skill level on the 0-5 scale")]
+Priority = Annotated[int, Field(ge=1, le=3, description="1 critical, 2 important, 3 nice to have")]
+Ease = Annotated[int, Field(ge=1, le=3, description="Ease of learning: 1 hard, 2 moderate, 3 easy")]
+SkillKind = Literal["general", "specific"]
+Quadrant = Literal["quick win", "major project", "fill-in", "defer"]
+
+LEVEL_LABELS: dict[int, str] = {
+    0: "unaware",
+    1: "can implement with guidance",
+    2: "can execute independently",
+    3: "understands trade-offs, connects concepts",
+    4: "has found and solved edge cases",
+    5: "can teach and advance the skill",
+}
+PRIORITY_LABELS: dict[int, str] = {1: "critical", 2: "important", 3: "nice to have"}
+
+
+class Target(BaseModel):
+    """A place to aim for: a position in an industry."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    position: str = Field(min_length=2, max_length=80)
+    industry: str = Field(min_length=2, max_length=80)
+
+    def label(self) -> str:
+        """'GenAI engineer in fintech'."""
+        return f"{self.position} in {self.industry}"
+
+
+class Profile(BaseModel):
+    """Where a person is and where they want to be."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    current_role: str = Field(min_length=2, max_length=80)
+    industry: str | None = Field(default=None, max_length=80)
+    hours_per_week: float = Field(gt=0, le=80, description="Study hours a week, above 0 and at most 80")
+    horizon_months: int = Field(default=12, ge=1, le=36, description="Months to reach the target, 1-36")
+    plan_a: Target
+    plan_b: Target
+    skills: dict[str, Level] = Field(default_factory=dict)
+
+    @field_validator("skills")
+    @classmethod
+    def _names_not_blank(cls, skills: dict[str, int]) -> dict[str, int]:
+        for name in skills:
+            if not name.strip():
+                raise ValueError("a skill name is blank; write it as 'Python: 3'")
+        return {name.strip(): level for name, level in skills.items()}
+
+
+class SkillDef(BaseModel):
+    """One skill of the catalog."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    kind: SkillKind
+    ease: Ease
+    aliases: list[str] = Field(default_factory=list)
+    prereqs: dict[str, Level] = Field(
+        default_factory=dict, description="skill id -> level that must be held before starting"
+    )
+    resources: list[str] = Field(default_factory=list)
+
+
+class RoleSkill(BaseModel):
+    """A skill as one role needs it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skill: str
+    priority: Priority
+    target: Level
+
+
+class RoleDef(BaseModel):
+    """A target role of the catalog: exactly 5 general and 5 specific skills."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    aliases: list[str] = Field(default_factory=list)
+    summary: str
+    general: list[RoleSkill] = Field(min_length=5, max_length=5)
+    specific: list[RoleSkill] = Field(min_length=5, max_length=5)
+
+
+class Industry(BaseModel):
+    """An industry and what it asks of people on top of the role."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    note: str
+
+
+class SkillLine(BaseModel):
+    """One row of the skill matrix."""
+
+    name: str
+    skill_id: str
+    kind: SkillKind
+    priority: Priority
+    ease: Ease
+    current: Level
+    target: Level
+    gap: int = Field(ge=0)
+    hours: float = Field(ge=0, description="Study hours from current to target")
+    start_week: int = Field(ge=0)
+    finish_week: int = Field(ge=0)
+    quadrant: Quadrant
+    notes: str = ""
+    matched_from: str | None = Field(default=None, description="the user's own name for it")
+    assumed: bool = Field(default=False, description="current level not given, assumed 0")
+
+
+class TrimChoice(BaseModel):
+    """The optimiser's target level for one skill when the full plan does not fit."""
+
+    name: str
+    target: Level
+    full_target: Level
+    hours: float
+
+
+class Trim(BaseModel):
+    """The best plan that fits the budget, and what it gives up."""
+
+    budget_hours: float
+    hours: float
+    value: float
+    full_value: float
+    choices: list[TrimChoice]
+
+
+class GapReport(BaseModel):
+    """The skill-gap matrix for one target, with its totals and verdict."""
+
+    target: Target
+    role_id: str
+    role_title: str
+    industry_note: str = ""
+    hours_per_week: float
+    horizon_weeks: int
+    skills: list[SkillLine]
+    total_hours: float
+    total_weeks: int
+    attainable: bool
+    margin_weeks: int = Field(description="horizon minus total weeks: >= 0 fits, < 0 misses")
+    hours_per_week_needed: float | None = None
+    trim: Trim | None = None
+    unknown_skills: list[str] = Field(default_factory=list)
+
+    def verdict(self) -> str:
+        """One sentence on whether the plan fits."""
+        if self.attainable:
+            return (
+                f"Attainable: {self.total_weeks} weeks of {self.horizon_weeks}, "
+                f"{self.margin_weeks} weeks to spare at {self.hours_per_week:g} h/week."
+            )
+        return (
+            f"Not attainable as set: {self.total_weeks} weeks against a horizon of "
+            f"{self.horizon_weeks}, {-self.margin_weeks} weeks over at "
+            f"{self.hours_per_week:g} h/week; it would need {self.hours_per_week_needed:g} h/week."
+        )
