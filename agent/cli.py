@@ -109,7 +109,11 @@ def plan(
     while result.review is not None:  # an edit loops back through review
         out.print(Markdown(result.review.markdown))
         answer = typer.prompt("Approve, edit or reject?", default="approve").strip().lower()
-        payload = {"action": answer} if answer != "edit" else {"action": "edit", "feedback": typer.prompt("What should change?")}
+        payload = (
+            {"action": answer}
+            if answer != "edit"
+            else {"action": "edit", "feedback": typer.prompt("What should change?")}
+        )
         result = coach.resume(thread_id, payload)
     for text in result.messages:
         (err if as_json else out).print(text, highlight=False)
@@ -147,7 +151,10 @@ def plans_list(ctx: typer.Context, user: Annotated[str, typer.Option("--user")] 
     for r in records:
         a = r["plan"]["a"]["report"]["target"]
         b = r["plan"]["b"]["report"]["target"]
-        out.print(f"v{r['version']}  {r['saved_at']}  A: {a['position']} in {a['industry']}  B: {b['position']} in {b['industry']}", highlight=False)
+        out.print(
+            f"v{r['version']}  {r['saved_at']}  A: {a['position']} in {a['industry']}  B: {b['position']} in {b['industry']}",
+            highlight=False,
+        )
 
 
 @plans_app.command("show")

@@ -18,10 +18,14 @@ class Context:
     user_id: str = field(default="local", metadata={"description": "The person; plans are stored per user."})
     interface: Interface = field(default="repl", metadata={"description": "Where the turn came from."})
     model: str = field(default="local", metadata={"description": "COACH_MODEL: local, openai:<model>, fake."})
-    embeddings: str = field(default="local", metadata={"description": "COACH_EMBEDDINGS: local or openai:<model>."})
+    embeddings: str = field(
+        default="local", metadata={"description": "COACH_EMBEDDINGS: local or openai:<model>."}
+    )
     home: str = field(default="", metadata={"description": "COACH_HOME: where the index and database live."})
     k: int = field(default=4, metadata={"description": "Passages to retrieve for a question or plan."})
-    side_effects: bool = field(default=True, metadata={"description": "False in replay: never commit a plan."})
+    side_effects: bool = field(
+        default=True, metadata={"description": "False in replay: never commit a plan."}
+    )
     chat_model: BaseChatModel | None = field(
         default=None, metadata={"description": "A model instance overriding `model` (tests, replay)."}
     )

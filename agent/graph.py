@@ -1,7 +1,7 @@
 """The coaching graph, built in one place.
 
-    route -> intake -> retrieve -> analyze_gaps -> draft_plan -> review -> commit
-          \\-> retrieve -> answer          review --edit--> analyze_gaps
+route -> intake -> retrieve -> analyze_gaps -> draft_plan -> review -> commit
+      \\-> retrieve -> answer          review --edit--> analyze_gaps
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from agent.context import Context
 from agent.state import CoachState
 
 
-def build_graph(checkpointer: Any = None, store: Any = None) -> CompiledStateGraph:
+def build_graph(
+    checkpointer: Any = None, store: Any = None
+) -> CompiledStateGraph[CoachState, Context, CoachState, CoachState]:
     """The compiled coach. Without a checkpointer it is what `langgraph dev` loads;
     the REPL, Slack app and tests pass a saver and a store."""
     builder = StateGraph(CoachState, context_schema=Context)

@@ -18,6 +18,7 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
 
 from tools.errors import ConfigError
 
@@ -34,9 +35,9 @@ class ScriptedChatModel(BaseChatModel):
     prompt is kept in `calls` for assertions.
     """
 
-    replies: list[str] = []
+    replies: list[str] = Field(default_factory=list)
     default: str = "Noted."
-    calls: list[list[BaseMessage]] = []
+    calls: list[list[BaseMessage]] = Field(default_factory=list)
     position: int = 0
 
     @property
@@ -59,9 +60,12 @@ class ScriptedChatModel(BaseChatModel):
     ) -> ChatResult:
         self.calls.append(list(messages))
         text = self._next()
-        usage = {"input_tokens": sum(len(str(m.content).split()) for m in messages), "output_tokens": len(text.split())}
+        usage = {
+            "input_tokens": sum(len(str(m.content).split()) for m in messages),
+            "output_tokens": len(text.split()),
+        }
         usage["total_tokens"] = usage["input_tokens"] + usage["output_tokens"]
-        message = AIMessage(content=text, usage_metadata=usage)  # type: ignore[arg-type]
+        message = AIMessage(content=text, usage_metadata=usage)
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(
@@ -80,7 +84,7 @@ class ScriptedChatModel(BaseChatModel):
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Any:  # type: ignore[override]
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Any:
         """The core fakes raise here; a scripted model just ignores the tools."""
         return self
 
@@ -97,10 +101,20 @@ def smollm_path() -> Path:
     return path
 
 
+def _close_at_exit(model: Any) -> None:
+    # llama-cpp frees its model in __del__, which fails with a TypeError when it runs
+    # during interpreter shutdown; closing it while the interpreter is whole avoids it.
+    import atexit
+
+    client = getattr(model, "client", None)
+    if client is not None and hasattr(client, "close"):
+        atexit.register(client.close)
+
+
 def _local() -> BaseChatModel:
     from langchain_community.chat_models import ChatLlamaCpp
 
-    return ChatLlamaCpp(
+    model = ChatLlamaCpp(
         model_path=str(smollm_path()),
         n_ctx=2048,
         n_threads=2,
@@ -112,6 +126,8 @@ def _local() -> BaseChatModel:
         seed=7,
         verbose=False,
     )
+    _close_at_exit(model)
+    return model
 
 
 def _openai(name: str) -> BaseChatModel:
@@ -173,5 +189,7 @@ def describe_model_error(exc: Exception, spec: str) -> ConfigError | None:
     if name in ("AuthenticationError", "PermissionDeniedError"):
         return ConfigError(f"The provider refused the key for COACH_MODEL={spec}; check OPENAI_API_KEY.")
     if name == "NotFoundError":
-        return ConfigError(f"The provider does not know the model in COACH_MODEL={spec}; check the model name.")
+        return ConfigError(
+            f"The provider does not know the model in COACH_MODEL={spec}; check the model name."
+        )
     return None

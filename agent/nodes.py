@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
@@ -98,7 +97,7 @@ def missing_field(state: CoachState, profile: dict[str, Any]) -> ProfileField | 
         if name == "skills" and (profile.get("skills") or profile.get("skills_skipped")):
             continue
         if not profile.get(name):
-            return name  # type: ignore[return-value]
+            return name
     if not state.get("role_skills_asked") and _unrated_role_skills(profile):
         return "role_skills"
     return None
@@ -118,7 +117,11 @@ def route(state: CoachState) -> dict[str, Any]:
     text = _last_human(state)
     parsed = parse_message(text, state.get("asking"), (state.get("profile") or {}).get("industry"))  # type: ignore[arg-type]
     intent = classify(text, parsed, reviewing=False)
-    complete = state.get("asking") is None and bool(state.get("profile")) and missing_field(state, state.get("profile") or {}) is None
+    complete = (
+        state.get("asking") is None
+        and bool(state.get("profile"))
+        and missing_field(state, state.get("profile") or {}) is None
+    )
     if intent == "chitchat":
         intent = "question" if complete else "intake"  # type: ignore[assignment]
     elif intent in ("profile", "review"):
@@ -165,8 +168,10 @@ def intake(state: CoachState) -> dict[str, Any]:
             return {**update, "asking": None, "messages": [AIMessage("\n".join(lines))]}
         lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
         return {**update, "asking": None, "route": "question", "messages": [AIMessage("\n".join(lines))]}
-    if not state.get("messages") or len(state.get("messages", [])) <= 1 and not got:
-        lines.insert(0, "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year.")
+    if not state.get("messages") or (len(state.get("messages", [])) <= 1 and not got):
+        lines.insert(
+            0, "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year."
+        )
     if nxt == "role_skills":
         names = ", ".join(_unrated_role_skills(profile))
         lines.append(
@@ -180,11 +185,13 @@ def intake(state: CoachState) -> dict[str, Any]:
 
 def after_intake(state: CoachState) -> Literal["retrieve", "__end__"]:
     """Draft when the profile is complete and this turn asked for it; else wait."""
-    return "retrieve" if state.get("asking") is None and state.get("route") != "question" else END
+    return "retrieve" if state.get("asking") is None and state.get("route") != "question" else "__end__"
 
 
 def _plan_query(profile: dict[str, Any], key: str) -> str:
-    report = gap_report(profile_of(profile), profile_of(profile).plan_a if key == "a" else profile_of(profile).plan_b)
+    report = gap_report(
+        profile_of(profile), profile_of(profile).plan_a if key == "a" else profile_of(profile).plan_b
+    )
     missing = [s.name for s in sorted(report.skills, key=lambda s: (s.priority, -s.gap)) if s.gap > 0][:4]
     return f"{report.role_title} roadmap phases projects: " + ", ".join(missing)
 
@@ -261,11 +268,15 @@ def review(state: CoachState) -> Command[Literal["commit", "analyze_gaps", "__en
     if answer.action == "reject":
         reason = f" ({answer.feedback})" if answer.feedback else ""
         return Command(
-            goto=END,
+            goto="__end__",
             update={
                 "review": record,
                 "draft": None,
-                "messages": [AIMessage(f"Plan discarded{reason}; nothing was saved. Tell me what to change, or say 'plan' for a new draft.")],
+                "messages": [
+                    AIMessage(
+                        f"Plan discarded{reason}; nothing was saved. Tell me what to change, or say 'plan' for a new draft."
+                    )
+                ],
             },
         )
     return Command(goto="analyze_gaps", update=apply_edit(state, answer) | {"review": record})
@@ -324,7 +335,9 @@ def commit(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         plan_markdown(Plan.model_validate(draft)),
         {**approval, "by": ctx.user_id, "interface": ctx.interface},
     )
-    text = f"Plan saved as version {version}." if new else f"This plan was already saved as version {version}."
+    text = (
+        f"Plan saved as version {version}." if new else f"This plan was already saved as version {version}."
+    )
     return {
         "committed": {"version": version, "draft_id": draft["draft_id"]},
         "messages": [AIMessage(text + " See it with `coach plans show " + str(version) + "`.")],

@@ -13,7 +13,9 @@ from typing import Literal
 
 from tools.catalog import match_industry, match_role, match_skill
 
-ProfileField = Literal["current_role", "skills", "hours_per_week", "plan_a", "plan_b", "role_skills", "industry"]
+ProfileField = Literal[
+    "current_role", "skills", "hours_per_week", "plan_a", "plan_b", "role_skills", "industry"
+]
 Intent = Literal["profile", "question", "plan", "review", "chitchat"]
 
 _NUM = r"-?\d+(?:\.\d+)?"
@@ -36,13 +38,17 @@ _ROLE = re.compile(
     r"(?=\s*(?:$|[,.;\n]|\bwith\b|\band\b|\bin\b|\bat\b|\bfor\b|\bwho\b))",
     re.I,
 )
-_INDUSTRY = re.compile(r"\bin\s+(?:the\s+)?(?P<ind>[a-z][\w -]{1,40}?)(?:\s+industry|\s+sector)?(?=$|[,.;\n]|\s+(?:as|with|and)\b)", re.I)
+_INDUSTRY = re.compile(
+    r"\bin\s+(?:the\s+)?(?P<ind>[a-z][\w -]{1,40}?)(?:\s+industry|\s+sector)?(?=$|[,.;\n]|\s+(?:as|with|and)\b)",
+    re.I,
+)
 _SKILL = re.compile(
     rf"(?P<name>[A-Za-z][\w+#./&' -]{{0,40}}?)\s*(?:[:=]|\s-\s|\blevel\b|\bat\b|\bis\b)?\s*(?P<lvl>{_NUM})\s*(?:/\s*5)?\s*$"
 )
 _SPLIT = re.compile(r"[,;\n]|\band\b|\bwith\b|\bplus\b", re.I)
 _QUESTION_START = re.compile(
-    r"^\s*(what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b", re.I
+    r"^\s*(what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b",
+    re.I,
 )
 _PLAN_WORDS = re.compile(r"\b(plan|draft|gaps?|matrix|roadmap for me|let'?s go|go ahead|ready|start)\b", re.I)
 _SKIP = re.compile(r"^\s*(skip|none|no|nothing|n/a|later|that'?s all|done)\s*[.!]?\s*$", re.I)
@@ -81,7 +87,12 @@ def parse_target(text: str, default_industry: str | None = None) -> tuple[dict[s
     """'GenAI engineer in fintech' -> ({position, industry}, None) or (None, problem)."""
     text = text.strip().strip(".").strip()
     text = re.sub(r"^(?:to be|become|becoming|an?|the)\s+", "", text, flags=re.I)
-    parts = re.split(r"\s+(?:in|at|within|for|inside)\s+(?:the\s+|a\s+|an\s+)?|\s*,\s*|\s+-\s+|\s*/\s*", text, maxsplit=1, flags=re.I)
+    parts = re.split(
+        r"\s+(?:in|at|within|for|inside)\s+(?:the\s+|a\s+|an\s+)?|\s*,\s*|\s+-\s+|\s*/\s*",
+        text,
+        maxsplit=1,
+        flags=re.I,
+    )
     position = parts[0].strip()
     industry = parts[1].strip() if len(parts) > 1 else (default_industry or "")
     industry = re.sub(r"\s+(?:industry|sector|company|companies)$", "", industry, flags=re.I)
@@ -97,7 +108,9 @@ def parse_target(text: str, default_industry: str | None = None) -> tuple[dict[s
 def _level(raw: str, name: str, problems: list[str]) -> int | None:
     value = float(raw)
     if value != int(value) or not 0 <= value <= 5:
-        problems.append(f"{name}: level {raw} is out of range; use a whole number 0-5 (0 unaware ... 5 can teach it)")
+        problems.append(
+            f"{name}: level {raw} is out of range; use a whole number 0-5 (0 unaware ... 5 can teach it)"
+        )
         return None
     return int(value)
 
@@ -114,7 +127,12 @@ def parse_skills(text: str, problems: list[str], *, loose: bool = False) -> dict
         m = _SKILL.search(segment.strip())
         if not m:
             continue
-        name = re.sub(r"^(?:i (?:know|have|rate)|my|also|about|maybe|around|level)\s+", "", m.group("name").strip(), flags=re.I)
+        name = re.sub(
+            r"^(?:i (?:know|have|rate)|my|also|about|maybe|around|level)\s+",
+            "",
+            m.group("name").strip(),
+            flags=re.I,
+        )
         name = name.strip(" :-=").strip()
         if not name or len(name.split()) > _MAX_SKILL_WORDS:
             continue
@@ -126,7 +144,9 @@ def parse_skills(text: str, problems: list[str], *, loose: bool = False) -> dict
     return skills
 
 
-def parse_message(text: str, asking: ProfileField | None = None, default_industry: str | None = None) -> Parsed:
+def parse_message(
+    text: str, asking: ProfileField | None = None, default_industry: str | None = None
+) -> Parsed:
     """All profile facts in one message. `asking` is the question the coach last asked."""
     out = Parsed()
     rest = text
@@ -172,14 +192,19 @@ def parse_message(text: str, asking: ProfileField | None = None, default_industr
         if ind:
             out.industry = ind.name
 
-    if asking in ("plan_a", "plan_b") and not (out.plan_a if asking == "plan_a" else out.plan_b):
-        if not _QUESTION_START.match(text) and not out.problems:
-            target, problem = parse_target(rest, default_industry)
-            if problem:
-                out.problems.append(f"Plan {asking[-1].upper()}: {problem}")
-            else:
-                setattr(out, asking, target)
-                rest = ""
+    answered = out.plan_a if asking == "plan_a" else out.plan_b
+    if (
+        asking in ("plan_a", "plan_b")
+        and not answered
+        and not _QUESTION_START.match(text)
+        and not out.problems
+    ):
+        target, problem = parse_target(rest, default_industry)
+        if problem:
+            out.problems.append(f"Plan {asking[-1].upper()}: {problem}")
+        else:
+            setattr(out, asking, target)
+            rest = ""
     if asking == "current_role" and not out.current_role and rest.strip() and not _QUESTION_START.match(rest):
         candidate = rest.strip().strip(".")
         if not re.search(r"\d", candidate) and len(candidate.split()) <= 8:

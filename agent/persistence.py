@@ -21,12 +21,11 @@ BUSY_TIMEOUT_MS = 10_000
 def _connect(path: Path, autocommit: bool = True) -> sqlite3.Connection:
     # The store opens its own BEGIN/COMMIT and expects autocommit mode; the saver
     # commits itself and is opened as its from_conn_string does.
-    conn = sqlite3.connect(
-        path,
-        check_same_thread=False,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        **({"isolation_level": None} if autocommit else {}),
-    )
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if autocommit:
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout, isolation_level=None)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode=WAL")
     return conn

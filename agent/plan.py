@@ -67,7 +67,9 @@ class Plan(BaseModel):
 
 
 def _first_sentence(text: str, limit: int = 160) -> str:
-    body = " ".join(line.strip(" -*#>|") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    body = " ".join(
+        line.strip(" -*#>|") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
     sentence = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -162,22 +164,28 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
     )
     if a.attainable:
         claims.append(
-            Claim(text=f"It fits with {a.margin_weeks} weeks to spare.", basis="figure", ref="gap engine: margin_weeks")
+            Claim(
+                text=f"It fits with {a.margin_weeks} weeks to spare.",
+                basis="figure",
+                ref="gap engine: margin_weeks",
+            )
         )
     else:
         trim = a.trim
-        text = f"As set it misses by {-a.margin_weeks} weeks: it needs {a.hours_per_week_needed:g} h/week to fit"
+        text = (
+            f"As set it misses by {-a.margin_weeks} weeks: it needs {a.hours_per_week_needed:g} h/week to fit"
+        )
         if trim is not None:
             cut = [c for c in trim.choices if c.target < c.full_target]
             names = ", ".join(f"{c.name} to {c.target}" for c in cut[:4])
             text += f", or, at {a.hours_per_week:g} h/week, aim lower on {names} (the best trim)"
         claims.append(Claim(text=text + ".", basis="figure", ref="gap engine: hours_per_week_needed, trim"))
     for cite in citations[:2]:
-        claims.append(
-            Claim(text=f"{cite.section}: {cite.excerpt}", basis="passage", ref=f"[{cite.n}]")
-        )
+        claims.append(Claim(text=f"{cite.section}: {cite.excerpt}", basis="passage", ref=f"[{cite.n}]"))
     if a.industry_note:
-        claims.append(Claim(text=f"In {a.target.industry}: {a.industry_note}", basis="figure", ref="catalog: industry"))
+        claims.append(
+            Claim(text=f"In {a.target.industry}: {a.industry_note}", basis="figure", ref="catalog: industry")
+        )
     return claims
 
 
@@ -204,7 +212,10 @@ def build_plan(
     cites_a = [seen[p["id"]] for p in passages_a]
     cites_b = [seen[p["id"]] for p in passages_b]
     options = []
-    for label, report, cites, passages in (("A", reports[0], cites_a, passages_a), ("B", reports[1], cites_b, passages_b)):
+    for label, report, cites, passages in (
+        ("A", reports[0], cites_a, passages_a),
+        ("B", reports[1], cites_b, passages_b),
+    ):
         scheduled = scheduled_report(profile, label, report)  # type: ignore[arg-type]
         options.append(
             PlanOption(

@@ -55,7 +55,9 @@ def load_profile(path: Path) -> Profile:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        raise InputError(f"The profile file {path} has problems: {describe_validation(exc, 'profile')}.") from None
+        raise InputError(
+            f"The profile file {path} has problems: {describe_validation(exc, 'profile')}."
+        ) from None
     for target in (profile.plan_a, profile.plan_b):
         require_role(target.position)
     return profile

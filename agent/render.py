@@ -22,15 +22,15 @@ def matrix_markdown(report: GapReport) -> str:
     if any(s.assumed for s in report.skills):
         out += "\n\n\\* level not given: assumed 0. Tell me your level to sharpen the numbers."
     if report.unknown_skills:
-        out += (
-            "\n\nNot in the catalog (kept, not counted in this role's 10): "
-            + ", ".join(report.unknown_skills)
+        out += "\n\nNot in the catalog (kept, not counted in this role's 10): " + ", ".join(
+            report.unknown_skills
         )
     return out
 
 
 def verdict_table(a: GapReport, b: GapReport) -> str:
     """Plan A and Plan B totals side by side."""
+
     def fit(r: GapReport) -> str:
         return f"yes, {r.margin_weeks} wk spare" if r.attainable else f"no, {-r.margin_weeks} wk over"
 

@@ -162,8 +162,8 @@ class Repl:
                 self.note("Bye.")
                 return False
             case "/help":
-                rows = "\n".join(f"| `{k}` | {v} |" for k, v in COMMANDS.items())
-                self.say("| command | what it does |\n|---|---|\n" + rows)
+                table = "\n".join(f"| `{k}` | {v} |" for k, v in COMMANDS.items())
+                self.say("| command | what it does |\n|---|---|\n" + table)
             case "/approve" | "/edit" | "/reject":
                 if self.coach.pending_review(self.thread_id) is None:
                     self.note("No plan is waiting for review.")
@@ -171,7 +171,9 @@ class Repl:
                     self.answer_review(f"{name[1:]} {arg}")
             case "/profile":
                 profile = self.coach.values(self.thread_id).get("profile") or {}
-                self.say("```json\n" + json.dumps(profile, indent=1) + "\n```" if profile else "No profile yet.")
+                self.say(
+                    "```json\n" + json.dumps(profile, indent=1) + "\n```" if profile else "No profile yet."
+                )
             case "/gaps":
                 messages = self.coach.values(self.thread_id).get("messages", [])
                 gaps = [str(m.content) for m in messages if str(m.content).startswith("## Skill gap")]
@@ -182,8 +184,14 @@ class Repl:
                 self.show_plans(arg)
             case "/sessions":
                 rows = self.coach.persistence.sessions.list(self.coach.user_id)
-                lines = [f"| {r['thread_id']} | {r['interface']} | {r['started']} | {r['last_turn']} | {r['turns']} |" for r in rows]
-                self.say("| id | interface | started | last turn | turns |\n|---|---|---|---|---|\n" + "\n".join(lines))
+                lines = [
+                    f"| {r['thread_id']} | {r['interface']} | {r['started']} | {r['last_turn']} | {r['turns']} |"
+                    for r in rows
+                ]
+                self.say(
+                    "| id | interface | started | last turn | turns |\n|---|---|---|---|---|\n"
+                    + "\n".join(lines)
+                )
             case "/resume":
                 if not arg:
                     self.note("Usage: /resume ID (see /sessions).")
@@ -196,7 +204,9 @@ class Repl:
             case "/export":
                 self.export(arg)
             case _:
-                self.console.print(f"[red]Unknown command {name}; /help lists the commands.[/red]", highlight=False)
+                self.console.print(
+                    f"[red]Unknown command {name}; /help lists the commands.[/red]", highlight=False
+                )
         return True
 
     def show_plans(self, arg: str) -> None:

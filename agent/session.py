@@ -156,13 +156,17 @@ class Coach:
             turn_no = int(self.values(thread_id).get("turn", 0)) + 1
             return self._run(thread_id, {"messages": [HumanMessage(text)]}, turn_no, user_id)
 
-    def resume(self, thread_id: str, answer: ReviewResponse | dict[str, Any] | str, user_id: str | None = None) -> Turn:
+    def resume(
+        self, thread_id: str, answer: ReviewResponse | dict[str, Any] | str, user_id: str | None = None
+    ) -> Turn:
         """Answer the pending review. A second answer to an already answered review
         changes nothing: it reports that there is no plan waiting."""
         response = parse_response(answer)
         with self._lock(thread_id):
             if self.pending_review(thread_id) is None:
-                return Turn(thread_id=thread_id, messages=["There is no plan waiting for review on this thread."])
+                return Turn(
+                    thread_id=thread_id, messages=["There is no plan waiting for review on this thread."]
+                )
             turn_no = int(self.values(thread_id).get("turn", 0))
             return self._run(thread_id, Command(resume=response.model_dump()), turn_no, user_id)
 

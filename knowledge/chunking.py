@@ -60,15 +60,26 @@ def _blocks(lines: list[str], offset: int) -> list[_Block]:
     kind = ""
     for i, line in enumerate(lines):
         stripped = line.strip()
-        line_kind = "table" if stripped.startswith("|") else (
-            "list" if re.match(r"^([-*+]|\d+\.)\s", stripped) or (kind == "list" and line.startswith((" ", "\t")) and stripped) else "text"
+        line_kind = (
+            "table"
+            if stripped.startswith("|")
+            else (
+                "list"
+                if re.match(r"^([-*+]|\d+\.)\s", stripped)
+                or (kind == "list" and line.startswith((" ", "\t")) and stripped)
+                else "text"
+            )
         )
         if not stripped:
             if current and kind != "list":
                 blocks.append(_Block(current, start))
                 current, kind = [], ""
             continue
-        if current and line_kind != kind and not (kind == "list" and line_kind == "text" and line.startswith(" ")):
+        if (
+            current
+            and line_kind != kind
+            and not (kind == "list" and line_kind == "text" and line.startswith(" "))
+        ):
             blocks.append(_Block(current, start))
             current = []
         if not current:

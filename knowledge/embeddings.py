@@ -33,9 +33,7 @@ def _package_dir(name: str) -> Path:
     # package's import pulls sentence-transformers and so torch).
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
-        raise ConfigError(
-            f"The package {name} is not installed; run `make setup` (or pip install -e .)."
-        )
+        raise ConfigError(f"The package {name} is not installed; run `make setup` (or pip install -e .).")
     return Path(next(iter(spec.submodule_search_locations)))
 
 

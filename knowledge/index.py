@@ -109,7 +109,10 @@ class KnowledgeIndex:
 
     @classmethod
     def build(
-        cls, chunks: list[Chunk], embeddings: ArrayEmbeddings, sources: dict[str, dict[str, Any]] | None = None
+        cls,
+        chunks: list[Chunk],
+        embeddings: ArrayEmbeddings,
+        sources: dict[str, dict[str, Any]] | None = None,
     ) -> KnowledgeIndex:
         """Embed chunks and index them."""
         vectors = (
@@ -125,7 +128,9 @@ class KnowledgeIndex:
         """(chunk position, cosine) for the n nearest chunks."""
         if not self.chunks:
             return []
-        scores, ids = self._faiss.search(query_vec.reshape(1, -1).astype(np.float32), min(n, len(self.chunks)))
+        scores, ids = self._faiss.search(
+            query_vec.reshape(1, -1).astype(np.float32), min(n, len(self.chunks))
+        )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def sparse_search(self, query: str, n: int) -> list[tuple[int, float]]:
@@ -162,9 +167,7 @@ class KnowledgeIndex:
                 rank += 1
                 fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + rank)
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        return [
-            Hit(self.chunks[p], s, dense_score.get(p, 0.0), sparse_score.get(p, 0.0)) for p, s in best
-        ]
+        return [Hit(self.chunks[p], s, dense_score.get(p, 0.0), sparse_score.get(p, 0.0)) for p, s in best]
 
     # ---- persistence -----------------------------------------------------------
 
@@ -185,9 +188,7 @@ class KnowledgeIndex:
             "dims": int(self.vectors.shape[1]) if self.vectors.size else 0,
             "chunks": len(self.chunks),
             "sources": self.sources,
-            "files": {
-                name: _sha256(folder / name) for name in ("vectors.faiss", "chunks.json")
-            },
+            "files": {name: _sha256(folder / name) for name in ("vectors.faiss", "chunks.json")},
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), "utf-8")
         _fsync_dir(folder)
@@ -207,13 +208,17 @@ class KnowledgeIndex:
 
         current = root / "CURRENT"
         if not current.exists():
-            raise KnowledgeError(f"No knowledge index at {root}; run `coach ingest PATH` or `coach kb rebuild`.")
+            raise KnowledgeError(
+                f"No knowledge index at {root}; run `coach ingest PATH` or `coach kb rebuild`."
+            )
         folder = root / current.read_text("utf-8").strip()
         rebuild = "Run `coach kb rebuild` to build it again."
         try:
             manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            raise KnowledgeError(f"The knowledge index manifest at {folder} is unreadable ({exc}). {rebuild}") from exc
+            raise KnowledgeError(
+                f"The knowledge index manifest at {folder} is unreadable ({exc}). {rebuild}"
+            ) from exc
         if manifest.get("embedding_model") != model_id:
             raise KnowledgeError(
                 f"The knowledge index was built with {manifest.get('embedding_model')!r} but "
@@ -226,8 +231,14 @@ class KnowledgeIndex:
         chunks = [Chunk(**c) for c in json.loads((folder / "chunks.json").read_text("utf-8"))]
         faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
         if faiss_index.ntotal != len(chunks) or len(chunks) != manifest.get("chunks"):
-            raise KnowledgeError(f"The knowledge index at {folder} is inconsistent (vector and chunk counts differ). {rebuild}")
-        vectors = faiss_index.reconstruct_n(0, faiss_index.ntotal) if len(chunks) else np.zeros((0, manifest["dims"]), np.float32)
+            raise KnowledgeError(
+                f"The knowledge index at {folder} is inconsistent (vector and chunk counts differ). {rebuild}"
+            )
+        vectors = (
+            faiss_index.reconstruct_n(0, faiss_index.ntotal)
+            if len(chunks)
+            else np.zeros((0, manifest["dims"]), np.float32)
+        )
         return cls(chunks=chunks, vectors=vectors, model_id=model_id, sources=manifest.get("sources", {}))
 
 

@@ -86,7 +86,9 @@ class Retriever:
             self._index = built
             return built
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid", sources: list[str] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 5, mode: str = "hybrid", sources: list[str] | None = None
+    ) -> list[Hit]:
         """The k best passages for a query."""
         index = self.index
         vec = self.embeddings.embed_array([query])[0]
@@ -94,7 +96,11 @@ class Retriever:
 
     def relevant(self, query: str, k: int = 5) -> list[Hit]:
         """Like search, but only passages that are plausibly about the query."""
-        return [h for h in self.search(query, k) if h.dense >= MIN_DENSE_SCORE or h.sparse > 0 and h.dense >= MIN_DENSE_SCORE * 0.6]
+        return [
+            h
+            for h in self.search(query, k)
+            if h.dense >= MIN_DENSE_SCORE or (h.sparse > 0 and h.dense >= MIN_DENSE_SCORE * 0.6)
+        ]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The chunk with this id, for checking that a citation resolves."""

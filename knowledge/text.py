@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 import ftfy
 
-# ftfy's defaults repair "√ó" -> "×" (UTF-8 read as Mac Roman) and "â€”" -> "—"
-# (UTF-8 read as cp1252); we also fold the odd spaces that chat tools paste in.
-_FTFY = ftfy.TextFixerConfig(normalization="NFC", unescape_html=False)
+# ftfy's defaults repair "â€”" -> "—" (UTF-8 read as cp1252) and most other damage.
+_FTFY = ftfy.TextFixerConfig(normalization="NFC", unescape_html=False, uncurl_quotes=False)
+# ftfy's heuristics leave UTF-8 read as Mac Roman ("√ó" for "×", "üö´" for an emoji)
+# alone, because those characters are plausible on their own. A run of non-ASCII
+# characters that encodes to Mac Roman and decodes as UTF-8 is that mojibake: it is
+# restored run by run, so correct text around it is never touched.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+
+
+def _undo_mac_roman(match: re.Match[str]) -> str:
+    run = match.group(0)
+    try:
+        fixed = run.encode("mac_roman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return run
+    return fixed if len(fixed) < len(run) else run
 
 
 def repair_text(text: str) -> str:
     """Fix mojibake, stray control characters and non-breaking spaces; keep line breaks."""
     fixed = ftfy.fix_text(text, config=_FTFY)
+    fixed = _NON_ASCII_RUN.sub(_undo_mac_roman, fixed)
     return fixed.replace("\u00a0", " ").replace("\u200b", "").replace("\r\n", "\n")

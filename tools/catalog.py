@@ -108,7 +108,9 @@ def _lookup(query: str, table: dict[str, str], names: dict[str, str]) -> Match |
 
 
 @cache
-def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+def _tables() -> tuple[
+    dict[str, str], dict[str, str], dict[str, str], dict[str, str], dict[str, str], dict[str, str]
+]:
     cat = load_catalog()
     skills = _alias_table([(s.id, s.name, s.aliases) for s in cat.skills])
     roles = _alias_table([(r.id, r.title, r.aliases) for r in cat.roles])
@@ -147,8 +149,7 @@ def require_role(name: str) -> RoleDef:
     if found is None:
         titles = ", ".join(r.title for r in load_catalog().roles)
         raise UnknownRoleError(
-            f"I don't know the role '{name}'. Pick one of: {titles} "
-            "(or a close name such as 'LLM engineer')."
+            f"I don't know the role '{name}'. Pick one of: {titles} (or a close name such as 'LLM engineer')."
         )
     return load_catalog().role(found.id)
 

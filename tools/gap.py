@@ -138,7 +138,8 @@ def gap_report(
             )
         )
         options = [
-            hours_between(current, lvl, skill.ease, factor).hours for lvl in range(current, max(current, tgt) + 1)
+            hours_between(current, lvl, skill.ease, factor).hours
+            for lvl in range(current, max(current, tgt) + 1)
         ]
         items.append(Item(name=skill.name, priority=priority, hours=options))
 

@@ -1,0 +1,84 @@
+"""Chunking, mojibake repair, the index on disk and its checks."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.chunking import chunk_markdown
+from knowledge.embeddings import make_embeddings
+from knowledge.index import KnowledgeIndex
+from knowledge.retriever import Retriever
+from knowledge.text import repair_text
+from tools.errors import KnowledgeError
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_chunks_carry_section_path_and_lines() -> None:
+    text = "# Doc\n\nIntro line.\n\n## Phase 1\n\nLearn SQL.\n\n### Projects\n\n- Build a pipeline with tests\n- Another project idea here\n"
+    chunks = chunk_markdown(text, "doc.md")
+    sections = [c.section for c in chunks]
+    assert sections == ["Doc", "Doc > Phase 1", "Doc > Phase 1 > Projects"]
+    projects = chunks[-1]
+    assert projects.line_start == 9 and projects.line_end == 12
+    assert "Another project" in projects.text
+
+
+def test_long_sections_split_with_overlap() -> None:
+    paras = "\n\n".join(f"Paragraph {i} " + "word " * 60 for i in range(12))
+    chunks = chunk_markdown("# T\n\n" + paras, "t.md", max_chars=800)
+    assert len(chunks) > 2
+    assert all(len(c.text) <= 800 for c in chunks)
+    for a, b in itertools.pairwise(chunks):
+        assert b.line_start <= a.line_end  # one block of overlap
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seeds not beside the repo")
+def test_seed_mojibake_is_repaired() -> None:
+    for name in ("001_994e70ccc3bb6af5.txt", "002_e4edaf3ffc0ec289.txt"):
+        raw = (SEEDS / name).read_text("utf-8")
+        fixed = repair_text(raw)
+        assert "√ó" not in fixed and "â€" not in fixed
+    assert "×" in repair_text((SEEDS / "001_994e70ccc3bb6af5.txt").read_text("utf-8"))
+    assert "—" in repair_text((SEEDS / "002_e4edaf3ffc0ec289.txt").read_text("utf-8"))
+
+
+def test_index_round_trip_and_hybrid_search(tmp_path: Path) -> None:
+    emb = make_embeddings("local")
+    chunks = chunk_markdown(
+        "# A\n\n## Kubernetes\n\nDeploy models on k8s clusters.\n\n## Baking\n\nSourdough needs a starter.\n",
+        "a.md",
+    )
+    index = KnowledgeIndex.build(chunks, emb)
+    index.save(tmp_path)
+    loaded = KnowledgeIndex.load(tmp_path, emb.model_id)
+    q = "kubernetes deployment"
+    hits = loaded.search(q, emb.embed_array([q])[0], k=2)
+    assert hits[0].chunk.section == "A > Kubernetes"
+    assert hits[0].to_dict()["lines"] == [hits[0].chunk.line_start, hits[0].chunk.line_end]
+    assert not any(p.suffix == ".pkl" for p in tmp_path.rglob("*"))
+
+
+def test_index_checks_model_and_integrity(tmp_path: Path) -> None:
+    emb = make_embeddings("local")
+    KnowledgeIndex.build(chunk_markdown("# A\n\nText here.\n", "a.md"), emb).save(tmp_path)
+    with pytest.raises(KnowledgeError, match="built with"):
+        KnowledgeIndex.load(tmp_path, "openai:text-embedding-3-small")
+    folder = tmp_path / (tmp_path / "CURRENT").read_text()
+    data = json.loads((folder / "chunks.json").read_text())
+    data[0]["text"] = "tampered"
+    (folder / "chunks.json").write_text(json.dumps(data))
+    with pytest.raises(KnowledgeError, match="coach kb rebuild"):
+        KnowledgeIndex.load(tmp_path, emb.model_id)
+
+
+def test_retriever_builds_bundled_index_on_first_use(tmp_path: Path) -> None:
+    r = Retriever(tmp_path)
+    hits = r.search("Which projects show Kubernetes skills?", k=3)
+    assert hits and all(h.chunk.source.startswith("bundled/") for h in hits)
+    assert (tmp_path / "index" / "CURRENT").exists()
+    assert r.relevant("underwater basket weaving", k=3) == []

@@ -1,0 +1,102 @@
+"""The REPL end to end with scripted input, and once as a real terminal program."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CONVERSATION
+from rich.console import Console
+
+from agent.plans import list_plans
+from agent.repl import Repl
+from agent.session import Coach
+
+
+def run_repl(coach: Coach, lines: list[str], thread: str | None = None) -> tuple[str, Repl]:
+    feed = iter(lines)
+
+    def read(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    buf = io.StringIO()
+    repl = Repl(coach, Console(file=buf, width=120, force_terminal=False), read, thread_id=thread)
+    repl.run()
+    return buf.getvalue(), repl
+
+
+def test_full_session_with_commands(coach: Coach) -> None:
+    out, _ = run_repl(
+        coach,
+        [
+            "/help",
+            "",
+            *CONVERSATION,
+            "/gaps",
+            "/approve",
+            "/plans",
+            "/plans 1",
+            "/profile",
+            "/nonsense",
+            "/quit",
+        ],
+    )
+    assert "/resume" in out  # help lists commands
+    assert "Type a message" in out
+    assert "Review:" in out
+    assert "Plan saved as version 1" in out
+    assert "Unknown command /nonsense" in out
+    assert len(list_plans(coach.persistence.store, "local")) == 1
+
+
+def test_review_by_key_and_edit_text(coach: Coach) -> None:
+    out, _ = run_repl(coach, [*CONVERSATION, "I can do 20 hours a week", "r too ambitious"])
+    assert "Recomputing with your changes" in out
+    assert "Plan discarded (too ambitious)" in out
+    assert list_plans(coach.persistence.store, "local") == []
+
+
+def test_starts_on_last_session_and_says_so(coach: Coach) -> None:
+    _, first = run_repl(coach, CONVERSATION[:3])
+    out, second = run_repl(coach, [])
+    assert second.thread_id == first.thread_id
+    assert f"resumed session {first.thread_id}" in out
+
+
+def test_a_crashing_turn_does_not_end_the_session(coach: Coach, monkeypatch) -> None:
+    calls = {"n": 0}
+    original = coach.send
+
+    def flaky(thread: str, text: str, user_id=None):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("boom")
+        return original(thread, text)
+
+    monkeypatch.setattr(coach, "send", flaky)
+    out, _ = run_repl(coach, ["hello", "I'm a data analyst"])
+    assert "Something went wrong in that turn" in out
+    assert "Noted: current role" in out
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pty")
+def test_real_terminal_program(home: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    exe = Path(sys.executable).with_name("coach")
+    env = {**os.environ, "COACH_HOME": str(home), "COACH_MODEL": "fake", "TERM": "dumb", "COLUMNS": "120"}
+    child = pexpect.spawn(
+        str(exe), ["chat", "--new"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 120)
+    )
+    child.expect("you> ")
+    child.sendline("I'm a backend engineer with Python 4")
+    child.expect("hours a week")
+    child.expect("you> ")
+    child.sendline("/quit")
+    child.expect("Bye")
+    child.expect(pexpect.EOF)
