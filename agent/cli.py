@@ -60,11 +60,12 @@ def chat(
     """Talk with the coach (starts on your last session)."""
     from agent.repl import Repl, plain_reader, terminal_reader
 
+    if new and thread:
+        raise InputError("Pass --new or --thread, not both.")
     coach = _coach("repl", user)
-    thread_id = coach.new_thread_id() if new else thread
     tty = sys.stdin.isatty() and sys.stdout.isatty()
     reader = terminal_reader(coach.settings.home / "history") if tty else plain_reader
-    Repl(coach, out, reader, thread_id=thread_id, debug=DEBUG).run()
+    Repl(coach, out, reader, thread_id=thread, debug=DEBUG, new=new).run()
 
 
 @app.command()

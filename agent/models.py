@@ -119,7 +119,7 @@ def _local() -> BaseChatModel:
         n_ctx=2048,
         n_threads=2,
         n_batch=256,
-        max_tokens=200,
+        max_tokens=160,
         temperature=0.2,
         top_p=0.9,
         repeat_penalty=1.15,

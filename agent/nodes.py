@@ -250,7 +250,11 @@ def draft_plan(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     facts = "\n".join(f"- {c.text}" for c in plan.rationale[:4])
     feedback = (state.get("review") or {}).get("feedback") or ""
     prompt = f"Facts about the plan:\n{facts}\n" + (f"\nThe person asked: {feedback}\n" if feedback else "")
-    note = _ask_model(runtime.context, [SystemMessage(NOTE_SYSTEM), HumanMessage(prompt)])
+    ctx = runtime.context
+    # The embedded 135M model invents figures in free prose; a plan a person acts on
+    # gets a note only from a capable (or scripted) model. Its rationale is cited anyway.
+    wants_note = ctx.chat_model is not None or ctx.model != "local"
+    note = _ask_model(ctx, [SystemMessage(NOTE_SYSTEM), HumanMessage(prompt)]) if wants_note else ""
     plan = plan.model_copy(update={"coach_note": note})
     return {"draft": plan.model_dump(mode="json")}
 

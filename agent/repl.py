@@ -42,12 +42,13 @@ class Repl:
         read_line: Callable[[str], str],
         thread_id: str | None = None,
         debug: bool = False,
+        new: bool = False,
     ) -> None:
         self.coach = coach
         self.console = console
         self.read_line = read_line
         self.debug = debug
-        resumed = thread_id or coach.last_thread()
+        resumed = None if new else (thread_id or coach.last_thread())
         self.thread_id = resumed or coach.new_thread_id()
         self.resumed = resumed is not None
 

@@ -16,7 +16,9 @@ from agent.repl import Repl
 from agent.session import Coach
 
 
-def run_repl(coach: Coach, lines: list[str], thread: str | None = None) -> tuple[str, Repl]:
+def run_repl(
+    coach: Coach, lines: list[str], thread: str | None = None, new: bool = False
+) -> tuple[str, Repl]:
     feed = iter(lines)
 
     def read(prompt: str) -> str:
@@ -26,7 +28,7 @@ def run_repl(coach: Coach, lines: list[str], thread: str | None = None) -> tuple
             raise EOFError from None
 
     buf = io.StringIO()
-    repl = Repl(coach, Console(file=buf, width=120, force_terminal=False), read, thread_id=thread)
+    repl = Repl(coach, Console(file=buf, width=120, force_terminal=False), read, thread_id=thread, new=new)
     repl.run()
     return buf.getvalue(), repl
 
@@ -67,6 +69,8 @@ def test_starts_on_last_session_and_says_so(coach: Coach) -> None:
     out, second = run_repl(coach, [])
     assert second.thread_id == first.thread_id
     assert f"resumed session {first.thread_id}" in out
+    out, fresh = run_repl(coach, [], new=True)
+    assert fresh.thread_id != first.thread_id and "new session" in out
 
 
 def test_a_crashing_turn_does_not_end_the_session(coach: Coach, monkeypatch) -> None:
