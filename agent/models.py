@@ -179,16 +179,18 @@ def is_capable(spec: str) -> bool:
 
 def describe_model_error(exc: Exception, spec: str) -> ConfigError | None:
     """Turn a provider's connection or auth failure into one line naming the setting."""
-    name = type(exc).__name__
-    if name in ("APIConnectionError", "APITimeoutError", "ConnectError"):
+    # Match on the whole class hierarchy: langchain-openai re-raises the SDK's errors
+    # as its own subclasses (OpenAIConnectionError, ...).
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & {"APIConnectionError", "APITimeoutError", "ConnectError"}:
         where = os.environ.get("OPENAI_BASE_URL", "the OpenAI API")
         return ConfigError(
             f"Could not reach {where} for COACH_MODEL={spec}; check OPENAI_BASE_URL and that the server is "
             "running, or use COACH_MODEL=local."
         )
-    if name in ("AuthenticationError", "PermissionDeniedError"):
+    if names & {"AuthenticationError", "PermissionDeniedError"}:
         return ConfigError(f"The provider refused the key for COACH_MODEL={spec}; check OPENAI_API_KEY.")
-    if name == "NotFoundError":
+    if "NotFoundError" in names:
         return ConfigError(
             f"The provider does not know the model in COACH_MODEL={spec}; check the model name."
         )

@@ -36,7 +36,8 @@ def run_config(thread_id: str, user_id: str, interface: str, trace_seed: str | N
         trace_context = None
         if trace_seed is not None:
             trace_context = {"trace_id": Langfuse.create_trace_id(seed=trace_seed)}
-        config["callbacks"] = [CallbackHandler(trace_context=trace_context)]  # type: ignore[arg-type]
+        public_key = os.environ["LANGFUSE_PUBLIC_KEY"]
+        config["callbacks"] = [CallbackHandler(public_key=public_key, trace_context=trace_context)]  # type: ignore[arg-type]
     return config
 
 

@@ -117,3 +117,13 @@ def test_bad_model_setting_is_one_line(monkeypatch, capsys, home, profile_file: 
 def test_debug_shows_traceback(monkeypatch, capsys, tmp_path: Path) -> None:
     code, _, err = run(monkeypatch, capsys, "--debug", "gaps", "--profile", str(tmp_path / "nope.yaml"))
     assert code == 2 and "Traceback" in err
+
+
+def test_unreachable_server_is_one_line(monkeypatch, capsys, home, profile_file: Path) -> None:
+    monkeypatch.setenv("COACH_MODEL", "openai:some-model")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens on port 9
+    code, _, err = run(monkeypatch, capsys, "plan", "--profile", str(profile_file), "--approve")
+    assert code == 2
+    assert "Could not reach http://127.0.0.1:9/v1" in " ".join(err.split())
+    assert "sk-test-not-real" not in err and "Traceback" not in err
