@@ -209,9 +209,9 @@ def kb_rebuild() -> None:
 def main() -> None:
     """Entry point: run the CLI and turn errors into one friendly line."""
     global DEBUG
-    if "--debug" in sys.argv:
+    DEBUG = "--debug" in sys.argv
+    if DEBUG:
         sys.argv.remove("--debug")
-        DEBUG = True
     try:
         app(standalone_mode=False)
     except CoachError as exc:
