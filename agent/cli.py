@@ -137,6 +137,26 @@ def gaps(
         out.print(Markdown(gaps_markdown(a, b)))
 
 
+@app.command()
+def explain(
+    profile: Annotated[Path, typer.Option("--profile", "-p", help="The profile YAML file.")],
+    skill: Annotated[str | None, typer.Argument(help="One skill to explain (default: every figure).")] = None,
+    which: Annotated[str, typer.Option("--plan", help="a or b.")] = "a",
+) -> None:
+    """Explain every figure of a gap report: hours, weeks, verdict and trim."""
+    from agent.profile_file import load_profile
+    from tools.explain import explain_model, explain_report
+    from tools.gap import gap_report
+
+    if which.lower() not in ("a", "b"):
+        raise InputError(f"--plan takes a or b, not {which!r}.")
+    prof = load_profile(profile)
+    report = gap_report(prof, prof.plan_a if which.lower() == "a" else prof.plan_b)
+    out.print(f"[bold]Plan {which.upper()}: {report.target.label()}[/bold]", highlight=False)
+    for line in ([] if skill else explain_model()) + explain_report(report, skill):
+        out.print(line, highlight=False)
+
+
 @plans_app.callback()
 def plans_list(ctx: typer.Context, user: Annotated[str, typer.Option("--user")] = "local") -> None:
     """List saved plan versions."""

@@ -24,6 +24,7 @@ from knowledge.retriever import Retriever
 from tools.catalog import load_catalog, require_role
 from tools.errors import CoachError
 from tools.gap import gap_report, resolve_skills
+from tools.lc_tools import save_profile
 from tools.models import GapReport, Profile
 
 QUESTIONS: dict[str, str] = {
@@ -134,7 +135,7 @@ def after_route(state: CoachState) -> Literal["intake", "retrieve"]:
     return "retrieve" if state.get("route") == "question" else "intake"
 
 
-def intake(state: CoachState) -> dict[str, Any]:
+def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Merge the facts of this message into the profile, and ask for what is missing."""
     text = _last_human(state)
     asking = state.get("asking")
@@ -162,6 +163,8 @@ def intake(state: CoachState) -> dict[str, Any]:
         lines.append(f"I could not use that: {problem}.")
     update: dict[str, Any] = {"profile": profile, "role_skills_asked": role_skills_asked}
     nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
+    if nxt is None and runtime.store is not None and runtime.context.side_effects:
+        save_profile(runtime.store, runtime.context.user_id, profile_of(profile))
     if nxt is None:
         if state.get("route") == "plan" or got or asking is not None:
             lines.append("I have what I need. Looking at the roadmaps and computing your skill gap...")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tools.catalog import Catalog, load_catalog, match_industry, match_skill, require_role
 from tools.learning_time import hours_between, prereq_factor
-from tools.models import GapReport, Profile, Quadrant, RoleDef, SkillLine, Target, Trim, TrimChoice
+from tools.models import GapReport, Profile, Quadrant, RoleDef, SkillDef, SkillLine, Target, Trim, TrimChoice
 from tools.optimize import PRIORITY_WEIGHT, Item, best_trim
 
 WEEKS_PER_MONTH = 52 / 12
@@ -54,28 +54,102 @@ def resolve_skills(skills: Mapping[str, int]) -> HeldSkills:
     return HeldSkills(levels, said_as, unknown)
 
 
-def _ordered(role: RoleDef, catalog: Catalog) -> list[tuple[str, int, int, str]]:
-    """Role skills as (skill id, priority, target, kind), prerequisites before dependants.
+@dataclass(frozen=True)
+class Want:
+    """One skill a target needs: at what priority, to what level, of which kind."""
 
-    Within what the prerequisites allow, critical skills come first, then easier ones.
-    """
-    rows = [(rs.skill, rs.priority, rs.target, "general") for rs in role.general]
-    rows += [(rs.skill, rs.priority, rs.target, "specific") for rs in role.specific]
-    in_role = {r[0] for r in rows}
-    pending = sorted(rows, key=lambda r: (r[1], -catalog.skill(r[0]).ease, r[0]))
+    skill: SkillDef
+    priority: int
+    target: int
+    kind: str
+
+
+def role_wants(role: RoleDef, catalog: Catalog) -> list[Want]:
+    """The role's 10 skills as wants."""
+    return [Want(catalog.skill(rs.skill), rs.priority, rs.target, "general") for rs in role.general] + [
+        Want(catalog.skill(rs.skill), rs.priority, rs.target, "specific") for rs in role.specific
+    ]
+
+
+def order_wants(wants: list[Want]) -> list[Want]:
+    """Prerequisites before the skills that build on them; within that, critical
+    skills first, then easier ones."""
+    present = {w.skill.id for w in wants}
+    pending = sorted(wants, key=lambda w: (w.priority, -w.skill.ease, w.skill.id))
     done: set[str] = set()
-    order: list[tuple[str, int, int, str]] = []
+    order: list[Want] = []
     while pending:
-        for row in pending:
-            needs = set(catalog.skill(row[0]).prereqs) & in_role
-            if needs <= done:
+        for want in pending:
+            if set(want.skill.prereqs) & present <= done:
                 break
-        else:  # a cycle in the catalog: fall back to priority order rather than loop
-            row = pending[0]
-        pending.remove(row)
-        done.add(row[0])
-        order.append(row)
+        else:  # a prerequisite cycle: fall back to priority order rather than loop
+            want = pending[0]
+        pending.remove(want)
+        done.add(want.skill.id)
+        order.append(want)
     return order
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Matrix rows in learning order, the optimiser's options for each, and the total."""
+
+    lines: list[SkillLine]
+    items: list[Item]
+    total_hours: float
+
+
+def schedule(
+    wants: list[Want],
+    held: HeldSkills,
+    hours_per_week: float,
+    overrides: Mapping[str, int],
+    skill_name: Callable[[str], str],
+) -> Schedule:
+    """Hours, start and finish week of each wanted skill, learned one after another."""
+    lines: list[SkillLine] = []
+    items: list[Item] = []
+    elapsed = 0.0
+    for want in order_wants(wants):
+        skill = want.skill
+        current = held.levels.get(skill.id, 0)
+        tgt = max(current, overrides.get(skill.id, want.target))
+        factor = prereq_factor(held.levels, skill.prereqs)
+        breakdown = hours_between(current, tgt, skill.ease, factor)
+        start = elapsed
+        elapsed += breakdown.hours
+        notes = [breakdown.explain()]
+        if skill.id not in held.levels:
+            notes.append("current level not given: assumed 0")
+        elif held.said_as[skill.id].lower() != skill.name.lower():
+            notes.append(f"from your '{held.said_as[skill.id]}'")
+        if overrides.get(skill.id, want.target) < current:
+            notes.append(f"already above the target {overrides.get(skill.id, want.target)}")
+        missing = [p for p, lvl in skill.prereqs.items() if held.levels.get(p, 0) < lvl]
+        if missing:
+            notes.append("builds on " + ", ".join(skill_name(p) for p in missing))
+        lines.append(
+            SkillLine(
+                name=skill.name,
+                skill_id=skill.id,
+                kind=want.kind,  # type: ignore[arg-type]
+                priority=want.priority,
+                ease=skill.ease,
+                current=current,
+                target=tgt,
+                gap=tgt - current,
+                hours=breakdown.hours,
+                start_week=math.floor(start / hours_per_week + 1e-9),
+                finish_week=math.ceil(elapsed / hours_per_week - 1e-9),
+                quadrant=quadrant(want.priority, skill.ease),
+                notes="; ".join(notes),
+                matched_from=held.said_as.get(skill.id),
+                assumed=skill.id not in held.levels,
+            )
+        )
+        options = [hours_between(current, lvl, skill.ease, factor).hours for lvl in range(current, tgt + 1)]
+        items.append(Item(name=skill.name, priority=want.priority, hours=options))
+    return Schedule(lines=lines, items=items, total_hours=round(elapsed, 1))
 
 
 def gap_report(
@@ -93,58 +167,15 @@ def gap_report(
     role = require_role(target.position)
     held = resolve_skills(profile.skills)
     hpw = hours_per_week if hours_per_week is not None else profile.hours_per_week
-    overrides = _resolve_overrides(target_overrides or {})
     horizon = horizon_weeks(profile.horizon_months)
-
-    lines: list[SkillLine] = []
-    items: list[Item] = []
-    elapsed = 0.0
-    for skill_id, priority, default_target, kind in _ordered(role, catalog):
-        skill = catalog.skill(skill_id)
-        current = held.levels.get(skill_id, 0)
-        tgt = overrides.get(skill_id, default_target)
-        factor = prereq_factor(held.levels, skill.prereqs)
-        breakdown = hours_between(current, max(current, tgt), skill.ease, factor)
-        start = elapsed
-        elapsed += breakdown.hours
-        notes = [breakdown.explain()]
-        if skill_id not in held.levels:
-            notes.append("current level not given: assumed 0")
-        elif held.said_as[skill_id].lower() != skill.name.lower():
-            notes.append(f"from your '{held.said_as[skill_id]}'")
-        if tgt < current:
-            notes.append(f"already above the role's target {tgt}")
-        missing = [p for p, lvl in skill.prereqs.items() if held.levels.get(p, 0) < lvl]
-        if missing:
-            names = ", ".join(catalog.skill(p).name for p in missing)
-            notes.append(f"builds on {names}")
-        lines.append(
-            SkillLine(
-                name=skill.name,
-                skill_id=skill_id,
-                kind=kind,  # type: ignore[arg-type]
-                priority=priority,
-                ease=skill.ease,
-                current=current,
-                target=max(current, tgt),
-                gap=max(0, tgt - current),
-                hours=breakdown.hours,
-                start_week=math.floor(start / hpw + 1e-9),
-                finish_week=math.ceil(elapsed / hpw - 1e-9),
-                quadrant=quadrant(priority, skill.ease),
-                notes="; ".join(notes),
-                matched_from=held.said_as.get(skill_id),
-                assumed=skill_id not in held.levels,
-            )
-        )
-        options = [
-            hours_between(current, lvl, skill.ease, factor).hours
-            for lvl in range(current, max(current, tgt) + 1)
-        ]
-        items.append(Item(name=skill.name, priority=priority, hours=options))
-
-    total = round(elapsed, 1)
-    weeks = math.ceil(total / hpw - 1e-9)
+    plan = schedule(
+        role_wants(role, catalog),
+        held,
+        hpw,
+        _resolve_overrides(target_overrides or {}),
+        lambda skill_id: catalog.skill(skill_id).name,
+    )
+    weeks = math.ceil(plan.total_hours / hpw - 1e-9)
     attainable = weeks <= horizon
     report = GapReport(
         target=target,
@@ -153,17 +184,48 @@ def gap_report(
         industry_note=_industry_note(target.industry),
         hours_per_week=hpw,
         horizon_weeks=horizon,
-        skills=lines,
-        total_hours=total,
+        skills=plan.lines,
+        total_hours=plan.total_hours,
         total_weeks=weeks,
         attainable=attainable,
         margin_weeks=horizon - weeks,
         unknown_skills=held.unknown,
+        extras=[_unknown_estimate(name, profile.skills[name]) for name in held.unknown],
     )
     if not attainable:
-        report.hours_per_week_needed = hours_needed(total, horizon)
-        report.trim = _trim(lines, items, hpw * horizon)
+        report.hours_per_week_needed = hours_needed(plan.total_hours, horizon)
+        report.trim = best_trim_report(plan.lines, plan.items, hpw * horizon)
     return report
+
+
+# A skill the catalog does not know gets the middle of every scale: moderate ease,
+# important, no prerequisites, and the common working target of level 3.
+DEFAULT_EASE = 2
+DEFAULT_PRIORITY = 2
+DEFAULT_TARGET = 3
+
+
+def _unknown_estimate(name: str, current: int) -> SkillLine:
+    target = max(current, DEFAULT_TARGET)
+    breakdown = hours_between(current, target, DEFAULT_EASE)
+    return SkillLine(
+        name=name,
+        skill_id=f"unknown:{name.lower()}",
+        kind="specific",
+        priority=DEFAULT_PRIORITY,
+        ease=DEFAULT_EASE,
+        current=current,
+        target=target,
+        gap=target - current,
+        hours=breakdown.hours,
+        start_week=0,
+        finish_week=0,
+        quadrant=quadrant(DEFAULT_PRIORITY, DEFAULT_EASE),
+        notes=f"not in the catalog: default estimate (ease {DEFAULT_EASE}, target {DEFAULT_TARGET}), "
+        f"{breakdown.explain()}; not counted in this role's 10 skills",
+        matched_from=name,
+        assumed=False,
+    )
 
 
 def hours_needed(total_hours: float, weeks: int) -> float:
@@ -171,7 +233,8 @@ def hours_needed(total_hours: float, weeks: int) -> float:
     return math.ceil(total_hours / weeks * 2 - 1e-9) / 2
 
 
-def _trim(lines: list[SkillLine], items: list[Item], budget: float) -> Trim:
+def best_trim_report(lines: list[SkillLine], items: list[Item], budget: float) -> Trim:
+    """The optimiser's best targets within `budget` hours, as a report section."""
     solution = best_trim(items, budget)
     choices = [
         TrimChoice(

@@ -171,6 +171,10 @@ class GapReport(BaseModel):
     hours_per_week_needed: float | None = None
     trim: Trim | None = None
     unknown_skills: list[str] = Field(default_factory=list)
+    extras: list[SkillLine] = Field(
+        default_factory=list,
+        description="skills the person named that the catalog does not know: default estimates, not scheduled",
+    )
 
     def verdict(self) -> str:
         """One sentence on whether the plan fits."""
