@@ -127,3 +127,25 @@ def test_unreachable_server_is_one_line(monkeypatch, capsys, home, profile_file:
     assert code == 2
     assert "Could not reach http://127.0.0.1:9/v1" in " ".join(err.split())
     assert "sk-test-not-real" not in err and "Traceback" not in err
+
+
+def test_explain_every_figure_and_one_skill(monkeypatch, capsys, profile_file: Path) -> None:
+    code, out, _ = run(monkeypatch, capsys, "explain", "--profile", str(profile_file))
+    text = " ".join(out.split())
+    assert code == 0 and "Hours per level step" in text and "Best trim" in text and "Weeks: ceil(" in text
+    code, out, _ = run(monkeypatch, capsys, "explain", "--profile", str(profile_file), "rag", "--plan", "a")
+    assert "Retrieval-augmented generation" in out and "Total:" not in out
+    code, _, err = run(monkeypatch, capsys, "explain", "--profile", str(profile_file), "--plan", "c")
+    assert code == 2 and "--plan takes a or b" in err
+
+
+def test_bad_input_loses_no_saved_state(
+    monkeypatch, capsys, home, profile_file: Path, tmp_path: Path
+) -> None:
+    run(monkeypatch, capsys, "plan", "--profile", str(profile_file), "--approve")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("skills: [\n")
+    assert run(monkeypatch, capsys, "plan", "--profile", str(bad), "--approve")[0] == 2
+    assert run(monkeypatch, capsys, "nonsense")[0] == 2
+    _, out, _ = run(monkeypatch, capsys, "plans")
+    assert "v1" in out

@@ -163,3 +163,21 @@ def test_optimiser_matches_brute_force(raw, budget) -> None:
 def test_hours_needed_and_horizon() -> None:
     assert horizon_weeks(12) == 52 and horizon_weeks(6) == 26
     assert hours_needed(930.5, 52) == 18.0
+
+
+def test_priority_and_kind_are_validated_with_their_ranges() -> None:
+    from tools.models import RoleSkill, SkillDef
+
+    with pytest.raises(ValidationError, match=r"priority[\s\S]*greater than or equal to 1"):
+        RoleSkill(skill="python", priority=0, target=3)
+    with pytest.raises(ValidationError, match=r"kind[\s\S]*'general' or 'specific'"):
+        SkillDef(id="x", name="X", kind="other", ease=2)  # type: ignore[arg-type]
+
+
+def test_unknown_skills_get_default_estimates() -> None:
+    p = profile(skills={"Python": 4, "underwater welding": 1})
+    r = gap_report(p, p.plan_a)
+    assert r.unknown_skills == ["underwater welding"]
+    extra = r.extras[0]
+    assert extra.target == 3 and extra.hours == 110.0 and "not in the catalog" in extra.notes
+    assert len(r.skills) == 10
