@@ -17,7 +17,7 @@ from agent.parsing import ProfileField, classify, parse_message
 from agent.plan import Plan, build_plan
 from agent.plans import save_approved
 from agent.prompts import ANSWER_SYSTEM, NOTE_SYSTEM, passages_block
-from agent.render import gaps_markdown, plan_markdown
+from agent.render import plan_markdown, verdict_table
 from agent.review import ReviewRequest, ReviewResponse, parse_response
 from agent.state import CoachState
 from knowledge.retriever import Retriever
@@ -135,6 +135,18 @@ def after_route(state: CoachState) -> Literal["intake", "retrieve"]:
     return "retrieve" if state.get("route") == "question" else "intake"
 
 
+def _describe_fact(name: str, value: Any) -> str:
+    match name:
+        case "plan_a" | "plan_b":
+            return f"Plan {name[-1].upper()} {value['position']} in {value['industry']}"
+        case "hours_per_week":
+            return f"{value:g} hours a week"
+        case "horizon_months":
+            return f"a horizon of {value} months"
+        case _:
+            return f"{name.replace('_', ' ')} {value}"
+
+
 def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Merge the facts of this message into the profile, and ask for what is missing."""
     text = _last_human(state)
@@ -146,7 +158,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         value = getattr(parsed, name)
         if value:
             profile[name] = value
-            got.append(name.replace("_", " "))
+            got.append(_describe_fact(name, value))
     if parsed.skills:
         profile["skills"] = {**profile.get("skills", {}), **parsed.skills}
         got.append("skills " + ", ".join(f"{k} {v}" for k, v in parsed.skills.items()))
@@ -168,9 +180,9 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     if nxt is None:
         if state.get("route") == "plan" or got or asking is not None:
             lines.append("I have what I need. Looking at the roadmaps and computing your skill gap...")
-            return {**update, "asking": None, "messages": [AIMessage("\n".join(lines))]}
+            return {**update, "asking": None, "messages": [AIMessage("\n\n".join(lines))]}
         lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
-        return {**update, "asking": None, "route": "question", "messages": [AIMessage("\n".join(lines))]}
+        return {**update, "asking": None, "route": "question", "messages": [AIMessage("\n\n".join(lines))]}
     if not state.get("messages") or (len(state.get("messages", [])) <= 1 and not got):
         lines.insert(
             0, "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year."
@@ -183,7 +195,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         )
     else:
         lines.append(QUESTIONS[nxt])
-    return {**update, "asking": nxt, "route": "intake", "messages": [AIMessage("\n".join(lines))]}
+    return {**update, "asking": nxt, "route": "intake", "messages": [AIMessage("\n\n".join(lines))]}
 
 
 def after_intake(state: CoachState) -> Literal["retrieve", "__end__"]:
@@ -214,7 +226,11 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     for key in ("a", "b"):
         query = _plan_query(state["profile"], key)
         queries.append(query)
-        passages += [{**h.to_dict(), "for": key} for h in retriever.search(query, k=3)]
+        hits = retriever.search(query, k=12)
+        # The best passages overall ground the rationale; project passages feed the
+        # milestones, and are rarely the very top hits for a skills query.
+        chosen = hits[:3] + [h for h in hits[3:] if "project" in h.chunk.section.lower()][:3]
+        passages += [{**h.to_dict(), "for": key} for h in chosen]
     return {"query": " | ".join(queries), "passages": passages}
 
 
@@ -235,10 +251,9 @@ def _reports(state: CoachState) -> tuple[GapReport, GapReport]:
 def analyze_gaps(state: CoachState) -> dict[str, Any]:
     """Compute Plan A and Plan B skill gaps on the same budget."""
     a, b = _reports(state)
-    return {
-        "reports": {"a": a.model_dump(), "b": b.model_dump()},
-        "messages": [AIMessage(gaps_markdown(a, b))],
-    }
+    # The plan that follows carries both matrices; this message is the verdict at a glance.
+    summary = "## Skill gap\n\n" + verdict_table(a, b) + "\n\nBoth skill matrices are in the draft below."
+    return {"reports": {"a": a.model_dump(), "b": b.model_dump()}, "messages": [AIMessage(summary)]}
 
 
 def draft_plan(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -87,32 +87,36 @@ def _projects(citations: list[Citation], passages: list[dict[str, Any]]) -> list
     return found
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]{3,}", text.lower())) - {"and", "the", "with", "for", "from"}
+
+
 def milestones(report: GapReport, horizon_months: int, projects: list[tuple[str, int]]) -> list[Milestone]:
-    """Monthly milestones from the schedule; a project where one fits the month's skills."""
+    """Monthly milestones from the schedule. A month in which a skill is completed gets
+    a project to apply it: the roadmap project that shares the most words with it."""
     out: list[Milestone] = []
     unused = list(projects)
     for month in range(1, horizon_months + 1):
         lo, hi = (month - 1) * WEEKS_PER_MONTH, month * WEEKS_PER_MONTH
         goals: list[str] = []
-        words: set[str] = set()
+        finished: set[str] = set()
         for line in report.skills:
             if line.gap == 0 or line.finish_week <= lo or line.start_week >= hi:
                 continue
             if line.finish_week <= hi:
                 goals.append(f"{line.name}: reach level {line.target}")
+                finished |= _words(line.name)
             else:
                 goals.append(f"{line.name}: keep going toward level {line.target}")
-            words |= {w for w in re.findall(r"[a-z]{3,}", line.name.lower())}
         if not goals:
-            if month * WEEKS_PER_MONTH > report.total_weeks + WEEKS_PER_MONTH:
+            if lo >= report.total_weeks:
                 break
-            goals = ["Consolidate: apply the skills in a portfolio project"]
-        project = None
-        cite = None
-        if unused and any(g.endswith(f"level {ln.target}") for g in goals for ln in report.skills):
-            pick = next((p for p in unused if words & set(re.findall(r"[a-z]{3,}", p[0].lower()))), unused[0])
-            unused.remove(pick)
-            project, cite = pick
+            continue
+        project, cite = None, None
+        if finished and unused:
+            best = max(unused, key=lambda p: len(finished & _words(p[0])))
+            unused.remove(best)
+            project, cite = best
         out.append(Milestone(month=month, goals=goals, project=project, cite=cite))
     return out
 

@@ -9,9 +9,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.markdown import Markdown
 
+from agent.render import gaps_markdown
 from agent.review import ReviewRequest
 from agent.session import Coach, Turn
 from tools.errors import CoachError
+from tools.models import GapReport
 
 COMMANDS: dict[str, str] = {
     "/help": "show this help",
@@ -176,9 +178,12 @@ class Repl:
                     "```json\n" + json.dumps(profile, indent=1) + "\n```" if profile else "No profile yet."
                 )
             case "/gaps":
-                messages = self.coach.values(self.thread_id).get("messages", [])
-                gaps = [str(m.content) for m in messages if str(m.content).startswith("## Skill gap")]
-                self.say(gaps[-1] if gaps else "No gap computed yet: finish your profile or say 'plan'.")
+                reports = self.coach.values(self.thread_id).get("reports")
+                if not reports:
+                    self.say("No gap computed yet: finish your profile or say 'plan'.")
+                else:
+                    a, b = (GapReport.model_validate(reports[k]) for k in ("a", "b"))
+                    self.say(gaps_markdown(a, b))
             case "/plan":
                 self.handle("plan")
             case "/plans":

@@ -159,3 +159,18 @@ def test_plans_are_per_user(home, model) -> None:
     alice.resume(t, "approve")
     assert len(list_plans(alice.persistence.store, "alice")) == 1
     assert list_plans(alice.persistence.store, "bob") == []
+
+
+def test_citations_resolve_and_milestone_projects_cite_them(coach: Coach, home) -> None:
+    from knowledge.retriever import Retriever
+
+    thread = coach.new_thread_id()
+    plan = converse(coach, thread).review.plan
+    retriever = Retriever(home)
+    numbers = {c["n"] for c in plan["citations"]}
+    for c in plan["citations"]:
+        chunk = retriever.chunk(c["id"])
+        assert chunk is not None and [chunk.line_start, chunk.line_end] == c["lines"]
+    projects = [m for opt in ("a", "b") for m in plan[opt]["milestones"] if m["project"]]
+    assert projects, "milestones carry projects drawn from the roadmaps"
+    assert all(m["cite"] in numbers for m in projects)
