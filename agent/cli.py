@@ -194,36 +194,130 @@ def plans_show(
         out.print(Markdown(record["markdown"]))
 
 
+def _retriever():  # type: ignore[no-untyped-def]
+    from knowledge.retriever import Retriever
+
+    settings = _settings()
+    return Retriever(settings.home, settings.embeddings)
+
+
+class _Bar:
+    """A Rich progress bar over embedding, shown only on a terminal."""
+
+    def __init__(self, label: str) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not err.is_terminal,
+            transient=True,
+        )
+        self.label = label
+        self.task: object = None
+
+    def __enter__(self) -> _Bar:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.task = self.progress.add_task(self.label, total=total)
+        self.progress.update(self.task, completed=done, total=total)  # type: ignore[arg-type]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.md, .txt, .html, .pdf).")],
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Drop the chunks of files that no longer exist.")
+    ] = False,
+) -> None:
+    """Add roadmaps to what the coach knows (unchanged files are not embedded again)."""
+    retriever = _retriever()
+    with _Bar("embedding chunks") as bar:
+        report = retriever.ingest(paths, prune=prune, progress=bar)
+    for source, why in report.skipped:
+        out.print(f"skipped {source}: {why}", highlight=False)
+    out.print(
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded "
+        f"in {report.seconds:.1f} s; {report.total_chunks} chunks in the index.",
+        highlight=False,
+    )
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for in the roadmaps.")],
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of hits.")] = False,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or bm25.")] = "hybrid",
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Only passages about this role.")] = None,
+    diversity: Annotated[float, typer.Option("--mmr", min=0.0, max=1.0, help="MMR diversity, 0-1.")] = 0.0,
 ) -> None:
     """Show the roadmap passages the coach would retrieve, with citations and scores."""
-    from knowledge.retriever import Retriever
+    from tools.catalog import require_role
 
     if not query.strip():
         raise InputError("The query is empty; give some words to search for.")
-    settings = _settings()
-    hits = Retriever(settings.home, settings.embeddings).search(query, k=k)
+    if mode not in ("hybrid", "dense", "bm25"):
+        raise InputError(f"--mode takes hybrid, dense or bm25, not {mode!r}.")
+    role_id = require_role(role).id if role else None
+    hits = _retriever().search(query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity)
     if as_json:
         out.print_json(json.dumps([h.to_dict() for h in hits]))
         return
+    if not hits:
+        out.print("No passages found.")
     for i, h in enumerate(hits, start=1):
         out.print(f"[bold][{i}][/bold] {h.chunk.citation()}  score {h.score:.4f}", highlight=False)
         out.print(h.chunk.text[:400], highlight=False)
         out.print()
 
 
+@kb_app.command("list")
+def kb_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Sources in the index, their chunk counts, and the embedding model."""
+    retriever = _retriever()
+    rows = retriever.sources()
+    if as_json:
+        out.print_json(json.dumps({"embedding_model": retriever.embeddings.model_id, "sources": rows}))
+        return
+    out.print(
+        f"Embedding model: {retriever.embeddings.model_id}; {len(retriever.index.chunks)} chunks.",
+        highlight=False,
+    )
+    for r in rows:
+        out.print(f"{r['chunks']:5}  {r.get('kind', '?'):7}  {r['source']}", highlight=False, soft_wrap=True)
+
+
+@kb_app.command("remove")
+def kb_remove(
+    source: Annotated[str, typer.Argument(help="A source from `coach kb list`, or its file name.")],
+) -> None:
+    """Remove one source's chunks from the index."""
+    removed = _retriever().remove(source)
+    out.print(f"Removed {removed}.", highlight=False)
+
+
 @kb_app.command("rebuild")
 def kb_rebuild() -> None:
-    """Rebuild the knowledge index from the bundled roadmaps."""
-    from knowledge.retriever import Retriever
-
-    settings = _settings()
-    index = Retriever(settings.home, settings.embeddings).rebuild()
-    out.print(f"Rebuilt the index: {len(index.chunks)} chunks with {index.model_id}.")
+    """Rebuild the index: the bundled roadmaps and every ingested file that still exists."""
+    with _Bar("embedding chunks") as bar:
+        index, report = _retriever().rebuild(progress=bar)
+    out.print(f"Rebuilt the index: {len(index.chunks)} chunks with {index.model_id}.", highlight=False)
+    for source, why in report.skipped:
+        out.print(f"skipped {source}: {why}", highlight=False)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -203,6 +204,31 @@ def after_intake(state: CoachState) -> Literal["retrieve", "__end__"]:
     return "retrieve" if state.get("asking") is None and state.get("route") != "question" else "__end__"
 
 
+_FOLLOW_UP = re.compile(r"\b(it|that|this|those|these|they|them|there|which one)\b", re.I)
+
+
+def question_query(state: CoachState) -> str:
+    """The search query for a question: the question, the earlier question when this
+    one leans on it ("how long does that take?"), and the person's target and gaps."""
+    humans = [str(m.content) for m in state.get("messages", []) if isinstance(m, HumanMessage)]
+    question = humans[-1] if humans else ""
+    parts = [question]
+    if len(humans) > 1 and (len(question.split()) < 6 or _FOLLOW_UP.search(question)):
+        parts.insert(0, humans[-2])
+    reports = state.get("reports") or {}
+    if "a" in reports:
+        report = reports["a"]
+        gaps = [
+            s["name"]
+            for s in sorted(report["skills"], key=lambda s: (s["priority"], -s["gap"]))
+            if s["gap"] > 0
+        ][:3]
+        parts.append(f"({report['role_title']}: {', '.join(gaps)})")
+    elif (state.get("profile") or {}).get("plan_a"):
+        parts.append(f"({state['profile']['plan_a']['position']})")
+    return " ".join(parts)
+
+
 def _plan_query(profile: dict[str, Any], key: str) -> str:
     report = gap_report(
         profile_of(profile), profile_of(profile).plan_a if key == "a" else profile_of(profile).plan_b
@@ -216,10 +242,11 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     retriever = retriever_for(ctx)
     if state.get("route") == "question":
-        # Relevance is judged on the question alone: adding the target role to the
-        # query would make any question look relevant to that role's roadmap.
-        query = _last_human(state)
-        hits = retriever.relevant(query, k=ctx.k)
+        question = _last_human(state)
+        query = question_query(state)
+        # Relevance is judged on the question alone: the context in the query would
+        # make any question look relevant to the target role's roadmap.
+        hits = retriever.relevant(query, k=ctx.k, gate=question)
         return {"query": query, "passages": [{**h.to_dict(), "for": "q"} for h in hits]}
     passages: list[dict[str, Any]] = []
     queries = []

@@ -26,6 +26,7 @@ class Chunk:
     line_start: int
     line_end: int
     text: str
+    roles: tuple[str, ...] = ()
 
     def citation(self) -> str:
         """'genai_engineer.md > Phase 2 > Projects, lines 40-52'."""
@@ -33,7 +34,14 @@ class Chunk:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
-        return asdict(self)
+        out = asdict(self)
+        out["roles"] = list(self.roles)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Chunk:
+        """The inverse of to_dict."""
+        return cls(**{**data, "roles": tuple(data.get("roles") or ())})  # type: ignore[arg-type]
 
 
 @dataclass

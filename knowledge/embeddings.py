@@ -84,8 +84,11 @@ class LocalMiniLMEmbeddings(Embeddings):
         """Embeddings as a float32 array of shape (len(texts), 384), unit length."""
         session, tok = self._ensure()
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        # Batches of similar length waste little on padding: sort, embed, put back.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for lo in range(0, len(texts), BATCH):
-            batch = tok.encode_batch(texts[lo : lo + BATCH])
+            rows = order[lo : lo + BATCH]
+            batch = tok.encode_batch([texts[i] for i in rows])
             ids = np.array([e.ids for e in batch], dtype=np.int64)
             mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
             feeds = {"input_ids": ids, "attention_mask": mask}
@@ -96,7 +99,7 @@ class LocalMiniLMEmbeddings(Embeddings):
                 m = mask[..., None].astype(np.float32)
                 hidden = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
             norms = np.linalg.norm(hidden, axis=1, keepdims=True)
-            out[lo : lo + len(batch)] = hidden / np.clip(norms, 1e-12, None)
+            out[rows] = hidden / np.clip(norms, 1e-12, None)
         return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -1,19 +1,25 @@
-"""The retriever the coach uses: the bundled roadmaps, indexed on first use, searched hybrid."""
+"""The retriever the coach uses: bundled roadmaps plus the person's own, searched hybrid."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
+from dataclasses import replace
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.embeddings import make_embeddings
 from knowledge.index import MIN_DENSE_SCORE, Hit, KnowledgeIndex
+from knowledge.ingest import BUNDLED_PREFIX, IngestReport, Progress, apply_changes, ingest_paths
 from knowledge.text import repair_text
-from tools.errors import KnowledgeError
-
-BUNDLED_PREFIX = "bundled/"
+from tools.catalog import load_catalog
+from tools.errors import InputError, KnowledgeError
 
 
 def bundled_documents() -> dict[str, str]:
@@ -26,82 +32,207 @@ def bundled_documents() -> dict[str, str]:
     }
 
 
-def bundled_chunks() -> list[Chunk]:
-    """Every chunk of the bundled roadmaps."""
-    chunks: list[Chunk] = []
-    for source, text in bundled_documents().items():
-        chunks.extend(chunk_markdown(text, source))
-    return chunks
+def _role_patterns() -> dict[str, re.Pattern[str]]:
+    patterns = {}
+    for role in load_catalog().roles:
+        names = [role.title, *[a for a in role.aliases if len(a) > 3]]
+        alt = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
+        patterns[role.id] = re.compile(rf"\b(?:{alt})s?\b")
+    return patterns
 
 
-def _digest(texts: dict[str, str]) -> dict[str, dict[str, str]]:
-    return {s: {"sha256": hashlib.sha256(t.encode()).hexdigest()} for s, t in texts.items()}
+def tag_roles(chunks: list[Chunk]) -> list[Chunk]:
+    """Tag each chunk with the catalog roles its section path names, else those its
+    document title names: the filter `coach search --role` uses."""
+    patterns = _role_patterns()
+
+    def roles_in(text: str) -> tuple[str, ...]:
+        low = text.lower()
+        return tuple(rid for rid, pat in patterns.items() if pat.search(low))
+
+    out = []
+    for chunk in chunks:
+        title = chunk.section.split(" > ", 1)[0]
+        roles = roles_in(chunk.section.split(" > ", 1)[1]) if " > " in chunk.section else ()
+        out.append(replace(chunk, roles=roles or roles_in(title)))
+    return out
+
+
+def chunk_document(text: str, source: str) -> list[Chunk]:
+    """Structural chunks of a document, tagged with the roles they are about."""
+    return tag_roles(chunk_markdown(text, source))
+
+
+def _bundled_docs() -> dict[str, tuple[list[Chunk], dict[str, Any]]]:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return {
+        source: (
+            chunk_document(text, source),
+            {"sha256": hashlib.sha256(text.encode()).hexdigest(), "kind": "bundled", "ingested_at": now},
+        )
+        for source, text in bundled_documents().items()
+    }
+
+
+def mmr(query_vec: np.ndarray, vectors: np.ndarray, k: int, diversity: float) -> list[int]:
+    """Maximal marginal relevance: positions (into `vectors`) trading relevance for novelty.
+
+    Written here rather than taken from LangChain because its version re-embeds and
+    works on Documents; ours reuses the index's vectors for the few candidates."""
+    relevance = vectors @ query_vec
+    chosen: list[int] = []
+    rest = list(range(len(vectors)))
+    while rest and len(chosen) < k:
+        redundancy = (vectors[rest] @ vectors[chosen].T).max(axis=1) if chosen else np.zeros(len(rest))
+        scores = (1 - diversity) * relevance[rest] - diversity * redundancy
+        pick = rest[int(np.argmax(scores))]
+        chosen.append(pick)
+        rest.remove(pick)
+    return chosen
 
 
 class Retriever:
-    """Loads (or builds) the index under `home/index` and answers queries."""
+    """Loads (or builds) the index under `home/index`, answers queries, ingests files."""
 
     def __init__(self, home: Path, embeddings: str = "local") -> None:
         self.root = home / "index"
         self.embeddings = make_embeddings(embeddings)
         self._index: KnowledgeIndex | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @property
     def index(self) -> KnowledgeIndex:
-        """The live index, built from the bundled roadmaps when there is none or they changed."""
+        """The live index; the bundled roadmaps are (re)indexed when missing or changed."""
         with self._lock:
             if self._index is None:
                 self._index = self._load_or_build()
             return self._index
 
+    def _load_existing(self) -> KnowledgeIndex | None:
+        if not (self.root / "CURRENT").exists():
+            return None
+        # A damaged or mismatched index is reported, never silently replaced.
+        return KnowledgeIndex.load(self.root, self.embeddings.model_id)
+
     def _load_or_build(self) -> KnowledgeIndex:
-        docs = bundled_documents()
-        wanted = _digest(docs)
-        try:
-            index = KnowledgeIndex.load(self.root, self.embeddings.model_id)
-        except KnowledgeError:
-            if (self.root / "CURRENT").exists():
-                raise  # a damaged or mismatched index is reported, never silently replaced
-            index = None
-        if index is not None:
-            have = {s: v for s, v in index.sources.items() if s.startswith(BUNDLED_PREFIX)}
-            if have == wanted:
-                return index
-            # The bundled roadmaps changed with a new release: rebuild their part.
-            keep = [c for c in index.chunks if not c.source.startswith(BUNDLED_PREFIX)]
-            user_sources = {s: v for s, v in index.sources.items() if not s.startswith(BUNDLED_PREFIX)}
-        else:
-            keep, user_sources = [], {}
-        chunks = keep + bundled_chunks()
-        built = KnowledgeIndex.build(chunks, self.embeddings, {**user_sources, **wanted})
+        index = self._load_existing()
+        wanted = _bundled_docs()
+        have = {
+            s: v.get("sha256")
+            for s, v in (index.sources if index else {}).items()
+            if s.startswith(BUNDLED_PREFIX)
+        }
+        if index is not None and have == {s: meta["sha256"] for s, (_, meta) in wanted.items()}:
+            return index
+        # First use, or the bundled roadmaps changed with a new release: their part only.
+        stale = set(have) - set(wanted)
+        changed = {s: d for s, d in wanted.items() if have.get(s) != d[1]["sha256"]}
+        built = apply_changes(index, self.embeddings, changed, stale)
         built.save(self.root)
         return built
 
-    def rebuild(self) -> KnowledgeIndex:
-        """Throw the index away and build it from the bundled roadmaps."""
+    def rebuild(self, progress: Progress | None = None) -> tuple[KnowledgeIndex, IngestReport]:
+        """Build the index from scratch: the bundled roadmaps and every ingested file that
+        still exists (the way out of a damaged or mismatched index)."""
         with self._lock:
-            built = KnowledgeIndex.build(bundled_chunks(), self.embeddings, _digest(bundled_documents()))
+            user_files: list[Path] = []
+            try:
+                old = self._load_existing()
+                user_files = [
+                    Path(s) for s in (old.sources if old else {}) if not s.startswith(BUNDLED_PREFIX)
+                ]
+            except KnowledgeError:
+                # The manifest may be unreadable: recover the sources from the chunk file if possible.
+                user_files = []
+            report = IngestReport()
+            index = apply_changes(None, self.embeddings, _bundled_docs(), set(), progress, report)
+            existing = [p for p in user_files if p.exists()]
+            if existing:
+                built, more = ingest_paths(existing, self.root, self.embeddings, index, progress=progress)
+                index = built or index
+                report.added, report.skipped = more.added, more.skipped
+            index.save(self.root)
+            self._index = index
+            return index, report
+
+    def ingest(
+        self, paths: list[Path], prune: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
+        """Add or refresh documents; with `prune`, drop those whose files are gone."""
+        with self._lock:
+            built, report = ingest_paths(paths, self.root, self.embeddings, self.index, prune, progress)
+            if built is not None:
+                self._index = built
+            return report
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every source with its chunk count, kind and when it was indexed."""
+        return [{"source": s, **meta} for s, meta in sorted(self.index.sources.items())]
+
+    def remove(self, source: str) -> str:
+        """Remove one source (by full name, or a unique ending such as its file name)."""
+        with self._lock:
+            index = self.index
+            names = list(index.sources)
+            matches = [s for s in names if s == source] or [s for s in names if s.endswith(source)]
+            if not matches:
+                raise InputError(f"No source matches '{source}'; `coach kb list` shows them.")
+            if len(matches) > 1:
+                raise InputError(
+                    f"'{source}' matches {len(matches)} sources; give more of the path: " + ", ".join(matches)
+                )
+            built = apply_changes(index, self.embeddings, {}, {matches[0]})
             built.save(self.root)
             self._index = built
-            return built
+            return matches[0]
 
     def search(
-        self, query: str, k: int = 5, mode: str = "hybrid", sources: list[str] | None = None
+        self,
+        query: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        sources: list[str] | None = None,
+        role: str | None = None,
+        diversity: float = 0.0,
     ) -> list[Hit]:
-        """The k best passages for a query."""
+        """The k best passages for a query; filtered by source or role; MMR when diversity > 0."""
         index = self.index
         vec = self.embeddings.embed_array([query])[0]
-        return index.search(query, vec, k=k, mode=mode, sources=sources)
+        allowed = None
+        if sources or role:
+            allowed = {
+                i
+                for i, c in enumerate(index.chunks)
+                if (not sources or any(c.source == s or c.source.endswith(s) for s in sources))
+                and (not role or role in c.roles)
+            }
+        pool = k * 4 if diversity > 0 else k
+        hits = index.search(query, vec, k=pool, mode=mode, allowed=allowed)
+        if diversity > 0 and len(hits) > k:
+            rows = [index.position(h.chunk.id) for h in hits]
+            keep = mmr(vec, index.vectors[rows], k, diversity)
+            hits = [hits[i] for i in keep]
+        return hits[:k]
 
-    def relevant(self, query: str, k: int = 5) -> list[Hit]:
-        """Like search, but only passages that are plausibly about the query."""
-        return [
-            h
-            for h in self.search(query, k)
-            if h.dense >= MIN_DENSE_SCORE or (h.sparse > 0 and h.dense >= MIN_DENSE_SCORE * 0.6)
-        ]
+    def relevant(self, query: str, k: int = 5, gate: str | None = None) -> list[Hit]:
+        """Like search, but only passages plausibly about `gate` (default: the query).
+
+        The query may carry context (target role, missing skills) that would make any
+        question look relevant; relevance is judged on the person's own words."""
+        hits = self.search(query, k)
+        if not hits:
+            return []
+        gate_vec = self.embeddings.embed_array([gate or query])[0]
+        index = self.index
+        out = []
+        for h in hits:
+            sim = float(index.vectors[index.position(h.chunk.id)] @ gate_vec)
+            if sim >= MIN_DENSE_SCORE or (h.sparse > 0 and sim >= MIN_DENSE_SCORE * 0.6):
+                out.append(h)
+        return out
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The chunk with this id, for checking that a citation resolves."""
-        return next((c for c in self.index.chunks if c.id == chunk_id), None)
+        index = self.index
+        pos = index.position(chunk_id)
+        return index.chunks[pos] if pos >= 0 else None
