@@ -22,8 +22,10 @@ app = typer.Typer(
 )
 plans_app = typer.Typer(help="Your saved plans.", invoke_without_command=True)
 kb_app = typer.Typer(help="The knowledge index.")
+eval_app = typer.Typer(help="Evaluations with their figures.")
 app.add_typer(plans_app, name="plans")
 app.add_typer(kb_app, name="kb")
+app.add_typer(eval_app, name="eval")
 out = Console()
 err = Console(stderr=True)
 DEBUG = False
@@ -318,6 +320,24 @@ def kb_rebuild() -> None:
     out.print(f"Rebuilt the index: {len(index.chunks)} chunks with {index.model_id}.", highlight=False)
     for source, why in report.skipped:
         out.print(f"skipped {source}: {why}", highlight=False)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    seeds: Annotated[Path | None, typer.Option("--seeds", help="Seed documents to ingest first.")] = None,
+) -> None:
+    """hit@1, hit@5 and MRR of dense, BM25 and hybrid retrieval on the eval questions."""
+    from evals.retrieval import run
+
+    if seeds is not None and not seeds.is_dir():
+        raise InputError(f"--seeds {seeds} is not a folder.")
+    result = run(seeds)
+    for note in result["notes"]:
+        out.print(note, highlight=False)
+    out.print(Markdown(result["table"]))
+    out.print(result["verdict"], highlight=False)
+    if not result["ok"]:
+        raise typer.Exit(1)
 
 
 def main() -> None:
