@@ -104,7 +104,14 @@ def bench_gap() -> list[str]:
     return lines
 
 
-SECTIONS: dict[str, Callable[[], list[str]]] = {"gap": bench_gap}
+def bench_knowledge() -> list[str]:
+    """Retrieval: ingest, query latency, memory, LangChain side by side (see bench_retrieval)."""
+    from evals.bench_retrieval import bench
+
+    return bench(full=os.environ.get("BENCH_FULL") == "1")
+
+
+SECTIONS: dict[str, Callable[[], list[str]]] = {"gap": bench_gap, "retrieval": bench_knowledge}
 
 
 def main() -> None:

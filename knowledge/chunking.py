@@ -28,6 +28,12 @@ class Chunk:
     text: str
     roles: tuple[str, ...] = ()
 
+    @property
+    def indexed_text(self) -> str:
+        """What is embedded and matched: the section path, then the text. Parent headings
+        carry context ("GenAI roadmap > Phase 3") that the passage itself leaves out."""
+        return f"{self.section}\n{self.text}"
+
     def citation(self) -> str:
         """'genai_engineer.md > Phase 2 > Projects, lines 40-52'."""
         return f"{self.source} > {self.section}, lines {self.line_start}-{self.line_end}"
@@ -110,7 +116,10 @@ def chunk_markdown(text: str, source: str, max_chars: int = MAX_CHARS) -> list[C
     section_name = doc_title
 
     def flush() -> None:
-        if any(s.strip() for s in body):
+        # A heading with nothing under it but sub-headings makes no chunk of its own:
+        # its title lives on in its children's section paths.
+        content = [s for s in body if s.strip() and not _HEADING.match(s)]
+        if content:
             sections.append((section_name, body_start, list(body)))
 
     for number, line in enumerate(lines, start=1):

@@ -92,7 +92,7 @@ def apply_changes(
                 chunks.append(chunk)
         sources = {s: v for s, v in index.sources.items() if s not in replaced}
     fresh = [c for doc_chunks, _ in new_docs.values() for c in doc_chunks]
-    texts = [c.text for c in fresh]
+    texts = [c.indexed_text for c in fresh]
     started = time.perf_counter()
     vectors_new = _embed(embeddings, texts, progress)
     report.embed_seconds += time.perf_counter() - started
