@@ -182,7 +182,9 @@ def bench_queries(
         if n >= 100_000:
             flat_index = faiss.IndexFlatIP(384)
             flat_index.add(index.vectors)
-            floor, _ = _time_queries(lambda q, v: flat_index.search(v.reshape(1, -1), 50), queries, qvecs)
+            floor, _ = _time_queries(
+                lambda q, v, fx=flat_index: fx.search(v.reshape(1, -1), 50), queries, qvecs
+            )
             ratio = p50 / floor
             lines.append(row(f"{n:>7} flat search alone (memory-bandwidth floor) p50", floor, "ms"))
             lines.append(
@@ -328,12 +330,12 @@ def bench(full: bool = False) -> list[str]:
 
     queries = [i["q"] for i in questions()]
     lines = bench_ingest(10_000 if full else 1_000)
-    lines += [""] + bench_query_embedding(queries)
+    lines += ["", *bench_query_embedding(queries)]
     query_lines, saved = bench_queries(queries, (1_000, 10_000, 100_000), with_ensemble=True)
-    lines += [""] + query_lines
-    lines += [""] + bench_ensemble_quality()
+    lines += ["", *query_lines]
+    lines += ["", *bench_ensemble_quality()]
     if saved is not None:
-        lines += [""] + bench_memory(saved)
+        lines += ["", *bench_memory(saved)]
     lines.append(
         f"  (bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
     )

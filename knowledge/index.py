@@ -97,7 +97,7 @@ def vector_view(index: Any) -> np.ndarray:
     """The vectors stored in a flat or HNSW FAISS index, as a read-only numpy view."""
     import faiss
 
-    flat = faiss.downcast_index(index.storage) if hasattr(index, "storage") else index
+    flat: Any = faiss.downcast_index(index.storage) if hasattr(index, "storage") else index
     if flat.ntotal == 0:
         return np.zeros((0, flat.d), dtype=np.float32)
     view = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
