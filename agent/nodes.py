@@ -12,6 +12,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
+from agent import history
 from agent.context import Context
 from agent.models import describe_model_error, make_chat_model
 from agent.parsing import ProfileField, classify, parse_message
@@ -128,7 +129,11 @@ def route(state: CoachState) -> dict[str, Any]:
         intent = "question" if complete else "intake"  # type: ignore[assignment]
     elif intent in ("profile", "review"):
         intent = "intake"  # type: ignore[assignment]
-    return {"route": intent, "turn": state.get("turn", 0) + 1}
+    removals, summary = history.trim(state.get("messages", []), state.get("summary", ""))
+    update: dict[str, Any] = {"route": intent, "turn": state.get("turn", 0) + 1}
+    if removals:
+        update |= {"messages": removals, "summary": summary}
+    return update
 
 
 def after_route(state: CoachState) -> Literal["intake", "retrieve"]:

@@ -128,14 +128,15 @@ class Coach:
         return None
 
     def _run(self, thread_id: str, payload: Any, turn_no: int, user_id: str | None) -> Turn:
-        before = len(self.values(thread_id).get("messages", []))
+        # Old messages may be trimmed during the turn: new ones are known by id, not position.
+        before = {m.id for m in self.values(thread_id).get("messages", [])}
         config = run_config(thread_id, user_id or self.user_id, self.interface, f"{thread_id}:{turn_no}")
         result = self.graph.invoke(
             payload, config, context=self.context(user_id), version="v2", durability="sync"
         )
         self.persistence.sessions.touch(thread_id, user_id or self.user_id, self.interface)
         values = dict(result.value or {})
-        new = values.get("messages", [])[before:]
+        new = [m for m in values.get("messages", []) if m.id not in before]
         texts = [str(m.content) for m in new if isinstance(m, AIMessage)]
         review = None
         for intr in result.interrupts:

@@ -27,3 +27,4 @@ class CoachState(TypedDict, total=False):
     review: dict[str, Any] | None  # the last ReviewResponse
     committed: dict[str, Any] | None  # {"version", "draft_id"} of the last saved plan
     turn: int
+    summary: str  # a digest of messages trimmed away (agent.history)

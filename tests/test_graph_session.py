@@ -174,3 +174,40 @@ def test_citations_resolve_and_milestone_projects_cite_them(coach: Coach, home) 
     projects = [m for opt in ("a", "b") for m in plan[opt]["milestones"] if m["project"]]
     assert projects, "milestones carry projects drawn from the roadmaps"
     assert all(m["cite"] in numbers for m in projects)
+
+
+def test_question_query_uses_conversation_and_profile() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from agent.nodes import question_query
+
+    state = {
+        "messages": [HumanMessage("What should I learn about Kafka?"), AIMessage("..."), HumanMessage("How long does that take?")],
+        "reports": {
+            "a": {
+                "role_title": "Streaming data engineer",
+                "skills": [
+                    {"name": "Streaming data (Kafka)", "priority": 1, "gap": 2},
+                    {"name": "SQL", "priority": 1, "gap": 0},
+                ],
+            }
+        },
+    }
+    query = question_query(state)
+    assert "Kafka?" in query and "How long does that take?" in query
+    assert "Streaming data engineer" in query and "Streaming data (Kafka)" in query and "SQL" not in query.split("(")[-1]
+
+
+def test_long_sessions_stay_bounded(coach: Coach) -> None:
+    from agent.history import MAX_MESSAGES
+
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "approve")
+    for i in range(40):
+        turn = coach.send(thread, f"How long does the statistics phase take? ({i})")
+        assert len(turn.messages) == 1 and "Sources:" in turn.messages[0]
+    values = coach.values(thread)
+    assert len(values["messages"]) <= MAX_MESSAGES + 2
+    assert values["summary"].split(" ", 1)[0].isdigit() and "statistics phase" in values["summary"]
+    assert values["profile"]["plan_a"]["position"] == "GenAI engineer", "state outside messages is kept"

@@ -82,3 +82,20 @@ def test_retriever_builds_bundled_index_on_first_use(tmp_path: Path) -> None:
     assert hits and all(h.chunk.source.startswith("bundled/") for h in hits)
     assert (tmp_path / "index" / "CURRENT").exists()
     assert r.relevant("underwater basket weaving", k=3) == []
+
+
+def test_tables_and_checklists_stay_whole() -> None:
+    table = "\n".join(["| skill | level |", "|---|---|"] + [f"| skill {i} | {i % 5} |" for i in range(12)])
+    checklist = "\n".join(f"- [ ] task number {i} to do" for i in range(10))
+    text = "# T\n\n## S\n\n" + "Intro sentence. " * 30 + "\n\n" + table + "\n\n" + checklist + "\n"
+    chunks = chunk_markdown(text, "t.md", max_chars=500)
+    holding_table = [c for c in chunks if "| skill 0 |" in c.text]
+    assert len(holding_table) == 1 and "| skill 11 |" in holding_table[0].text
+    holding_list = [c for c in chunks if "task number 0" in c.text]
+    assert len(holding_list) == 1 and "task number 9" in holding_list[0].text
+
+
+def test_heading_only_sections_make_no_chunk_and_paths_are_indexed() -> None:
+    chunks = chunk_markdown("# Doc\n\n## Phase 1\n\n### Core\n\nLearn SQL.\n", "d.md")
+    assert [c.section for c in chunks] == ["Doc > Phase 1 > Core"]
+    assert chunks[0].indexed_text.startswith("Doc > Phase 1 > Core\n")
