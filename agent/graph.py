@@ -2,6 +2,7 @@
 
 route -> intake -> retrieve -> analyze_gaps -> draft_plan -> review -> commit
       \\-> retrieve -> answer          review --edit--> analyze_gaps
+      \\-> checkin --slipped--> analyze_gaps
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def build_graph(
     builder.add_node("review", nodes.review, destinations=("commit", "analyze_gaps", END))
     builder.add_node("commit", nodes.commit)
     builder.add_node("answer", nodes.answer)
+    builder.add_node("checkin", nodes.checkin, destinations=("analyze_gaps", END))
     builder.add_edge(START, "route")
-    builder.add_conditional_edges("route", nodes.after_route, ["intake", "retrieve"])
+    builder.add_conditional_edges("route", nodes.after_route, ["intake", "retrieve", "checkin"])
     builder.add_conditional_edges("intake", nodes.after_intake, ["retrieve", END])
     builder.add_conditional_edges("retrieve", nodes.after_retrieve, ["answer", "analyze_gaps"])
     builder.add_edge("analyze_gaps", "draft_plan")

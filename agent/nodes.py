@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,11 +14,12 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
 from agent import history
+from agent.checkin import checkin_markdown, compare
 from agent.context import Context
 from agent.models import describe_model_error, make_chat_model
-from agent.parsing import ProfileField, classify, parse_message
+from agent.parsing import ProfileField, classify, parse_checkin, parse_message
 from agent.plan import Plan, build_plan
-from agent.plans import save_approved
+from agent.plans import get_plan, save_approved
 from agent.prompts import ANSWER_SYSTEM, NOTE_SYSTEM, passages_block
 from agent.render import plan_markdown, verdict_table
 from agent.review import ReviewRequest, ReviewResponse, parse_response
@@ -136,9 +138,44 @@ def route(state: CoachState) -> dict[str, Any]:
     return update
 
 
-def after_route(state: CoachState) -> Literal["intake", "retrieve"]:
-    """Questions go to retrieval; everything else through intake."""
-    return "retrieve" if state.get("route") == "question" else "intake"
+def after_route(state: CoachState) -> Literal["intake", "retrieve", "checkin"]:
+    """Questions go to retrieval, check-ins to the check-in, everything else through intake."""
+    match state.get("route"):
+        case "question":
+            return "retrieve"
+        case "checkin":
+            return "checkin"
+        case _:
+            return "intake"
+
+
+def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["analyze_gaps", "__end__"]]:
+    """Compare reported levels with the committed plan; re-plan (through review) if it slipped."""
+    committed = state.get("committed")
+    if not committed or runtime.store is None:
+        text = "There is no saved plan to check in against yet: approve a plan first."
+        return Command(goto="__end__", update={"messages": [AIMessage(text)]})
+    record = get_plan(runtime.store, runtime.context.user_id, committed["version"])
+    plan = Plan.model_validate(record["plan"])
+    levels, weeks, problems = parse_checkin(_last_human(state))
+    if not levels:
+        text = "Tell me your levels now, for example 'check in after 8 weeks: python 4, rag 2'."
+        if problems:
+            text = "I could not use that: " + "; ".join(problems) + ". " + text
+        return Command(goto="__end__", update={"messages": [AIMessage(text)]})
+    if weeks is None:
+        saved = datetime.fromisoformat(record["saved_at"])
+        weeks = max(0, (datetime.now(UTC) - saved).days // 7)
+    report = compare(plan, levels, weeks)
+    text = checkin_markdown(report)
+    update: dict[str, Any] = {"profile": {**(state.get("profile") or {}), **report.profile.model_dump()}}
+    if report.slipped or not report.remaining.attainable:
+        targets = {s.skill_id: s.target for s in plan.a.scheduled.skills}
+        update["overrides"] = {**(state.get("overrides") or {}), "a": targets}
+        update["messages"] = [AIMessage(text + "\n\nRe-planning from here; the new draft needs your review.")]
+        return Command(goto="analyze_gaps", update=update)
+    update["messages"] = [AIMessage(text + "\n\nYou are on track: keep going.")]
+    return Command(goto="__end__", update=update)
 
 
 def _describe_fact(name: str, value: Any) -> str:

@@ -16,7 +16,7 @@ from tools.catalog import match_industry, match_role, match_skill
 ProfileField = Literal[
     "current_role", "skills", "hours_per_week", "plan_a", "plan_b", "role_skills", "industry"
 ]
-Intent = Literal["profile", "question", "plan", "review", "chitchat"]
+Intent = Literal["profile", "question", "plan", "review", "checkin", "chitchat"]
 
 _NUM = r"-?\d+(?:\.\d+)?"
 _HOURS = re.compile(
@@ -51,6 +51,10 @@ _QUESTION_START = re.compile(
     re.I,
 )
 _PLAN_WORDS = re.compile(r"\b(plan|draft|gaps?|matrix|roadmap for me|let'?s go|go ahead|ready|start)\b", re.I)
+CHECKIN = re.compile(r"^\s*/?(?:check[- ]?in|progress(?: update)?)\b[:,]?\s*", re.I)
+_WEEKS_IN = re.compile(
+    r"\b(?:after|it'?s been|been)\s+(?P<n>\d+)\s*weeks?\b|\b(?P<m>\d+)\s*weeks?\s+in\b", re.I
+)
 _SKIP = re.compile(r"^\s*(skip|none|no|nothing|n/a|later|that'?s all|done)\s*[.!]?\s*$", re.I)
 _MAX_SKILL_WORDS = 5
 
@@ -218,9 +222,22 @@ def parse_message(
     return out
 
 
+def parse_checkin(text: str) -> tuple[dict[str, int], int | None, list[str]]:
+    """'check in after 8 weeks: python 4, rag 2' -> ({'python': 4, 'rag': 2}, 8, problems)."""
+    body = CHECKIN.sub("", text, count=1)
+    weeks = None
+    if m := _WEEKS_IN.search(body):
+        weeks = int(m.group("n") or m.group("m"))
+        body = body.replace(m.group(0), " ")
+    problems: list[str] = []
+    return parse_skills(body, problems, loose=True), weeks, problems
+
+
 def classify(text: str, parsed: Parsed, reviewing: bool) -> Intent:
     """The intent of a message, from its words and what it carried."""
     lowered = text.strip().lower()
+    if CHECKIN.match(text):
+        return "checkin"
     if reviewing and re.match(r"^(approve|ok|yes|looks good|lgtm|edit|change|reject|no)\b", lowered):
         return "review"
     if parsed.found_anything() or parsed.problems:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "/approve": "approve the plan under review",
     "/edit": "edit the plan under review: /edit 10 hours a week, rag 2",
     "/reject": "reject the plan under review: /reject [reason]",
+    "/checkin": "report progress: /checkin after 8 weeks: python 4, rag 2",
     "/sessions": "list your sessions",
     "/resume": "switch to a session: /resume ID",
     "/new": "start a new session",
@@ -186,6 +187,8 @@ class Repl:
                     self.say(gaps_markdown(a, b))
             case "/plan":
                 self.handle("plan")
+            case "/checkin":
+                self.handle(f"check in {arg}")
             case "/plans":
                 self.show_plans(arg)
             case "/sessions":

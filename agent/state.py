@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, TypedDict
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
-Route = Literal["intake", "question", "plan", "review", "chitchat"]
+Route = Literal["intake", "question", "plan", "review", "checkin", "chitchat"]
 
 
 class CoachState(TypedDict, total=False):

@@ -182,7 +182,11 @@ def test_question_query_uses_conversation_and_profile() -> None:
     from agent.nodes import question_query
 
     state = {
-        "messages": [HumanMessage("What should I learn about Kafka?"), AIMessage("..."), HumanMessage("How long does that take?")],
+        "messages": [
+            HumanMessage("What should I learn about Kafka?"),
+            AIMessage("..."),
+            HumanMessage("How long does that take?"),
+        ],
         "reports": {
             "a": {
                 "role_title": "Streaming data engineer",
@@ -195,7 +199,11 @@ def test_question_query_uses_conversation_and_profile() -> None:
     }
     query = question_query(state)
     assert "Kafka?" in query and "How long does that take?" in query
-    assert "Streaming data engineer" in query and "Streaming data (Kafka)" in query and "SQL" not in query.split("(")[-1]
+    assert (
+        "Streaming data engineer" in query
+        and "Streaming data (Kafka)" in query
+        and "SQL" not in query.split("(")[-1]
+    )
 
 
 def test_long_sessions_stay_bounded(coach: Coach) -> None:
