@@ -8,6 +8,7 @@ REPL's first prompt for nothing.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -31,12 +32,15 @@ class ScriptedChatModel(BaseChatModel):
     """A deterministic chat model for tests and replays.
 
     It answers with the scripted replies in order; when they run out it answers
-    with `default`, so a test scripts only the replies it asserts on. Each call's
-    prompt is kept in `calls` for assertions.
+    with `default`, so a test scripts only the replies it asserts on. A reply given
+    as a dict `{"tool": name, "args": {...}}` is a tool call, which is how
+    `with_structured_output` is answered; `structured=True` tells the graph it may
+    use structured output with this model. Each call's prompt is kept in `calls`.
     """
 
-    replies: list[str] = Field(default_factory=list)
+    replies: list[str | dict[str, Any]] = Field(default_factory=list)
     default: str = "Noted."
+    structured: bool = False
     calls: list[list[BaseMessage]] = Field(default_factory=list)
     position: int = 0
 
@@ -44,11 +48,11 @@ class ScriptedChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "scripted"
 
-    def _next(self) -> str:
+    def _next(self) -> str | dict[str, Any]:
         if self.position < len(self.replies):
-            text = self.replies[self.position]
+            reply = self.replies[self.position]
             self.position += 1
-            return text
+            return reply
         return self.default
 
     def _generate(
@@ -59,13 +63,14 @@ class ScriptedChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         self.calls.append(list(messages))
-        text = self._next()
-        usage = {
-            "input_tokens": sum(len(str(m.content).split()) for m in messages),
-            "output_tokens": len(text.split()),
-        }
-        usage["total_tokens"] = usage["input_tokens"] + usage["output_tokens"]
-        message = AIMessage(content=text, usage_metadata=usage)
+        reply = self._next()
+        if isinstance(reply, dict):
+            call = {"name": reply["tool"], "args": reply["args"], "id": f"call-{self.position}"}
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content="", tool_calls=[call]))])
+        words_in = sum(len(str(m.content).split()) for m in messages)
+        words_out = len(reply.split())
+        usage = {"input_tokens": words_in, "output_tokens": words_out, "total_tokens": words_in + words_out}
+        message = AIMessage(content=reply, usage_metadata=usage)  # type: ignore[arg-type]
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(
@@ -75,16 +80,22 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        result = self._generate(messages, stop, run_manager, **kwargs)
-        text = str(result.generations[0].message.content)
-        for i, word in enumerate(text.split(" ")):
+        message = self._generate(messages, stop, run_manager, **kwargs).generations[0].message
+        if isinstance(message, AIMessage) and message.tool_calls:
+            chunks = [
+                {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": 0}
+                for c in message.tool_calls
+            ]
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=chunks))  # type: ignore[arg-type]
+            return
+        for i, word in enumerate(str(message.content).split(" ")):
             piece = word if i == 0 else " " + word
             chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Any:
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Any:  # type: ignore[override]
         """The core fakes raise here; a scripted model just ignores the tools."""
         return self
 
@@ -172,8 +183,12 @@ def make_chat_model(spec: str) -> BaseChatModel:
         return model
 
 
-def is_capable(spec: str) -> bool:
-    """Whether a model can be trusted with structured output and tool calls."""
+def is_capable(spec: str, model: BaseChatModel | None = None) -> bool:
+    """Whether the model can be trusted with structured output and tool calls. A scripted
+    model says so itself; otherwise a served model (openai:...) can and the embedded
+    135M model cannot, so the deterministic parsers carry it."""
+    if isinstance(model, ScriptedChatModel):
+        return model.structured
     return spec.startswith("openai:")
 
 

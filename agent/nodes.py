@@ -16,7 +16,7 @@ from langgraph.types import Command, interrupt
 from agent import history
 from agent.checkin import checkin_markdown, compare
 from agent.context import Context
-from agent.models import describe_model_error, make_chat_model
+from agent.models import describe_model_error, is_capable, make_chat_model
 from agent.parsing import ProfileField, classify, parse_checkin, parse_message
 from agent.plan import Plan, build_plan
 from agent.plans import get_plan, save_approved
@@ -24,6 +24,7 @@ from agent.prompts import ANSWER_SYSTEM, NOTE_SYSTEM, passages_block
 from agent.render import plan_markdown, verdict_table
 from agent.review import ReviewRequest, ReviewResponse, parse_response
 from agent.state import CoachState
+from agent.understanding import Extraction, as_state, extract, merge
 from knowledge.retriever import Retriever
 from tools.catalog import load_catalog, require_role
 from tools.errors import CoachError
@@ -117,11 +118,16 @@ def profile_of(profile: dict[str, Any]) -> Profile:
 # ---- nodes -----------------------------------------------------------------------
 
 
-def route(state: CoachState) -> dict[str, Any]:
-    """Decide what this turn is about."""
+def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Decide what this turn is about: with a capable model, from its structured
+    reading of the message; otherwise (or when it fails) from the parsers."""
+    ctx = runtime.context
     text = _last_human(state)
     parsed = parse_message(text, state.get("asking"), (state.get("profile") or {}).get("industry"))  # type: ignore[arg-type]
-    intent = classify(text, parsed, reviewing=False)
+    extraction = None
+    if is_capable(ctx.model, ctx.chat_model):
+        extraction = extract(model_for(ctx), text, state.get("asking"), state.get("summary", ""))
+    intent = extraction.intent if extraction is not None else classify(text, parsed, reviewing=False)
     complete = (
         state.get("asking") is None
         and bool(state.get("profile"))
@@ -132,7 +138,7 @@ def route(state: CoachState) -> dict[str, Any]:
     elif intent in ("profile", "review"):
         intent = "intake"  # type: ignore[assignment]
     removals, summary = history.trim(state.get("messages", []), state.get("summary", ""))
-    update: dict[str, Any] = {"route": intent, "turn": state.get("turn", 0) + 1}
+    update: dict[str, Any] = {"route": intent, "turn": state.get("turn", 0) + 1, **as_state(extraction)}
     if removals:
         update |= {"messages": removals, "summary": summary}
     return update
@@ -196,6 +202,8 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     asking = state.get("asking")
     profile: dict[str, Any] = dict(state.get("profile") or {})
     parsed = parse_message(text, asking, profile.get("industry"))  # type: ignore[arg-type]
+    if state.get("understood_by") == "model" and state.get("extraction"):
+        parsed = merge(parsed, Extraction.model_validate(state["extraction"]), profile.get("industry"))
     got: list[str] = []
     for name in ("current_role", "industry", "hours_per_week", "horizon_months", "plan_a", "plan_b"):
         value = getattr(parsed, name)

@@ -28,3 +28,5 @@ class CoachState(TypedDict, total=False):
     committed: dict[str, Any] | None  # {"version", "draft_id"} of the last saved plan
     turn: int
     summary: str  # a digest of messages trimmed away (agent.history)
+    understood_by: str  # "model" or "parser": who read this turn's message
+    extraction: dict[str, Any] | None  # the capable model's reading (agent.understanding.Extraction)
