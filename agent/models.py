@@ -70,7 +70,7 @@ class ScriptedChatModel(BaseChatModel):
         words_in = sum(len(str(m.content).split()) for m in messages)
         words_out = len(reply.split())
         usage = {"input_tokens": words_in, "output_tokens": words_out, "total_tokens": words_in + words_out}
-        message = AIMessage(content=reply, usage_metadata=usage)  # type: ignore[arg-type]
+        message = AIMessage(content=reply, usage_metadata=usage)
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(
