@@ -340,6 +340,20 @@ def eval_retrieval(
         raise typer.Exit(1)
 
 
+@eval_app.command("plans")
+def eval_plans() -> None:
+    """Every golden persona through the graph; each plan checked, and judged by a capable model if set."""
+    from evals.plans import configured_judge, report_lines, run
+
+    model, name = configured_judge()
+    outcome = run(judge_model=model, judge_name=name)
+    out.print(Markdown("\n".join(report_lines(outcome)[:-3])))
+    for line in report_lines(outcome)[-3:]:
+        out.print(line, highlight=False)
+    if outcome["failed"]:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point: run the CLI and turn errors into one friendly line."""
     global DEBUG
