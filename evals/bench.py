@@ -111,7 +111,18 @@ def bench_knowledge() -> list[str]:
     return bench(full=os.environ.get("BENCH_FULL") == "1")
 
 
-SECTIONS: dict[str, Callable[[], list[str]]] = {"gap": bench_gap, "retrieval": bench_knowledge}
+def bench_coach() -> list[str]:
+    """The graph: overhead per turn and a running coach's memory (see bench_graph)."""
+    from evals.bench_graph import bench
+
+    return bench()
+
+
+SECTIONS: dict[str, Callable[[], list[str]]] = {
+    "gap": bench_gap,
+    "retrieval": bench_knowledge,
+    "graph": bench_coach,
+}
 
 
 def main() -> None:

@@ -82,6 +82,7 @@ def build_faiss(vectors: np.ndarray) -> Any:
     """Flat inner-product search, or HNSW past HNSW_THRESHOLD vectors."""
     import faiss
 
+    _single_query_threads()
     dims = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
     if len(vectors) > HNSW_THRESHOLD:
         index: Any = faiss.IndexHNSWFlat(dims, HNSW_M, faiss.METRIC_INNER_PRODUCT)
@@ -91,6 +92,14 @@ def build_faiss(vectors: np.ndarray) -> Any:
     if len(vectors):
         index.add(vectors)
     return index
+
+
+def _single_query_threads() -> None:
+    # One query at a time: OpenMP threads only add overhead and fight onnxruntime and
+    # LangGraph's executor on 2 cores (a 10k flat search went from 11 ms to under 1 ms).
+    import faiss
+
+    faiss.omp_set_num_threads(1)
 
 
 def vector_view(index: Any) -> np.ndarray:
@@ -179,20 +188,25 @@ class KnowledgeIndex:
         return [h for h in hits if allowed is None or h[0] in allowed][:n]
 
     def sparse_search(self, query: str, n: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
-        """(chunk position, BM25 score) for the n best term matches; empty if no term matches."""
+        """(chunk position, BM25 score) for the n best term matches; empty if no term matches.
+
+        Scores come from bm25s's sparse matrix (`get_scores`); the top n are picked with
+        numpy here, because `BM25.retrieve` starts a thread pool on every call, which
+        cost 10+ ms per query inside the graph's own threads."""
         if self._bm25 is None or (allowed is not None and not allowed):
             return []
         q = self._tok.tokenize([query], update_vocab=False, show_progress=False, return_as="ids")
         if not q or not q[0]:
             return []
-        mask = None
+        scores = self._bm25.get_scores(q[0])
         if allowed is not None:
-            mask = np.zeros(len(self.chunks), dtype=np.float32)
-            mask[list(allowed)] = 1.0
-        ids, scores = self._bm25.retrieve(
-            q, k=min(n, len(self.chunks)), show_progress=False, n_threads=1, weight_mask=mask
-        )
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+            mask = np.zeros(len(self.chunks), dtype=scores.dtype)
+            mask[list(allowed)] = 1
+            scores = scores * mask
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def search(
         self,
@@ -282,6 +296,7 @@ class KnowledgeIndex:
                 raise KnowledgeError(f"The knowledge index file {path} is missing or was changed. {rebuild}")
         chunks = [Chunk.from_dict(c) for c in json.loads((folder / "chunks.json").read_text("utf-8"))]
         faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
+        _single_query_threads()
         if faiss_index.ntotal != len(chunks) or len(chunks) != manifest.get("chunks"):
             raise KnowledgeError(
                 f"The knowledge index at {folder} is inconsistent (vector and chunk counts differ). {rebuild}"

@@ -196,8 +196,19 @@ class Retriever:
         diversity: float = 0.0,
     ) -> list[Hit]:
         """The k best passages for a query; filtered by source or role; MMR when diversity > 0."""
+        return self._search(query, self.embeddings.embed_array([query])[0], k, mode, sources, role, diversity)
+
+    def _search(
+        self,
+        query: str,
+        vec: np.ndarray,
+        k: int = 5,
+        mode: str = "hybrid",
+        sources: list[str] | None = None,
+        role: str | None = None,
+        diversity: float = 0.0,
+    ) -> list[Hit]:
         index = self.index
-        vec = self.embeddings.embed_array([query])[0]
         allowed = None
         if sources or role:
             allowed = {
@@ -219,10 +230,12 @@ class Retriever:
 
         The query may carry context (target role, missing skills) that would make any
         question look relevant; relevance is judged on the person's own words."""
-        hits = self.search(query, k)
+        # One embedding call for both texts: a second short text costs almost nothing.
+        vecs = self.embeddings.embed_array([query] if gate in (None, query) else [query, gate])
+        hits = self._search(query, vecs[0], k)
         if not hits:
             return []
-        gate_vec = self.embeddings.embed_array([gate or query])[0]
+        gate_vec = vecs[-1]
         index = self.index
         out = []
         for h in hits:
