@@ -24,6 +24,7 @@ from agent.prompts import ANSWER_SYSTEM, NOTE_SYSTEM, passages_block
 from agent.render import plan_markdown, verdict_table
 from agent.review import ReviewRequest, ReviewResponse, parse_response
 from agent.state import CoachState
+from agent.toolcalls import call_tool
 from agent.understanding import Extraction, as_state, extract, merge
 from knowledge.retriever import Retriever
 from tools.catalog import load_catalog, require_role
@@ -296,14 +297,14 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         query = question_query(state)
         # Relevance is judged on the question alone: the context in the query would
         # make any question look relevant to the target role's roadmap.
-        hits = retriever.relevant(query, k=ctx.k, gate=question)
+        hits = call_tool("search_roadmaps", retriever.relevant, query=query, k=ctx.k, gate=question)
         return {"query": query, "passages": [{**h.to_dict(), "for": "q"} for h in hits]}
     passages: list[dict[str, Any]] = []
     queries = []
     for key in ("a", "b"):
         query = _plan_query(state["profile"], key)
         queries.append(query)
-        hits = retriever.search(query, k=12)
+        hits = call_tool("search_roadmaps", retriever.search, query=query, k=12)
         # The best passages overall ground the rationale; project passages feed the
         # milestones, and are rarely the very top hits for a skills query.
         chosen = hits[:3] + [h for h in hits[3:] if "project" in h.chunk.section.lower()][:3]
@@ -320,8 +321,20 @@ def _reports(state: CoachState) -> tuple[GapReport, GapReport]:
     profile = profile_of(state["profile"])
     overrides = state.get("overrides") or {}
     return (
-        gap_report(profile, profile.plan_a, overrides.get("a")),
-        gap_report(profile, profile.plan_b, overrides.get("b")),
+        call_tool(
+            "skill_gap_report",
+            gap_report,
+            profile=profile,
+            target=profile.plan_a,
+            target_overrides=overrides.get("a"),
+        ),
+        call_tool(
+            "skill_gap_report",
+            gap_report,
+            profile=profile,
+            target=profile.plan_b,
+            target_overrides=overrides.get("b"),
+        ),
     )
 
 

@@ -79,3 +79,6 @@ def test_generations_carry_token_counts(monkeypatch, home, model) -> None:
     assert '"input"' in generations[0].attributes["langfuse.observation.usage_details"]
     nodes = {s.name for s in spans}
     assert {"route", "intake", "retrieve", "analyze_gaps", "draft_plan", "review"} <= nodes
+    tools = {s.name: s for s in spans if s.attributes.get("langfuse.observation.type") == "tool"}
+    assert {"search_roadmaps", "skill_gap_report"} <= set(tools)
+    assert "GenAI engineer" in tools["skill_gap_report"].attributes["langfuse.observation.input"]
