@@ -27,4 +27,5 @@ class _Call(BaseTool):
 
 def call_tool(name: str, fn: Callable[..., T], **kwargs: Any) -> T:
     """fn(**kwargs), run as the tool `name` in the current run's callbacks."""
-    return _Call(name=name, fn=fn).invoke(kwargs)  # type: ignore[no-any-return]
+    result: T = _Call(name=name, fn=fn).invoke(kwargs)
+    return result
