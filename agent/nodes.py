@@ -320,22 +320,17 @@ def after_retrieve(state: CoachState) -> Literal["answer", "analyze_gaps"]:
 def _reports(state: CoachState) -> tuple[GapReport, GapReport]:
     profile = profile_of(state["profile"])
     overrides = state.get("overrides") or {}
-    return (
+    a, b = (
         call_tool(
             "skill_gap_report",
             gap_report,
             profile=profile,
-            target=profile.plan_a,
-            target_overrides=overrides.get("a"),
-        ),
-        call_tool(
-            "skill_gap_report",
-            gap_report,
-            profile=profile,
-            target=profile.plan_b,
-            target_overrides=overrides.get("b"),
-        ),
+            target=profile.plan_a if key == "a" else profile.plan_b,
+            target_overrides=overrides.get(key),
+        )
+        for key in ("a", "b")
     )
+    return a, b
 
 
 def analyze_gaps(state: CoachState) -> dict[str, Any]:

@@ -70,7 +70,8 @@ class Hit:
         }
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
     h = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -249,7 +250,7 @@ class KnowledgeIndex:
             "dims": int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0,
             "chunks": len(self.chunks),
             "sources": self.sources,
-            "files": {name: _sha256(folder / name) for name in ("vectors.faiss", "chunks.json")},
+            "files": {name: file_sha256(folder / name) for name in ("vectors.faiss", "chunks.json")},
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), "utf-8")
         for name in ("vectors.faiss", "chunks.json", "manifest.json"):
@@ -292,7 +293,7 @@ class KnowledgeIndex:
             )
         for name, digest in manifest.get("files", {}).items():
             path = folder / name
-            if not path.exists() or _sha256(path) != digest:
+            if not path.exists() or file_sha256(path) != digest:
                 raise KnowledgeError(f"The knowledge index file {path} is missing or was changed. {rebuild}")
         chunks = [Chunk.from_dict(c) for c in json.loads((folder / "chunks.json").read_text("utf-8"))]
         faiss_index = faiss.read_index(str(folder / "vectors.faiss"))

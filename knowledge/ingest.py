@@ -8,7 +8,6 @@ its reason; the index on disk changes only by an atomic swap at the end.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from knowledge.chunking import Chunk, chunk_markdown
-from knowledge.index import ArrayEmbeddings, KnowledgeIndex
+from knowledge.index import ArrayEmbeddings, KnowledgeIndex, file_sha256
 from knowledge.loaders import Skip, find_files, load_text
 
 BUNDLED_PREFIX = "bundled/"
@@ -47,15 +46,6 @@ class IngestReport:
     def changed(self) -> bool:
         """True when the index was rewritten."""
         return bool(self.added or self.updated or self.removed)
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _now() -> str:
@@ -136,7 +126,7 @@ def ingest_paths(
         source = str(path.resolve())
         seen.add(source)
         try:
-            digest = file_digest(path)
+            digest = file_sha256(path)
             if known.get(source, {}).get("sha256") == digest:
                 report.unchanged.append(source)
                 continue

@@ -194,20 +194,11 @@ class Retriever:
         sources: list[str] | None = None,
         role: str | None = None,
         diversity: float = 0.0,
+        query_vec: np.ndarray | None = None,
     ) -> list[Hit]:
-        """The k best passages for a query; filtered by source or role; MMR when diversity > 0."""
-        return self._search(query, self.embeddings.embed_array([query])[0], k, mode, sources, role, diversity)
-
-    def _search(
-        self,
-        query: str,
-        vec: np.ndarray,
-        k: int = 5,
-        mode: str = "hybrid",
-        sources: list[str] | None = None,
-        role: str | None = None,
-        diversity: float = 0.0,
-    ) -> list[Hit]:
+        """The k best passages for a query; filtered by source or role; MMR when diversity > 0.
+        `query_vec` skips embedding the query when the caller has it already."""
+        vec = query_vec if query_vec is not None else self.embeddings.embed_array([query])[0]
         index = self.index
         allowed = None
         if sources or role:
@@ -232,7 +223,7 @@ class Retriever:
         question look relevant; relevance is judged on the person's own words."""
         # One embedding call for both texts: a second short text costs almost nothing.
         vecs = self.embeddings.embed_array([query] if gate in (None, query) else [query, gate])
-        hits = self._search(query, vecs[0], k)
+        hits = self.search(query, k, query_vec=vecs[0])
         if not hits:
             return []
         gate_vec = vecs[-1]
