@@ -322,6 +322,20 @@ def kb_rebuild() -> None:
         out.print(f"skipped {source}: {why}", highlight=False)
 
 
+@app.command()
+def slack(
+    http: Annotated[
+        bool, typer.Option("--http", help="Serve HTTP (Events API URL) instead of Socket Mode.")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port for --http.")] = 3000,
+) -> None:
+    """Run the coach in Slack: Socket Mode (SLACK_APP_TOKEN) or HTTP (--http --port)."""
+    from agent import slack_app
+
+    slack_app.settings_from_env(http)  # one clear line before anything loads
+    slack_app.run(_coach("slack"), http=http, port=port)
+
+
 @eval_app.command("retrieval")
 def eval_retrieval(
     seeds: Annotated[Path | None, typer.Option("--seeds", help="Seed documents to ingest first.")] = None,

@@ -38,6 +38,7 @@ class Persistence:
     saver: SqliteSaver
     store: SqliteStore
     sessions: SessionRegistry
+    events: EventLog
 
     def close(self) -> None:
         """Close every connection."""
@@ -79,12 +80,41 @@ class SessionRegistry:
         keys = ("thread_id", "user_id", "interface", "started", "last_turn", "turns")
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
+    def owner(self, thread_id: str) -> str | None:
+        """The user a thread belongs to (whoever started it)."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT user_id FROM coach_sessions WHERE thread_id = ?", (thread_id,)
+            ).fetchone()
+        return str(row[0]) if row else None
+
     def last(self, user_id: str, interface: str | None = None) -> str | None:
         """The user's most recent thread."""
         for row in self.list(user_id):
             if interface is None or row["interface"] == interface:
                 return str(row["thread_id"])
         return None
+
+
+class EventLog:
+    """Ids of deliveries already handled (Slack retries an event when no 2xx arrives
+    within 3 s, and Bolt does not deduplicate). Kept in the database, so a restart
+    in the middle of a retry storm still handles each event once."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._lock = threading.Lock()
+        with self._lock, conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS coach_events (event_id TEXT PRIMARY KEY, seen TEXT NOT NULL)"
+            )
+
+    def first_time(self, event_id: str) -> bool:
+        """Record the id; True only the first time it is seen."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock, self.conn:
+            cur = self.conn.execute("INSERT OR IGNORE INTO coach_events VALUES (?, ?)", (event_id, now))
+        return cur.rowcount == 1
 
 
 def open_persistence(home: Path) -> Persistence:
@@ -95,4 +125,7 @@ def open_persistence(home: Path) -> Persistence:
     saver.setup()
     store = SqliteStore(_connect(db))
     store.setup()
-    return Persistence(saver=saver, store=store, sessions=SessionRegistry(_connect(db)))
+    registry_conn = _connect(db)
+    return Persistence(
+        saver=saver, store=store, sessions=SessionRegistry(registry_conn), events=EventLog(registry_conn)
+    )

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from agent.render import gaps_markdown
-from agent.review import ReviewRequest
+from agent.review import ReviewRequest, response_from_text
 from agent.session import Coach, Turn
 from tools.errors import CoachError
 from tools.models import GapReport
@@ -31,7 +31,6 @@ COMMANDS: dict[str, str] = {
     "/export": "write this session's transcript to a file: /export FILE",
     "/quit": "leave (Ctrl-D works too)",
 }
-_SHORT = {"a": "approve", "e": "edit", "r": "reject"}
 
 
 class Repl:
@@ -143,18 +142,8 @@ class Repl:
 
     def answer_review(self, text: str) -> None:
         """Interpret free text while a plan waits: a/approve, r/reject ..., else an edit."""
-        word, _, rest = text.partition(" ")
-        action = _SHORT.get(word.lower(), word.lower())
-        if action in ("approve", "yes", "ok", "lgtm"):
-            payload: dict[str, object] = {"action": "approve"}
-        elif action in ("reject", "no"):
-            payload = {"action": "reject", "feedback": rest.strip()}
-        elif action == "edit":
-            payload = {"action": "edit", "feedback": rest.strip()}
-        else:
-            payload = {"action": "edit", "feedback": text}
         with self._busy():  # type: ignore[attr-defined]
-            turn = self.coach.resume(self.thread_id, payload)
+            turn = self.coach.resume(self.thread_id, response_from_text(text))
         self.show_turn(turn)
 
     def command(self, text: str) -> bool:

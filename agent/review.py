@@ -50,6 +50,27 @@ class ReviewRequest(BaseModel):
     question: str = "Approve this plan, edit it, or reject it?"
 
 
+_SHORT = {
+    "a": "approve",
+    "yes": "approve",
+    "ok": "approve",
+    "lgtm": "approve",
+    "e": "edit",
+    "r": "reject",
+    "no": "reject",
+}
+
+
+def response_from_text(text: str) -> dict[str, Any]:
+    """A review answer typed as text: 'a' or 'approve'; 'r [reason]' or 'reject [reason]';
+    'e ...' or 'edit ...'; anything else is taken as edit feedback."""
+    word, _, rest = text.strip().partition(" ")
+    action = _SHORT.get(word.lower(), word.lower())
+    if action in ("approve", "reject", "edit"):
+        return {"action": action, **({"feedback": rest.strip()} if action != "approve" else {})}
+    return {"action": "edit", "feedback": text.strip()}
+
+
 def parse_response(value: Any) -> ReviewResponse:
     """Validate a resume value, or raise ReviewError saying what a valid answer is."""
     if isinstance(value, ReviewResponse):

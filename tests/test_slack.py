@@ -1,0 +1,236 @@
+"""The real Bolt app, signed requests in, a local mock of Slack's Web API out."""
+
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt import BoltRequest
+from slack_mock import MockSlack
+from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
+
+from agent.plans import list_plans
+from agent.session import Coach, Settings
+from agent.slack_app import build_app, coach_ids
+
+SECRET = "test-signing-secret"
+CONVERSATION = [
+    "<@UBOT> I'm a backend engineer in fintech with Python 4, SQL 3 and Docker 2",
+    "8 hours a week",
+    "Plan A: GenAI engineer in fintech",
+    "MLOps engineer",
+    "system design 2, evaluation 1, communication 3",
+]
+
+
+@pytest.fixture
+def slack(home, model):
+    with MockSlack() as mock:
+        coach = Coach(Settings(home=home, model="fake"), chat_model=model, interface="slack")
+        app = build_app(coach, signing_secret=SECRET, client=WebClient(token="xoxb-test", base_url=mock.url))
+        yield app, mock, coach
+
+
+def signed(
+    body: str, content_type: str, timestamp: int | None = None, secret: str = SECRET, retry: int | None = None
+) -> BoltRequest:
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    headers = {
+        "content-type": [content_type],
+        "x-slack-request-timestamp": [ts],
+        "x-slack-signature": [SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)],
+    }
+    if retry is not None:
+        headers["x-slack-retry-num"] = [str(retry)]
+        headers["x-slack-retry-reason"] = ["http_timeout"]
+    return BoltRequest(body=body, headers=headers)
+
+
+_counter = iter(range(10_000))
+
+
+def mention(text: str, user: str = "U1", thread_ts: str = "100.1", event_id: str | None = None) -> str:
+    n = next(_counter)
+    return json.dumps(
+        {
+            "token": "x",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{n}",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "app_mention",
+                "user": user,
+                "text": text,
+                "ts": f"{200 + n}.1",
+                "thread_ts": thread_ts,
+                "channel": "C1",
+            },
+        }
+    )
+
+
+def click(action: str, value: dict, user: str = "U1", message_ts: str = "900.1") -> str:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user, "team_id": "T1"},
+        "channel": {"id": "C1"},
+        "trigger_id": "trig-1",
+        "message": {"ts": message_ts, "thread_ts": "100.1"},
+        "actions": [{"action_id": f"review_{action}", "value": json.dumps(value), "type": "button"}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def converse(app, mock) -> dict:
+    """Mentions through to the review; returns the review button value."""
+    for i, text in enumerate(CONVERSATION, start=1):
+        assert app.dispatch(signed(mention(text), "application/json")).status == 200
+        mock.wait(lambda i=i: len(mock.of("chat.update")) >= i)
+    mock.wait(
+        lambda: any("blocks" in c.args and _buttons(c.args["blocks"]) for c in mock.of("chat.postMessage"))
+    )
+    review = next(c for c in mock.of("chat.postMessage") if _buttons(c.args.get("blocks", [])))
+    return json.loads(_buttons(review.args["blocks"])[0]["value"])
+
+
+def _buttons(blocks: list) -> list:
+    return [e for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+
+
+def test_bad_missing_and_stale_signatures_are_refused(slack) -> None:
+    app, mock, _ = slack
+    body = mention("<@UBOT> hi")
+    assert app.dispatch(signed(body, "application/json", secret="wrong")).status == 401
+    unsigned = BoltRequest(body=body, headers={"content-type": ["application/json"]})
+    assert app.dispatch(unsigned).status == 401
+    assert app.dispatch(signed(body, "application/json", timestamp=int(time.time()) - 600)).status == 401
+    time.sleep(0.3)
+    assert mock.of("chat.postMessage") == []
+
+
+def test_retries_are_deduplicated(slack) -> None:
+    app, mock, _ = slack
+    body = mention("<@UBOT> I'm a data analyst", event_id="EvSame")
+    assert app.dispatch(signed(body, "application/json")).status == 200
+    assert app.dispatch(signed(body, "application/json", retry=1)).status == 200
+    assert app.dispatch(signed(body, "application/json", retry=2)).status == 200
+    mock.wait(lambda: len(mock.of("chat.update")) >= 1)
+    time.sleep(0.5)
+    assert len(mock.of("chat.postMessage")) == 1, "one turn, one thinking message"
+
+
+def test_full_flow_from_mention_to_committed_plan(slack) -> None:
+    app, mock, coach = slack
+    value = converse(app, mock)
+    thinking = mock.of("chat.postMessage")[0]
+    assert thinking.args["thread_ts"] == "100.1" and "thinking" in thinking.args["text"]
+    review = next(c for c in mock.of("chat.postMessage") if _buttons(c.args.get("blocks", [])))
+    assert any(
+        "```" in b["text"]["text"]
+        for b in review.args["blocks"]
+        if b.get("type") == "section" and "text" in b
+    )
+    assert [b["action_id"] for b in _buttons(review.args["blocks"])] == [
+        "review_approve",
+        "review_edit",
+        "review_reject",
+    ]
+    thread, user = coach_ids("T1", "C1", "100.1", "U1")
+    assert value["thread"] == thread
+
+    assert app.dispatch(signed(click("approve", value), "application/x-www-form-urlencoded")).status == 200
+    mock.wait(lambda: any("Approved by <@U1>" in c.args.get("text", "") for c in mock.of("chat.update")))
+    outcome = next(c for c in mock.of("chat.update") if "Approved by" in c.args.get("text", ""))
+    assert not _buttons(outcome.args["blocks"]), "buttons replaced by the outcome"
+    # A double click: answered once, saved once.
+    app.dispatch(signed(click("approve", value), "application/x-www-form-urlencoded"))
+    mock.wait(lambda: any("already answered" in c.args.get("text", "") for c in mock.of("chat.update")))
+    assert [p["version"] for p in list_plans(coach.persistence.store, user)] == [1]
+
+
+def test_another_users_click_is_refused(slack) -> None:
+    app, mock, coach = slack
+    value = converse(app, mock)
+    app.dispatch(signed(click("approve", value, user="U2"), "application/x-www-form-urlencoded"))
+    mock.wait(lambda: len(mock.of("chat.postEphemeral")) == 1)
+    refusal = mock.of("chat.postEphemeral")[0].args
+    assert refusal["user"] == "U2" and "Only <@U1>" in refusal["text"]
+    assert coach.pending_review(value["thread"]) is not None
+    assert list_plans(coach.persistence.store, "slack-T1-U2") == []
+
+
+def test_another_user_in_the_thread_is_refused(slack) -> None:
+    app, mock, coach = slack
+    app.dispatch(signed(mention("<@UBOT> I'm a data analyst"), "application/json"))
+    mock.wait(lambda: len(mock.of("chat.update")) == 1)
+    app.dispatch(signed(mention("<@UBOT> I'm a chef with cooking 5", user="U2"), "application/json"))
+    mock.wait(lambda: len(mock.of("chat.postEphemeral")) == 1)
+    thread, _ = coach_ids("T1", "C1", "100.1", "U1")
+    assert coach.values(thread)["profile"]["current_role"] == "Data analyst"
+
+
+def test_edit_opens_a_modal_and_the_submission_redrafts(slack) -> None:
+    app, mock, coach = slack
+    value = converse(app, mock)
+    app.dispatch(signed(click("edit", value), "application/x-www-form-urlencoded"))
+    mock.wait(lambda: len(mock.of("views.open")) == 1)
+    view = mock.of("views.open")[0].args["view"]
+    assert view["callback_id"] == "review_edit"
+    submission = {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": "U1", "team_id": "T1"},
+        "view": {
+            "type": "modal",
+            "id": "V1",
+            "callback_id": "review_edit",
+            "private_metadata": view["private_metadata"],
+            "state": {
+                "values": {
+                    "feedback": {"text": {"type": "plain_text_input", "value": "I can do 20 hours a week"}}
+                }
+            },
+        },
+    }
+    reviews_before = sum(bool(_buttons(c.args.get("blocks", []))) for c in mock.of("chat.postMessage"))
+    resp = app.dispatch(
+        signed(urlencode({"payload": json.dumps(submission)}), "application/x-www-form-urlencoded")
+    )
+    assert resp.status == 200
+    mock.wait(
+        lambda: (
+            sum(bool(_buttons(c.args.get("blocks", []))) for c in mock.of("chat.postMessage"))
+            == reviews_before + 1
+        )
+    )
+    pending = coach.pending_review(value["thread"])
+    assert pending is not None and pending.draft_id != value["draft"]
+    assert pending.plan["a"]["report"]["hours_per_week"] == 20
+
+
+def test_direct_message_is_answered(slack) -> None:
+    app, mock, _ = slack
+    body = json.dumps(
+        {
+            "team_id": "T1",
+            "type": "event_callback",
+            "event_id": "EvDM1",
+            "event": {
+                "type": "message",
+                "channel_type": "im",
+                "user": "U3",
+                "text": "hi",
+                "ts": "300.1",
+                "channel": "D1",
+            },
+        }
+    )
+    app.dispatch(signed(body, "application/json"))
+    mock.wait(lambda: len(mock.of("chat.update")) == 1)
+    assert "current role" in mock.of("chat.update")[0].args["text"]
