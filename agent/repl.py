@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.status import Status
 
 from agent.render import gaps_markdown
 from agent.review import ReviewRequest, response_from_text
@@ -121,7 +122,8 @@ class Repl:
                     highlight=False,
                 )
 
-    def _busy(self) -> object:
+    def _busy(self) -> Status | _Null:
+        """A spinner on a terminal; nothing in a pipe or a test."""
         return self.console.status("thinking...") if self.console.is_terminal else _Null()
 
     def handle(self, line: str) -> bool:
@@ -135,14 +137,29 @@ class Repl:
         if self.coach.pending_review(self.thread_id) is not None:
             self.answer_review(text)
             return True
-        with self._busy():  # type: ignore[attr-defined]
-            turn = self.coach.send(self.thread_id, text)
+        streamed: list[str] = []
+
+        def token(piece: str) -> None:
+            if not streamed:
+                status.stop()  # the spinner gives way to the words
+            streamed.append(piece)
+            self.console.print(piece, end="", highlight=False, markup=False)
+
+        status = self._busy()
+        with status:
+            turn = self.coach.send(self.thread_id, text, on_token=token)
+        if streamed:
+            self.console.print()
+            # The streamed answer is on screen already; show what the turn added after it.
+            done = "".join(streamed).strip()
+            turn.messages = [m[len(done) :].lstrip() if m.startswith(done) else m for m in turn.messages]
+            turn.messages = [m for m in turn.messages if m]
         self.show_turn(turn)
         return True
 
     def answer_review(self, text: str) -> None:
         """Interpret free text while a plan waits: a/approve, r/reject ..., else an edit."""
-        with self._busy():  # type: ignore[attr-defined]
+        with self._busy():
             turn = self.coach.resume(self.thread_id, response_from_text(text))
         self.show_turn(turn)
 
@@ -245,6 +262,9 @@ class _Null:
         return None
 
     def __exit__(self, *args: object) -> None:
+        return None
+
+    def stop(self) -> None:
         return None
 
 

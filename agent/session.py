@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.types import Command
 
 from agent.context import Context, Interface
@@ -22,6 +23,8 @@ from tools.errors import InputError
 from tools.models import Profile
 
 MAX_MESSAGE_CHARS = 4000
+STREAMED_NODES = ("answer",)  # the model's answer to a question; plan drafts arrive whole
+TokenSink = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -127,24 +130,46 @@ class Coach:
                     return ReviewRequest.model_validate(intr.value)
         return None
 
-    def _run(self, thread_id: str, payload: Any, turn_no: int, user_id: str | None) -> Turn:
+    def _run(
+        self,
+        thread_id: str,
+        payload: Any,
+        turn_no: int,
+        user_id: str | None,
+        on_token: TokenSink | None = None,
+    ) -> Turn:
         # Old messages may be trimmed during the turn: new ones are known by id, not position.
         before = {m.id for m in self.values(thread_id).get("messages", [])}
         config = run_config(thread_id, user_id or self.user_id, self.interface, f"{thread_id}:{turn_no}")
-        result = self.graph.invoke(
-            payload, config, context=self.context(user_id), version="v2", durability="sync"
-        )
+        context = self.context(user_id)
+        if on_token is None:
+            result = self.graph.invoke(payload, config, context=context, version="v2", durability="sync")
+            values, interrupts = dict(result.value or {}), list(result.interrupts)
+        else:
+            # The person reads the answer as it is written: tokens of the answering
+            # node go to on_token; the turn's result is read from the checkpoint after.
+            for mode, part in self.graph.stream(
+                payload, config, context=context, stream_mode=["messages", "updates"], durability="sync"
+            ):
+                if mode == "messages":
+                    chunk, meta = part
+                    if meta.get("langgraph_node") in STREAMED_NODES and isinstance(chunk, AIMessageChunk):
+                        on_token(str(chunk.content))
+            snapshot = self.graph.get_state({"configurable": {"thread_id": thread_id}})
+            values = dict(snapshot.values or {})
+            interrupts = [i for task in snapshot.tasks for i in task.interrupts]
         self.persistence.sessions.touch(thread_id, user_id or self.user_id, self.interface)
-        values = dict(result.value or {})
         new = [m for m in values.get("messages", []) if m.id not in before]
         texts = [str(m.content) for m in new if isinstance(m, AIMessage)]
         review = None
-        for intr in result.interrupts:
+        for intr in interrupts:
             if isinstance(intr.value, dict) and intr.value.get("kind") == "plan_review":
                 review = ReviewRequest.model_validate(intr.value)
         return Turn(thread_id=thread_id, messages=texts, review=review, values=values)
 
-    def send(self, thread_id: str, text: str, user_id: str | None = None) -> Turn:
+    def send(
+        self, thread_id: str, text: str, user_id: str | None = None, on_token: TokenSink | None = None
+    ) -> Turn:
         """A message from the person."""
         text = (text or "").strip()
         if not text:
@@ -155,7 +180,7 @@ class Coach:
             if self.pending_review(thread_id) is not None:
                 raise InputError("A plan is waiting for your review: answer approve, edit or reject first.")
             turn_no = int(self.values(thread_id).get("turn", 0)) + 1
-            return self._run(thread_id, {"messages": [HumanMessage(text)]}, turn_no, user_id)
+            return self._run(thread_id, {"messages": [HumanMessage(text)]}, turn_no, user_id, on_token)
 
     def resume(
         self, thread_id: str, answer: ReviewResponse | dict[str, Any] | str, user_id: str | None = None

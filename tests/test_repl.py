@@ -77,11 +77,11 @@ def test_a_crashing_turn_does_not_end_the_session(coach: Coach, monkeypatch) -> 
     calls = {"n": 0}
     original = coach.send
 
-    def flaky(thread: str, text: str, user_id=None):
+    def flaky(thread: str, text: str, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("boom")
-        return original(thread, text)
+        return original(thread, text, **kwargs)
 
     monkeypatch.setattr(coach, "send", flaky)
     out, _ = run_repl(coach, ["hello", "I'm a data analyst"])
@@ -104,3 +104,16 @@ def test_real_terminal_program(home: Path) -> None:
     child.sendline("/quit")
     child.expect("Bye")
     child.expect(pexpect.EOF)
+
+
+def test_answers_stream_token_by_token(coach: Coach, model) -> None:
+    pieces: list[str] = []
+    thread = coach.new_thread_id()
+    turn = coach.send(
+        thread, "How long does the statistics phase take for data scientists?", on_token=pieces.append
+    )
+    assert len(pieces) > 3 and "".join(pieces) == model.default
+    assert turn.messages[-1].startswith(model.default) and "Sources:" in turn.messages[-1]
+    out, _ = run_repl(coach, ["How long does the statistics phase take for data scientists?"], thread=thread)
+    assert out.count(model.default) == 1, "streamed once, not printed again"
+    assert "Sources:" in out
