@@ -130,7 +130,7 @@ def _local() -> BaseChatModel:
         n_ctx=2048,
         n_threads=2,
         n_batch=256,
-        max_tokens=160,
+        max_tokens=96,  # its first sentences carry the answer; past them it drifts
         temperature=0.2,
         top_p=0.9,
         repeat_penalty=1.15,

@@ -2,7 +2,7 @@
 every retrieved token cost the person time before the first word."""
 
 ANSWER_SYSTEM = (
-    "You are a career coach. Answer the question in 2-4 sentences using only the numbered "
+    "You are a career coach. Answer the question in 1-2 sentences using only the numbered "
     "passages. Cite passages like [1]. If the passages do not answer it, say so."
 )
 
