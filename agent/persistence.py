@@ -13,6 +13,8 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.store.sqlite import SqliteStore
 
+from agent.recording import RecordingStore
+
 # SqliteSaver sets WAL but no busy timeout: a second writer would fail at once with
 # "database is locked" instead of waiting its turn.
 BUSY_TIMEOUT_MS = 10_000
@@ -39,6 +41,7 @@ class Persistence:
     store: SqliteStore
     sessions: SessionRegistry
     events: EventLog
+    recordings: RecordingStore
 
     def close(self) -> None:
         """Close every connection."""
@@ -88,6 +91,11 @@ class SessionRegistry:
             ).fetchone()
         return str(row[0]) if row else None
 
+    def forget(self, thread_id: str) -> None:
+        """Drop a thread from the registry."""
+        with self._lock, self.conn:
+            self.conn.execute("DELETE FROM coach_sessions WHERE thread_id = ?", (thread_id,))
+
     def last(self, user_id: str, interface: str | None = None) -> str | None:
         """The user's most recent thread."""
         for row in self.list(user_id):
@@ -127,5 +135,9 @@ def open_persistence(home: Path) -> Persistence:
     store.setup()
     registry_conn = _connect(db)
     return Persistence(
-        saver=saver, store=store, sessions=SessionRegistry(registry_conn), events=EventLog(registry_conn)
+        saver=saver,
+        store=store,
+        sessions=SessionRegistry(registry_conn),
+        events=EventLog(registry_conn),
+        recordings=RecordingStore(registry_conn),
     )

@@ -18,7 +18,9 @@ from langgraph.types import Command
 from agent.context import Context, Interface
 from agent.persistence import Persistence, open_persistence
 from agent.review import ReviewRequest, ReviewResponse, parse_response
-from agent.tracing import run_config
+from agent.models import is_capable
+from agent.recording import Recorder
+from agent.tracing import langfuse_enabled, run_config, trace_id_for
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -58,6 +60,22 @@ class Turn:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+def outcome_of(turn: Turn) -> dict[str, Any]:
+    """What a turn decided, as replays compare it: route, figures, review, saved plan."""
+    values = turn.values
+    reports = values.get("reports") or {}
+    return {
+        "route": values.get("route"),
+        "understood_by": values.get("understood_by"),
+        "totals": {
+            k: [r.get("total_hours"), r.get("total_weeks"), r.get("attainable")] for k, r in reports.items()
+        },
+        "review": turn.review.draft_id if turn.review else None,
+        "committed": values.get("committed"),
+        "replies": len(turn.messages),
+    }
+
+
 class Coach:
     """The compiled graph with its persistence, serialising turns per thread."""
 
@@ -69,12 +87,14 @@ class Coach:
         interface: Interface = "repl",
         chat_model: BaseChatModel | None = None,
         retriever: Any = None,
+        side_effects: bool = True,
     ) -> None:
         self.settings = settings
         self.user_id = user_id
         self.interface: Interface = interface
         self._chat_model = chat_model
         self._retriever = retriever
+        self.side_effects = side_effects
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -100,6 +120,7 @@ class Coach:
             home=str(self.settings.home),
             chat_model=self._chat_model,
             retriever=self._retriever,
+            side_effects=self.side_effects,
         )
 
     def _lock(self, thread_id: str) -> threading.Lock:
@@ -137,10 +158,14 @@ class Coach:
         turn_no: int,
         user_id: str | None,
         on_token: TokenSink | None = None,
+        record: tuple[str, Any] = ("message", None),
     ) -> Turn:
         # Old messages may be trimmed during the turn: new ones are known by id, not position.
         before = {m.id for m in self.values(thread_id).get("messages", [])}
-        config = run_config(thread_id, user_id or self.user_id, self.interface, f"{thread_id}:{turn_no}")
+        seed = f"{thread_id}:{turn_no}"
+        config = run_config(thread_id, user_id or self.user_id, self.interface, seed)
+        recorder = Recorder()
+        config["callbacks"] = [*config.get("callbacks", []), recorder]
         context = self.context(user_id)
         if on_token is None:
             result = self.graph.invoke(payload, config, context=context, version="v2", durability="sync")
@@ -165,7 +190,19 @@ class Coach:
         for intr in interrupts:
             if isinstance(intr.value, dict) and intr.value.get("kind") == "plan_review":
                 review = ReviewRequest.model_validate(intr.value)
-        return Turn(thread_id=thread_id, messages=texts, review=review, values=values)
+        turn = Turn(thread_id=thread_id, messages=texts, review=review, values=values)
+        kind, recorded = record
+        self.persistence.recordings.save_turn(
+            thread_id,
+            self.persistence.recordings.next_seq(thread_id),
+            kind,
+            recorded,
+            is_capable(self.settings.model, self._chat_model),
+            trace_id_for(seed) if langfuse_enabled() else None,
+            recorder.calls,
+            outcome_of(turn),
+        )
+        return turn
 
     def send(
         self, thread_id: str, text: str, user_id: str | None = None, on_token: TokenSink | None = None
@@ -180,7 +217,9 @@ class Coach:
             if self.pending_review(thread_id) is not None:
                 raise InputError("A plan is waiting for your review: answer approve, edit or reject first.")
             turn_no = int(self.values(thread_id).get("turn", 0)) + 1
-            return self._run(thread_id, {"messages": [HumanMessage(text)]}, turn_no, user_id, on_token)
+            return self._run(
+                thread_id, {"messages": [HumanMessage(text)]}, turn_no, user_id, on_token, ("message", text)
+            )
 
     def resume(
         self, thread_id: str, answer: ReviewResponse | dict[str, Any] | str, user_id: str | None = None
@@ -194,7 +233,13 @@ class Coach:
                     thread_id=thread_id, messages=["There is no plan waiting for review on this thread."]
                 )
             turn_no = int(self.values(thread_id).get("turn", 0))
-            return self._run(thread_id, Command(resume=response.model_dump()), turn_no, user_id)
+            return self._run(
+                thread_id,
+                Command(resume=response.model_dump()),
+                turn_no,
+                user_id,
+                record=("resume", response.model_dump()),
+            )
 
     def plan_from_profile(self, thread_id: str, profile: Profile) -> Turn:
         """Draft a plan straight from a complete profile, with no conversation."""
@@ -205,4 +250,4 @@ class Coach:
                 "asking": None,
                 "role_skills_asked": True,
             }
-            return self._run(thread_id, state, 1, None)
+            return self._run(thread_id, state, 1, None, record=("profile", profile.model_dump(mode="json")))

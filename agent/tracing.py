@@ -41,6 +41,13 @@ def run_config(thread_id: str, user_id: str, interface: str, trace_seed: str | N
     return config
 
 
+def trace_id_for(seed: str) -> str:
+    """The Langfuse trace id a turn's seed gives (the same for a turn and its resume)."""
+    from langfuse import Langfuse
+
+    return Langfuse.create_trace_id(seed=seed)
+
+
 def flush() -> None:
     """Send buffered spans before the process exits."""
     if langfuse_enabled():

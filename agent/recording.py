@@ -1,0 +1,287 @@
+"""Recording what a session did, beside its checkpoints: each turn's input and outcome,
+and every model and tool call (inputs' hash and summary, output, tokens, latency).
+
+Enough to show a session step by step and to re-run it offline with the model's
+recorded outputs; small enough to keep by default (tool results are summarised).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import LLMResult
+
+SUMMARY_CHARS = 300
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def digest(value: Any) -> str:
+    """A short stable hash of any JSON-able value."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def summarise_result(name: str, output: Any) -> Any:
+    """What is kept of a tool's result: the figures replays compare, not the whole object."""
+    if hasattr(output, "model_dump"):
+        output = output.model_dump(mode="json")
+    if name == "skill_gap_report" and isinstance(output, dict):
+        keys = (
+            "role_id",
+            "total_hours",
+            "total_weeks",
+            "attainable",
+            "margin_weeks",
+            "hours_per_week_needed",
+        )
+        return {k: output.get(k) for k in keys} | {
+            "skills": [[s["skill_id"], s["target"], s["hours"]] for s in output.get("skills", [])]
+        }
+    if name == "search_roadmaps" and isinstance(output, list):
+        return [getattr(h, "chunk", None).id if hasattr(h, "chunk") else h.get("id") for h in output]  # type: ignore[union-attr]
+    text = json.dumps(output, default=str)
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS] + "..."
+
+
+class Recorder(BaseCallbackHandler):
+    """Collects a turn's model and tool calls from LangChain callbacks."""
+
+    run_inline = True  # keep call order: callbacks run in the node's own thread
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self._open: dict[UUID, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def _start(self, run_id: UUID, record: dict[str, Any], metadata: dict[str, Any] | None) -> None:
+        meta = metadata or {}
+        record |= {
+            "node": meta.get("langgraph_node"),
+            "step": meta.get("langgraph_step"),
+            "t0": time.perf_counter(),
+        }
+        with self._lock:
+            self._open[run_id] = record
+
+    def _end(self, run_id: UUID, **fields: Any) -> None:
+        with self._lock:
+            record = self._open.pop(run_id, None)
+            if record is None:
+                return
+            record["latency_ms"] = round((time.perf_counter() - record.pop("t0")) * 1000, 2)
+            record.update(fields)
+            self.calls.append(record)
+
+    def on_chat_model_start(
+        self,
+        serialized: dict[str, Any],
+        messages: list[list[BaseMessage]],
+        *,
+        run_id: UUID,
+        metadata: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        prompt = [{"role": m.type, "content": str(m.content)} for m in messages[0]]
+        summary = " | ".join(f"{p['role']}: {p['content'][:80]}" for p in prompt)
+        self._start(
+            run_id,
+            {
+                "kind": "model",
+                "name": (serialized or {}).get("name") or "chat",
+                "input_hash": digest(prompt),
+                "input": summary[:SUMMARY_CHARS],
+            },
+            metadata,
+        )
+
+    def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
+        generation = response.generations[0][0]
+        message = getattr(generation, "message", None)
+        tool_calls = getattr(message, "tool_calls", None) or []
+        if tool_calls:
+            output: Any = {"tool": tool_calls[0]["name"], "args": tool_calls[0]["args"]}
+        else:
+            output = generation.text
+        usage = getattr(message, "usage_metadata", None) or {}
+        self._end(
+            run_id, output=output, tokens_in=usage.get("input_tokens"), tokens_out=usage.get("output_tokens")
+        )
+
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
+        self._end(run_id, output={"error": type(error).__name__})
+
+    def on_tool_start(
+        self,
+        serialized: dict[str, Any],
+        input_str: str,
+        *,
+        run_id: UUID,
+        metadata: dict[str, Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        args = {
+            k: (v.model_dump(mode="json") if hasattr(v, "model_dump") else v)
+            for k, v in (inputs or {}).items()
+        }
+        self._start(
+            run_id,
+            {
+                "kind": "tool",
+                "name": (serialized or {}).get("name", "tool"),
+                "input_hash": digest(args),
+                "input": json.dumps(args, default=str),
+            },
+            metadata,
+        )
+
+    def on_tool_end(self, output: Any, *, run_id: UUID, **kwargs: Any) -> None:
+        with self._lock:
+            name = self._open.get(run_id, {}).get("name", "")
+        self._end(run_id, output=summarise_result(name, output))
+
+
+class RecordingStore:
+    """The `coach_turns` and `coach_calls` tables in the coach's database."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._lock = threading.Lock()
+        with self._lock, conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS coach_turns (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, "
+                "payload TEXT NOT NULL, capable INTEGER NOT NULL, trace_id TEXT, started TEXT NOT NULL, outcome TEXT, "
+                "PRIMARY KEY (thread_id, seq))"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS coach_calls (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL, "
+                "kind TEXT NOT NULL, name TEXT, node TEXT, step INTEGER, input_hash TEXT, input TEXT, output TEXT, "
+                "tokens_in INTEGER, tokens_out INTEGER, latency_ms REAL, PRIMARY KEY (thread_id, seq, n))"
+            )
+
+    def next_seq(self, thread_id: str) -> int:
+        """The sequence number of the thread's next turn."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT MAX(seq) FROM coach_turns WHERE thread_id = ?", (thread_id,)
+            ).fetchone()
+        return (row[0] or 0) + 1
+
+    def save_turn(
+        self,
+        thread_id: str,
+        seq: int,
+        kind: str,
+        payload: Any,
+        capable: bool,
+        trace_id: str | None,
+        calls: list[dict[str, Any]],
+        outcome: dict[str, Any],
+    ) -> None:
+        """One turn, its calls and its outcome."""
+        with self._lock, self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO coach_turns VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    thread_id,
+                    seq,
+                    kind,
+                    json.dumps(payload, default=str),
+                    int(capable),
+                    trace_id,
+                    _now(),
+                    json.dumps(outcome, default=str),
+                ),
+            )
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO coach_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        thread_id,
+                        seq,
+                        n,
+                        c["kind"],
+                        c.get("name"),
+                        c.get("node"),
+                        c.get("step"),
+                        c.get("input_hash"),
+                        c.get("input"),
+                        json.dumps(c.get("output"), default=str),
+                        c.get("tokens_in"),
+                        c.get("tokens_out"),
+                        c.get("latency_ms"),
+                    )
+                    for n, c in enumerate(calls)
+                ],
+            )
+
+    def turns(self, thread_id: str) -> list[dict[str, Any]]:
+        """The thread's turns in order, with their calls."""
+        with self._lock:
+            turns = self.conn.execute(
+                "SELECT seq, kind, payload, capable, trace_id, started, outcome FROM coach_turns WHERE thread_id = ? ORDER BY seq",
+                (thread_id,),
+            ).fetchall()
+            calls = self.conn.execute(
+                "SELECT seq, n, kind, name, node, step, input_hash, input, output, tokens_in, tokens_out, latency_ms "
+                "FROM coach_calls WHERE thread_id = ? ORDER BY seq, n",
+                (thread_id,),
+            ).fetchall()
+        by_turn: dict[int, list[dict[str, Any]]] = {}
+        keys = (
+            "seq",
+            "n",
+            "kind",
+            "name",
+            "node",
+            "step",
+            "input_hash",
+            "input",
+            "output",
+            "tokens_in",
+            "tokens_out",
+            "latency_ms",
+        )
+        for row in calls:
+            call = dict(zip(keys, row, strict=True))
+            call["output"] = json.loads(call["output"]) if call["output"] else None
+            by_turn.setdefault(call["seq"], []).append(call)
+        return [
+            {
+                "seq": seq,
+                "kind": kind,
+                "payload": json.loads(payload),
+                "capable": bool(capable),
+                "trace_id": trace_id,
+                "started": started,
+                "outcome": json.loads(outcome or "{}"),
+                "calls": by_turn.get(seq, []),
+            }
+            for seq, kind, payload, capable, trace_id, started, outcome in turns
+        ]
+
+    def purge_older_than(self, days: float) -> list[str]:
+        """Thread ids whose last turn is older than `days`; their recordings are deleted."""
+        cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+        with self._lock, self.conn:
+            old = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT thread_id FROM coach_turns GROUP BY thread_id HAVING MAX(started) < ?", (cutoff,)
+                ).fetchall()
+            ]
+            for thread in old:
+                self.conn.execute("DELETE FROM coach_calls WHERE thread_id = ?", (thread,))
+                self.conn.execute("DELETE FROM coach_turns WHERE thread_id = ?", (thread,))
+        return old
