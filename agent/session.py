@@ -16,10 +16,10 @@ from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.types import Command
 
 from agent.context import Context, Interface
-from agent.persistence import Persistence, open_persistence
-from agent.review import ReviewRequest, ReviewResponse, parse_response
 from agent.models import is_capable
+from agent.persistence import Persistence, open_persistence
 from agent.recording import Recorder
+from agent.review import ReviewRequest, ReviewResponse, parse_response
 from agent.tracing import langfuse_enabled, run_config, trace_id_for
 from tools.errors import InputError
 from tools.models import Profile

@@ -155,7 +155,11 @@ def test_slack_without_tokens_is_one_line(monkeypatch, capsys) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     code, _, err = run(monkeypatch, capsys, "slack")
-    assert code == 2 and "Socket Mode needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN" in " ".join(err.split())
+    assert (
+        code == 2
+        and "Socket Mode needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN"
+        in " ".join(err.split())
+    )
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     code, _, err = run(monkeypatch, capsys, "slack", "--http")
     assert code == 2 and "HTTP mode needs SLACK_SIGNING_SECRET" in " ".join(err.split())

@@ -1,0 +1,415 @@
+"""Replay a past session: its timeline step by step, a deterministic re-run with the
+model's recorded outputs (reporting where the current code diverges), forks with
+changed state, and self-contained bundles for bug reports.
+
+Re-runs and forks happen in a scratch data directory: the original thread is never
+touched, and side effects are off (no plan is saved, nothing is posted to Slack).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import BaseMessage
+
+from agent.models import ScriptedChatModel
+from agent.session import Coach, Settings
+from tools.errors import InputError
+from tools.models import Profile
+
+BUNDLE_VERSION = 1
+_PERSONAL = [
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[email]"),
+    (re.compile(r"\+?\d[\d ()-]{7,}\d"), "[phone]"),
+    (re.compile(r"https?://\S+"), "[url]"),
+    (re.compile(r"<@[A-Z0-9]+>"), "<@user>"),
+]
+
+
+def _brief(value: Any, limit: int = 140) -> str:
+    if isinstance(value, BaseMessage):
+        return f"{value.type}: {str(value.content)[:limit]}"
+    text = json.dumps(value, default=str)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def state_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:
+    """What a step changed, key by key, briefly."""
+    diff: dict[str, str] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key == "messages":
+            seen = {m.id for m in old or []}
+            added = [m for m in new or [] if m.id not in seen]
+            diff[key] = (
+                " / ".join(_brief(m, 90) for m in added) or f"{len(old or [])} -> {len(new or [])} messages"
+            )
+        elif isinstance(old, dict) and isinstance(new, dict):
+            changed = [k for k in set(old) | set(new) if old.get(k) != new.get(k)]
+            diff[key] = "changed: " + ", ".join(sorted(changed))
+        else:
+            diff[key] = _brief(new)
+    return diff
+
+
+def _snapshots(coach: Coach, thread: str) -> list[Any]:
+    history = list(coach.graph.get_state_history({"configurable": {"thread_id": thread}}))
+    if not history:
+        raise InputError(f"No session {thread}; `coach sessions` lists them.")
+    return history[::-1]
+
+
+def timeline(coach: Coach, thread: str) -> list[dict[str, Any]]:
+    """Every step of a session: node, time, state diff, calls, interrupts, turn and trace id."""
+    snaps = _snapshots(coach, thread)
+    turns = coach.persistence.recordings.turns(thread)
+    calls_by_step: dict[int, list[dict[str, Any]]] = {}
+    for turn in turns:
+        for call in turn["calls"]:
+            calls_by_step.setdefault(call["step"], []).append(call)
+    out: list[dict[str, Any]] = []
+    turn_index = -1
+    if snaps[0].metadata.get("source") == "input" and turns:
+        # The very first snapshot is the first turn's input.
+        turn_index = 0
+        first = turns[0]
+        out.append(
+            {
+                "step": snaps[0].metadata.get("step"),
+                "turn": first["seq"],
+                "source": "input",
+                "nodes": ["input"],
+                "time": snaps[0].created_at,
+                "changes": {},
+                "calls": [],
+                "interrupts": [],
+                "input": {"kind": first["kind"], "payload": first["payload"]},
+                "trace_id": first["trace_id"],
+            }
+        )
+    for prev, snap in itertools.pairwise(snaps):
+        source = snap.metadata.get("source")
+        resumed = any(t.interrupts for t in prev.tasks) and source == "loop"
+        if source == "input" or resumed:
+            turn_index += 1
+        current = turns[turn_index] if 0 <= turn_index < len(turns) else None
+        step = snap.metadata.get("step")
+        entry: dict[str, Any] = {
+            "step": step,
+            "turn": current["seq"] if current else None,
+            "source": source,
+            "nodes": [t.name for t in prev.tasks] if source == "loop" else ["input"],
+            "time": snap.created_at,
+            "changes": state_diff(prev.values or {}, snap.values or {}),
+            "calls": calls_by_step.get(step, []) if step is not None else [],
+            "interrupts": [
+                i.value.get("draft_id") for t in snap.tasks for i in t.interrupts if isinstance(i.value, dict)
+            ],
+        }
+        if current and (source == "input" or resumed):
+            entry["input"] = {"kind": current["kind"], "payload": current["payload"]}
+            entry["trace_id"] = current["trace_id"]
+        out.append(entry)
+    return out
+
+
+def state_at(coach: Coach, thread: str, step: int) -> dict[str, Any]:
+    """The full state after a step, as JSON-able data."""
+    for snap in _snapshots(coach, thread):
+        if snap.metadata.get("step") == step:
+            return json.loads(json.dumps(snap.values, default=lambda v: _brief(v, 10_000)))
+    raise InputError(f"Session {thread} has no step {step}; `coach replay {thread}` lists the steps.")
+
+
+@contextmanager
+def scratch_coach(coach: Coach, model: Any, copy_db: bool) -> Iterator[Coach]:
+    """A coach on a throwaway data directory (with a copy of the database when asked),
+    reading the original's knowledge index, with side effects off."""
+    from knowledge.retriever import Retriever
+
+    with tempfile.TemporaryDirectory(prefix="coach-replay-") as tmp:
+        home = Path(tmp)
+        if copy_db:
+            src = sqlite3.connect(coach.settings.home / "coach.sqlite")
+            dst = sqlite3.connect(home / "coach.sqlite")
+            src.backup(dst)
+            src.close()
+            dst.close()
+        settings = Settings(home=home, model=coach.settings.model, embeddings=coach.settings.embeddings)
+        retriever = Retriever(coach.settings.home, coach.settings.embeddings)
+        replayer = Coach(
+            settings,
+            user_id=coach.user_id,
+            interface="replay",
+            chat_model=model,
+            retriever=retriever,
+            side_effects=False,
+        )
+        try:
+            yield replayer
+        finally:
+            replayer.persistence.close()
+
+
+def recorded_model(turns: list[dict[str, Any]], after_step: int = -1) -> ScriptedChatModel:
+    """A model that gives back the recorded outputs, in order, for calls after `after_step`."""
+    outputs = [
+        c["output"]
+        for t in turns
+        for c in t["calls"]
+        if c["kind"] == "model" and (c["step"] or 0) > after_step
+    ]
+    capable = any(t["capable"] for t in turns)
+    return ScriptedChatModel(replies=outputs, default="(no recorded output)", structured=capable)
+
+
+def play_turn(coach: Coach, thread: str, turn: dict[str, Any]) -> None:
+    """Feed one recorded turn's input to a coach."""
+    match turn["kind"]:
+        case "message":
+            coach.send(thread, turn["payload"])
+        case "resume":
+            coach.resume(thread, turn["payload"])
+        case "profile":
+            coach.plan_from_profile(thread, Profile.model_validate(turn["payload"]))
+
+
+def compare(recorded: list[dict[str, Any]], rerun: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Where the re-run departs from the recording: route, tool calls and results, figures."""
+    out: list[dict[str, Any]] = []
+    for old, new in zip(recorded, rerun, strict=False):
+        for key in ("route", "totals", "review", "replies"):
+            if old["outcome"].get(key) != new["outcome"].get(key) and key != "review":
+                out.append(
+                    {
+                        "turn": old["seq"],
+                        "step": None,
+                        "node": None,
+                        "what": key,
+                        "recorded": old["outcome"].get(key),
+                        "now": new["outcome"].get(key),
+                    }
+                )
+        old_calls = [c for c in old["calls"] if c["kind"] == "tool"]
+        new_calls = [c for c in new["calls"] if c["kind"] == "tool"]
+        for a, b in zip(old_calls, new_calls, strict=False):
+            if (a["name"], a["input_hash"]) != (b["name"], b["input_hash"]):
+                out.append(
+                    {
+                        "turn": old["seq"],
+                        "step": b["step"],
+                        "node": b["node"],
+                        "what": f"{b['name']} arguments",
+                        "recorded": a["input"],
+                        "now": b["input"],
+                    }
+                )
+            elif a["output"] != b["output"]:
+                out.append(
+                    {
+                        "turn": old["seq"],
+                        "step": b["step"],
+                        "node": b["node"],
+                        "what": f"{b['name']} result",
+                        "recorded": a["output"],
+                        "now": b["output"],
+                    }
+                )
+        if len(old_calls) != len(new_calls):
+            out.append(
+                {
+                    "turn": old["seq"],
+                    "step": None,
+                    "node": None,
+                    "what": "tool calls",
+                    "recorded": len(old_calls),
+                    "now": len(new_calls),
+                }
+            )
+    if len(recorded) != len(rerun):
+        out.append(
+            {
+                "turn": None,
+                "step": None,
+                "node": None,
+                "what": "turns",
+                "recorded": len(recorded),
+                "now": len(rerun),
+            }
+        )
+    return out
+
+
+def rerun(coach: Coach, thread: str, from_step: int | None = None, live: bool = False) -> dict[str, Any]:
+    """Re-execute a session with the current code; the recorded model outputs are fed
+    back (unless `live`), and every divergence from the recording is reported."""
+    turns = coach.persistence.recordings.turns(thread)
+    if not turns:
+        raise InputError(
+            f"Session {thread} has no recording to re-run; `coach sessions` lists recorded ones."
+        )
+    start = -1 if from_step is None else from_step
+    model = None if live else recorded_model(turns, start)
+    with scratch_coach(coach, model, copy_db=from_step is not None) as replayer:
+        if from_step is None:
+            todo = turns
+        else:
+            snap = next(
+                (s for s in _snapshots(replayer, thread) if s.metadata.get("step") == from_step), None
+            )
+            if snap is None:
+                raise InputError(f"Session {thread} has no step {from_step}.")
+            # The rest of the turn holding that step runs from the checkpoint; later turns are fed.
+            holding = next((e["turn"] for e in timeline(coach, thread) if e["step"] == from_step), None)
+            todo = [t for t in turns if holding is not None and t["seq"] > holding]
+            replayer.graph.invoke(None, snap.config, context=replayer.context(), durability="sync")
+        for turn in todo:
+            play_turn(replayer, thread, turn)
+        replayed = replayer.persistence.recordings.turns(thread)[-len(todo) :] if todo else []
+    recorded = todo
+    return {
+        "thread": thread,
+        "turns": len(todo),
+        "from_step": from_step,
+        "live": live,
+        "divergences": compare(recorded, replayed),
+    }
+
+
+def _parse_value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def fork(coach: Coach, thread: str, step: int, sets: dict[str, str]) -> dict[str, Any]:
+    """From a step, with some state changed (`profile.hours_per_week=12`), run on and
+    show what came out; the original thread is untouched."""
+    with scratch_coach(
+        coach, recorded_model(coach.persistence.recordings.turns(thread), step), copy_db=True
+    ) as replayer:
+        snap = next((s for s in _snapshots(replayer, thread) if s.metadata.get("step") == step), None)
+        if snap is None:
+            raise InputError(f"Session {thread} has no step {step}.")
+        values = json.loads(
+            json.dumps({k: v for k, v in snap.values.items() if k != "messages"}, default=str)
+        )
+        update: dict[str, Any] = {}
+        for path, raw in sets.items():
+            top, *rest = path.split(".")
+            if top not in values and not rest:
+                update[top] = _parse_value(raw)
+                continue
+            target = update.setdefault(top, values.get(top) or {})
+            for part in rest[:-1]:
+                target = target.setdefault(part, {})
+            if rest:
+                target[rest[-1]] = _parse_value(raw)
+            else:
+                update[top] = _parse_value(raw)
+        config = replayer.graph.update_state(snap.config, update)
+        replayer.graph.invoke(None, config, context=replayer.context(), durability="sync")
+        after = replayer.graph.get_state({"configurable": {"thread_id": thread}}).values
+    reports = after.get("reports") or {}
+    return {
+        "thread": thread,
+        "step": step,
+        "set": {k: _parse_value(v) for k, v in sets.items()},
+        "changes": state_diff(snap.values or {}, after or {}),
+        "totals": {
+            k: {f: r.get(f) for f in ("total_hours", "total_weeks", "attainable", "hours_per_week")}
+            for k, r in reports.items()
+        },
+    }
+
+
+def _redact(value: Any, users: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for user, alias in users.items():
+            value = value.replace(user, alias)
+        for pattern, repl in _PERSONAL:
+            value = pattern.sub(repl, value)
+        return value
+    if isinstance(value, list):
+        return [_redact(v, users) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact(v, users) for k, v in value.items()}
+    return value
+
+
+def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -> dict[str, Any]:
+    """Write a self-contained bundle: the session's recorded turns and calls, enough to
+    replay it anywhere (personal data replaced when `redact`)."""
+    turns = coach.persistence.recordings.turns(thread)
+    if not turns:
+        raise InputError(f"Session {thread} has no recording to export.")
+    owner = coach.persistence.sessions.owner(thread) or coach.user_id
+    bundle: dict[str, Any] = {
+        "version": BUNDLE_VERSION,
+        "thread": thread,
+        "user": owner,
+        "model": coach.settings.model,
+        "redacted": redact,
+        "turns": turns,
+    }
+    if redact:
+        # Only what people wrote and what was said back: hashes, steps and times stay exact.
+        users = {owner: "user-1"}
+        bundle["user"] = "user-1"
+        bundle["thread"] = "redacted-" + thread[-6:]
+        for turn in bundle["turns"]:
+            turn["payload"] = _redact(turn["payload"], users)
+            for call in turn["calls"]:
+                call["input"], call["output"] = _redact(call["input"], users), _redact(call["output"], users)
+    path.write_text(json.dumps(bundle, indent=1, default=str), "utf-8")
+    return {"path": str(path), "turns": len(turns), "redacted": redact}
+
+
+def import_bundle(coach: Coach, path: Path) -> dict[str, Any]:
+    """Replay a bundle into this data directory as a new session, with its recorded
+    model outputs; the new thread can then be inspected like any other."""
+    try:
+        bundle = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"Cannot read the bundle {path}: {exc}.") from None
+    if not isinstance(bundle, dict) or bundle.get("version") != BUNDLE_VERSION or not bundle.get("turns"):
+        raise InputError(
+            f"{path} is not a replay bundle of version {BUNDLE_VERSION}; export one with `coach replay THREAD --export FILE`."
+        )
+    turns = bundle["turns"]
+    thread = f"import-{bundle['thread'][-6:]}-{Coach.new_thread_id()[:6]}"
+    importer = Coach(
+        coach.settings,
+        user_id=bundle.get("user", "imported"),
+        interface="replay",
+        chat_model=recorded_model(turns),
+        side_effects=False,
+    )
+    try:
+        for turn in turns:
+            play_turn(importer, thread, turn)
+        replayed = importer.persistence.recordings.turns(thread)
+    finally:
+        importer.persistence.close()
+    return {"thread": thread, "turns": len(turns), "divergences": compare(turns, replayed)}
+
+
+def purge(coach: Coach, days: float) -> list[str]:
+    """Delete sessions (checkpoints, recordings, registry) idle for more than `days`.
+    Saved plans are the person's own record and are kept."""
+    old = coach.persistence.recordings.purge_older_than(days)
+    for thread in old:
+        coach.persistence.saver.delete_thread(thread)
+        coach.persistence.sessions.forget(thread)
+    return old
