@@ -1,0 +1,135 @@
+"""`coach ingest`, `coach search`, `coach kb ...` and `coach eval ...`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markdown import Markdown
+
+from agent.cli_common import Bar, out
+from agent.cli_common import retriever as _retriever
+from tools.errors import InputError
+
+kb_app = typer.Typer(help="The knowledge index.")
+eval_app = typer.Typer(help="Evaluations with their figures.")
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.md, .txt, .html, .pdf).")],
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Drop the chunks of files that no longer exist.")
+    ] = False,
+) -> None:
+    """Add roadmaps to what the coach knows (unchanged files are not embedded again)."""
+    retriever = _retriever()
+    with Bar("embedding chunks") as bar:
+        report = retriever.ingest(paths, prune=prune, progress=bar)
+    for source, why in report.skipped:
+        out.print(f"skipped {source}: {why}", highlight=False)
+    out.print(
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded "
+        f"in {report.seconds:.1f} s; {report.total_chunks} chunks in the index.",
+        highlight=False,
+    )
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for in the roadmaps.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of hits.")] = False,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or bm25.")] = "hybrid",
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Only passages about this role.")] = None,
+    diversity: Annotated[float, typer.Option("--mmr", min=0.0, max=1.0, help="MMR diversity, 0-1.")] = 0.0,
+) -> None:
+    """Show the roadmap passages the coach would retrieve, with citations and scores."""
+    from tools.catalog import require_role
+
+    if not query.strip():
+        raise InputError("The query is empty; give some words to search for.")
+    if mode not in ("hybrid", "dense", "bm25"):
+        raise InputError(f"--mode takes hybrid, dense or bm25, not {mode!r}.")
+    role_id = require_role(role).id if role else None
+    hits = _retriever().search(query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity)
+    if as_json:
+        out.print_json(json.dumps([h.to_dict() for h in hits]))
+        return
+    if not hits:
+        out.print("No passages found.")
+    for i, h in enumerate(hits, start=1):
+        out.print(f"[bold][{i}][/bold] {h.chunk.citation()}  score {h.score:.4f}", highlight=False)
+        out.print(h.chunk.text[:400], highlight=False)
+        out.print()
+
+
+@kb_app.command("list")
+def kb_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Sources in the index, their chunk counts, and the embedding model."""
+    retriever = _retriever()
+    rows = retriever.sources()
+    if as_json:
+        out.print_json(json.dumps({"embedding_model": retriever.embeddings.model_id, "sources": rows}))
+        return
+    out.print(
+        f"Embedding model: {retriever.embeddings.model_id}; {len(retriever.index.chunks)} chunks.",
+        highlight=False,
+    )
+    for r in rows:
+        out.print(f"{r['chunks']:5}  {r.get('kind', '?'):7}  {r['source']}", highlight=False, soft_wrap=True)
+
+
+@kb_app.command("remove")
+def kb_remove(
+    source: Annotated[str, typer.Argument(help="A source from `coach kb list`, or its file name.")],
+) -> None:
+    """Remove one source's chunks from the index."""
+    removed = _retriever().remove(source)
+    out.print(f"Removed {removed}.", highlight=False)
+
+
+@kb_app.command("rebuild")
+def kb_rebuild() -> None:
+    """Rebuild the index: the bundled roadmaps and every ingested file that still exists."""
+    with Bar("embedding chunks") as bar:
+        index, report = _retriever().rebuild(progress=bar)
+    out.print(f"Rebuilt the index: {len(index.chunks)} chunks with {index.model_id}.", highlight=False)
+    for source, why in report.skipped:
+        out.print(f"skipped {source}: {why}", highlight=False)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    seeds: Annotated[Path | None, typer.Option("--seeds", help="Seed documents to ingest first.")] = None,
+) -> None:
+    """hit@1, hit@5 and MRR of dense, BM25 and hybrid retrieval on the eval questions."""
+    from evals.retrieval import run
+
+    if seeds is not None and not seeds.is_dir():
+        raise InputError(f"--seeds {seeds} is not a folder.")
+    result = run(seeds)
+    for note in result["notes"]:
+        out.print(note, highlight=False)
+    out.print(Markdown(result["table"]))
+    out.print(result["verdict"], highlight=False)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+@eval_app.command("plans")
+def eval_plans() -> None:
+    """Every golden persona through the graph; each plan checked, and judged by a capable model if set."""
+    from evals.plans import configured_judge, report_lines, run
+
+    model, name = configured_judge()
+    outcome = run(judge_model=model, judge_name=name)
+    out.print(Markdown("\n".join(report_lines(outcome)[:-3])))
+    for line in report_lines(outcome)[-3:]:
+        out.print(line, highlight=False)
+    if outcome["failed"]:
+        raise typer.Exit(1)

@@ -1,0 +1,193 @@
+"""`coach sessions`, `coach replay` and `coach slack`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent.cli_common import coach as _coach
+from agent.cli_common import out
+from tools.errors import InputError
+
+
+def _days(text: str) -> float:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([dhw]?)\s*", text)
+    if not m:
+        raise InputError(f"--purge-older-than takes a duration such as 30d, 12h or 2w, not {text!r}.")
+    return float(m.group(1)) * {"": 1, "d": 1, "h": 1 / 24, "w": 7}[m.group(2)]
+
+
+def sessions(
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's sessions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    purge: Annotated[
+        str | None, typer.Option("--purge-older-than", help="Delete sessions idle longer, e.g. 30d.")
+    ] = None,
+) -> None:
+    """List sessions (user, interface, started, last turn, turns, committed plans)."""
+    coach = _coach("cli")
+    if purge is not None:
+        from agent.replay import purge as purge_sessions
+
+        gone = purge_sessions(coach, _days(purge))
+        out.print(f"Purged {len(gone)} sessions idle for more than {purge}.", highlight=False)
+        return
+    rows = coach.persistence.sessions.list(user)
+    for row in rows:
+        outcomes = [
+            t["outcome"].get("committed") for t in coach.persistence.recordings.turns(row["thread_id"])
+        ]
+        row["committed_plans"] = len({c["version"] for c in outcomes if c})
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    if not rows:
+        out.print("No sessions yet.")
+    for r in rows:
+        out.print(
+            f"{r['thread_id']}  {r['user_id']}  {r['interface']}  started {r['started']}  last {r['last_turn']}  "
+            f"{r['turns']} turns  {r['committed_plans']} plans",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _sets(pairs: list[str]) -> dict[str, str]:
+    out_: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--set takes key=value (for example profile.hours_per_week=12), not {pair!r}.")
+        out_[key.strip()] = value.strip()
+    return out_
+
+
+def replay(
+    thread: Annotated[str | None, typer.Argument(help="The session id (see `coach sessions`).")] = None,
+    step: Annotated[int | None, typer.Option("--step", help="Show the full state at this step.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole timeline (or result) as JSON.")] = False,
+    rerun_: Annotated[
+        bool, typer.Option("--rerun", help="Re-run with the recorded model outputs; report divergences.")
+    ] = False,
+    from_step: Annotated[
+        int | None, typer.Option("--from", help="Start the re-run or fork at this step.")
+    ] = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="With --rerun: call the configured model instead.")
+    ] = False,
+    fork_: Annotated[bool, typer.Option("--fork", help="Fork from --from STEP with --set changes.")] = False,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", help="key=value for --fork (repeatable).")
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write a replay bundle to this file.")
+    ] = None,
+    redact: Annotated[bool, typer.Option("--redact", help="With --export: replace personal data.")] = False,
+    import_: Annotated[
+        Path | None, typer.Option("--import", help="Replay a bundle as a new session here.")
+    ] = None,
+    langfuse_session: Annotated[
+        str | None, typer.Option("--langfuse-session", help="Show a Langfuse session's observations.")
+    ] = None,
+) -> None:
+    """Debug a past session: its timeline, a deterministic re-run, a fork, or a bundle."""
+    from agent import replay as rp
+
+    coach = _coach("replay")
+    if import_ is not None:
+        _show(rp.import_bundle(coach, import_), as_json)
+        return
+    if langfuse_session is not None:
+        from agent.langfuse_pull import observations
+
+        _show_timeline(observations(langfuse_session), as_json)
+        return
+    if not thread:
+        raise InputError(
+            "Name a session: `coach replay THREAD` (see `coach sessions`), or use --import FILE."
+        )
+    if export is not None:
+        _show(rp.export_bundle(coach, thread, export, redact), as_json)
+    elif fork_:
+        if from_step is None or not sets:
+            raise InputError("--fork needs --from STEP and at least one --set key=value.")
+        _show(rp.fork(coach, thread, from_step, _sets(sets)), as_json)
+    elif rerun_:
+        result = rp.rerun(coach, thread, from_step, live)
+        _show(result, as_json)
+        if result["divergences"]:
+            raise typer.Exit(1)
+    elif step is not None:
+        out.print_json(json.dumps(rp.state_at(coach, thread, step), default=str))
+    else:
+        _show_timeline(rp.timeline(coach, thread), as_json)
+
+
+def _show(result: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(result, default=str))
+        return
+    divergences = result.get("divergences")
+    for key, value in result.items():
+        if key != "divergences":
+            out.print(f"{key}: {value}", highlight=False, soft_wrap=True)
+    if isinstance(divergences, list):
+        if not divergences:
+            out.print("No divergence: the same routes, tool calls and numbers as recorded.", highlight=False)
+        for d in divergences:
+            where = f"turn {d['turn']}" + (
+                f", step {d['step']} ({d['node']})" if d.get("step") is not None else ""
+            )
+            out.print(
+                f"DIVERGES at {where}: {d['what']}\n  recorded: {d['recorded']}\n  now:      {d['now']}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+def _show_timeline(entries: list[dict[str, object]], as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(entries, default=str))
+        return
+    for e in entries:
+        head = f"step {e.get('step')}  turn {e.get('turn')}  {', '.join(e.get('nodes', []))}  {str(e.get('time', ''))[11:23]}"  # type: ignore[arg-type]
+        out.print(f"[bold]{head}[/bold]", highlight=False, soft_wrap=True)
+        if e.get("input"):
+            trace = f"  (Langfuse trace {e['trace_id']})" if e.get("trace_id") else ""
+            out.print(
+                f"  input: {json.dumps(e['input'], default=str)[:300]}{trace}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        for key, change in (e.get("changes") or {}).items():  # type: ignore[attr-defined]
+            out.print(f"  {key}: {change}", highlight=False, soft_wrap=True)
+        for call in e.get("calls") or []:  # type: ignore[attr-defined]
+            tokens = (
+                f", {call['tokens_in']}->{call['tokens_out']} tokens"
+                if call.get("tokens_in") is not None
+                else ""
+            )
+            out.print(
+                f"  {call['kind']} {call['name']}({str(call['input'])[:160]}) -> {str(call['output'])[:160]} [{call['latency_ms']} ms{tokens}]",
+                highlight=False,
+                soft_wrap=True,
+            )
+        for draft in e.get("interrupts") or []:  # type: ignore[attr-defined]
+            out.print(f"  interrupt: plan review of draft {draft}", highlight=False)
+
+
+def slack(
+    http: Annotated[
+        bool, typer.Option("--http", help="Serve HTTP (Events API URL) instead of Socket Mode.")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port for --http.")] = 3000,
+) -> None:
+    """Run the coach in Slack: Socket Mode (SLACK_APP_TOKEN) or HTTP (--http --port)."""
+    from agent import slack_app
+
+    slack_app.settings_from_env(http)  # one clear line before anything loads
+    slack_app.run(_coach("slack"), http=http, port=port)
