@@ -235,7 +235,8 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             return {**update, "asking": None, "messages": [AIMessage("\n\n".join(lines))]}
         lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
         return {**update, "asking": None, "route": "question", "messages": [AIMessage("\n\n".join(lines))]}
-    if not state.get("messages") or (len(state.get("messages", [])) <= 1 and not got):
+    first_turn = len(state.get("messages", [])) <= 1 and not got
+    if first_turn and runtime.context.interface != "repl":  # the REPL's banner greets already
         lines.insert(
             0, "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year."
         )

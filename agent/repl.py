@@ -92,7 +92,11 @@ class Repl:
             self.note("A plan is waiting for your review:")
             self.show_review(pending)
         elif not self.resumed:
-            self.say("Hi! I'm your career coach. Tell me your current role, or type /help.")
+            self.say(
+                "I'm your career coach. Tell me your current role, your skills with a level 0-5 each, the hours "
+                "a week you can study, and your Plan A and Plan B (a position in an industry), in any order. "
+                "/help lists commands."
+            )
 
     def run(self) -> None:
         """Loop until /quit or end of input."""
