@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.markdown import Markdown
+from rich.markup import escape
 
 from agent.cli_common import coach as _coach
 from agent.cli_common import err, out
@@ -199,7 +200,7 @@ def main() -> None:
     except CoachError as exc:
         if DEBUG:
             err.print_exception()
-        err.print(f"[red]Error:[/red] {exc}", highlight=False)
+        err.print(f"[red]Error:[/red] {escape(str(exc))}", highlight=False)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         err.print("Cancelled.")
@@ -213,7 +214,7 @@ def main() -> None:
         if DEBUG:
             err.print_exception()
         err.print(
-            f"[red]Error:[/red] unexpected {type(exc).__name__}: {exc}. Run again with --debug for details.",
+            f"[red]Error:[/red] unexpected {type(exc).__name__}: {escape(str(exc))}. Run again with --debug for details.",
             highlight=False,
         )
         sys.exit(1)

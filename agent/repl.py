@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.status import Status
 
 from agent.render import gaps_markdown
@@ -75,10 +76,12 @@ class Repl:
     def show_review(self, review: ReviewRequest) -> None:
         """Print the draft and the choice to make."""
         self.say(review.markdown)
+        # markup=False: Rich would read "[a]", "[e]" and "[r]" as style tags and drop them.
         self.console.print(
-            "[bold]Review:[/bold] [a]pprove, [e]dit <what to change>, or [r]eject [reason]  "
-            "(or /approve, /edit ..., /reject ...)",
+            "Review: [a]pprove, [e]dit <what to change>, or [r]eject [reason]  (or /approve, /edit ..., /reject ...)",
+            markup=False,
             highlight=False,
+            style="bold",
         )
 
     # ---- loop ----
@@ -116,7 +119,7 @@ class Repl:
             except KeyboardInterrupt:
                 self.note("(turn cancelled)")
             except CoachError as exc:
-                self.console.print(f"[red]{exc}[/red]", highlight=False)
+                self.console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
             except Exception as exc:  # one bad turn must not end the session
                 if self.debug:
                     self.console.print_exception()

@@ -163,3 +163,8 @@ def test_slack_without_tokens_is_one_line(monkeypatch, capsys) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     code, _, err = run(monkeypatch, capsys, "slack", "--http")
     assert code == 2 and "HTTP mode needs SLACK_SIGNING_SECRET" in " ".join(err.split())
+
+
+def test_brackets_in_error_messages_are_printed_as_written(monkeypatch, capsys, tmp_path: Path) -> None:
+    code, _, err = run(monkeypatch, capsys, "gaps", "--profile", str(tmp_path / "[draft] profile.yaml"))
+    assert code == 2 and "[draft] profile.yaml" in err

@@ -51,7 +51,7 @@ def test_full_session_with_commands(coach: Coach) -> None:
     )
     assert "/resume" in out  # help lists commands
     assert "Type a message" in out
-    assert "Review:" in out
+    assert "Review: [a]pprove, [e]dit" in out and "[r]eject" in out
     assert "Plan saved as version 1" in out
     assert "Unknown command /nonsense" in out
     assert len(list_plans(coach.persistence.store, "local")) == 1
