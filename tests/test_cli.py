@@ -167,4 +167,4 @@ def test_slack_without_tokens_is_one_line(monkeypatch, capsys) -> None:
 
 def test_brackets_in_error_messages_are_printed_as_written(monkeypatch, capsys, tmp_path: Path) -> None:
     code, _, err = run(monkeypatch, capsys, "gaps", "--profile", str(tmp_path / "[draft] profile.yaml"))
-    assert code == 2 and "[draft] profile.yaml" in err
+    assert code == 2 and "[draft] profile.yaml" in " ".join(err.split())
