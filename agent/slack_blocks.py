@@ -23,8 +23,14 @@ def _table_to_text(lines: list[str]) -> str:
     return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows)
 
 
+def escape_mrkdwn(text: str) -> str:
+    """Slack reads <...> as links or mentions and &...; as entities: escape the three."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def to_mrkdwn(markdown: str) -> str:
-    """Markdown to Slack mrkdwn: headings bold, **bold** single-starred, tables in code blocks."""
+    """Markdown to Slack mrkdwn: escaped, headings bold, **bold** single-starred, tables in code blocks."""
+    markdown = escape_mrkdwn(markdown)
     out: list[str] = []
     table: list[str] = []
 

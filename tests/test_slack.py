@@ -234,3 +234,14 @@ def test_direct_message_is_answered(slack) -> None:
     app.dispatch(signed(body, "application/json"))
     mock.wait(lambda: len(mock.of("chat.update")) == 1)
     assert "current role" in mock.of("chat.update")[0].args["text"]
+
+
+def test_mrkdwn_conversion_escapes_and_formats() -> None:
+    from agent.slack_blocks import sections, to_mrkdwn
+
+    text = to_mrkdwn("## Skill gap\n\n**Verdict:** 0->3 for <b> & co\n\n| a | b |\n|---|---|\n| 1 | 22 |")
+    assert "*Skill gap*" in text and "*Verdict:*" in text
+    assert "0-&gt;3 for &lt;b&gt; &amp; co" in text
+    assert "```\na  b\n1  22\n```" in text
+    long = sections("para\n\n" + "x" * 7000)
+    assert all(len(b["text"]["text"]) <= 3000 for b in long)
