@@ -142,14 +142,20 @@ class Coach:
         snapshot = self.graph.get_state({"configurable": {"thread_id": thread_id}})
         return dict(snapshot.values or {})
 
-    def pending_review(self, thread_id: str) -> ReviewRequest | None:
-        """The plan waiting for an answer on this thread, if any."""
-        snapshot = self.graph.get_state({"configurable": {"thread_id": thread_id}})
+    def _snapshot(self, thread_id: str) -> Any:
+        return self.graph.get_state({"configurable": {"thread_id": thread_id}})
+
+    @staticmethod
+    def _review_in(snapshot: Any) -> ReviewRequest | None:
         for task in snapshot.tasks:
             for intr in task.interrupts:
                 if isinstance(intr.value, dict) and intr.value.get("kind") == "plan_review":
                     return ReviewRequest.model_validate(intr.value)
         return None
+
+    def pending_review(self, thread_id: str) -> ReviewRequest | None:
+        """The plan waiting for an answer on this thread, if any."""
+        return self._review_in(self._snapshot(thread_id))
 
     def _run(
         self,
@@ -159,9 +165,11 @@ class Coach:
         user_id: str | None,
         on_token: TokenSink | None = None,
         record: tuple[str, Any] = ("message", None),
+        before_values: dict[str, Any] | None = None,
     ) -> Turn:
         # Old messages may be trimmed during the turn: new ones are known by id, not position.
-        before = {m.id for m in self.values(thread_id).get("messages", [])}
+        prior = before_values if before_values is not None else dict(self._snapshot(thread_id).values or {})
+        before = {m.id for m in prior.get("messages", [])}
         seed = f"{thread_id}:{turn_no}"
         config = run_config(thread_id, user_id or self.user_id, self.interface, seed)
         recorder = Recorder()
@@ -214,11 +222,19 @@ class Coach:
         if len(text) > MAX_MESSAGE_CHARS:
             raise InputError(f"The message is {len(text)} characters; keep it under {MAX_MESSAGE_CHARS}.")
         with self._lock(thread_id):
-            if self.pending_review(thread_id) is not None:
+            snapshot = self._snapshot(thread_id)  # read once: review check, turn number, message ids
+            if self._review_in(snapshot) is not None:
                 raise InputError("A plan is waiting for your review: answer approve, edit or reject first.")
-            turn_no = int(self.values(thread_id).get("turn", 0)) + 1
+            values = dict(snapshot.values or {})
+            turn_no = int(values.get("turn", 0)) + 1
             return self._run(
-                thread_id, {"messages": [HumanMessage(text)]}, turn_no, user_id, on_token, ("message", text)
+                thread_id,
+                {"messages": [HumanMessage(text)]},
+                turn_no,
+                user_id,
+                on_token,
+                ("message", text),
+                values,
             )
 
     def resume(
@@ -228,17 +244,19 @@ class Coach:
         changes nothing: it reports that there is no plan waiting."""
         response = parse_response(answer)
         with self._lock(thread_id):
-            if self.pending_review(thread_id) is None:
+            snapshot = self._snapshot(thread_id)
+            if self._review_in(snapshot) is None:
                 return Turn(
                     thread_id=thread_id, messages=["There is no plan waiting for review on this thread."]
                 )
-            turn_no = int(self.values(thread_id).get("turn", 0))
+            values = dict(snapshot.values or {})
             return self._run(
                 thread_id,
                 Command(resume=response.model_dump()),
-                turn_no,
+                int(values.get("turn", 0)),
                 user_id,
                 record=("resume", response.model_dump()),
+                before_values=values,
             )
 
     def plan_from_profile(self, thread_id: str, profile: Profile) -> Turn:
