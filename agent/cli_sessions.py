@@ -38,9 +38,7 @@ def sessions(
         return
     rows = coach.persistence.sessions.list(user)
     for row in rows:
-        outcomes = [
-            t["outcome"].get("committed") for t in coach.persistence.recordings.turns(row["thread_id"])
-        ]
+        outcomes = [o.get("committed") for o in coach.persistence.recordings.outcomes(row["thread_id"])]
         row["committed_plans"] = len({c["version"] for c in outcomes if c})
     if as_json:
         out.print_json(json.dumps(rows))

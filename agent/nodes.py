@@ -282,9 +282,8 @@ def question_query(state: CoachState) -> str:
 
 
 def _plan_query(profile: dict[str, Any], key: str) -> str:
-    report = gap_report(
-        profile_of(profile), profile_of(profile).plan_a if key == "a" else profile_of(profile).plan_b
-    )
+    person = profile_of(profile)
+    report = gap_report(person, person.plan_a if key == "a" else person.plan_b)
     missing = [s.name for s in sorted(report.skills, key=lambda s: (s.priority, -s.gap)) if s.gap > 0][:4]
     return f"{report.role_title} roadmap phases projects: " + ", ".join(missing)
 

@@ -271,6 +271,14 @@ class RecordingStore:
             for seq, kind, payload, capable, trace_id, started, outcome in turns
         ]
 
+    def outcomes(self, thread_id: str) -> list[dict[str, Any]]:
+        """Each turn's outcome alone, without its calls (for listings)."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT outcome FROM coach_turns WHERE thread_id = ? ORDER BY seq", (thread_id,)
+            ).fetchall()
+        return [json.loads(r[0] or "{}") for r in rows]
+
     def purge_older_than(self, days: float) -> list[str]:
         """Thread ids whose last turn is older than `days`; their recordings are deleted."""
         cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")

@@ -139,8 +139,7 @@ class Coach:
 
     def values(self, thread_id: str) -> dict[str, Any]:
         """The thread's current state."""
-        snapshot = self.graph.get_state({"configurable": {"thread_id": thread_id}})
-        return dict(snapshot.values or {})
+        return dict(self._snapshot(thread_id).values or {})
 
     def _snapshot(self, thread_id: str) -> Any:
         return self.graph.get_state({"configurable": {"thread_id": thread_id}})

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 from rapidfuzz import fuzz, process
 
 from tools.errors import UnknownRoleError
@@ -34,14 +35,22 @@ class Catalog(BaseModel):
     skills: list[SkillDef]
     roles: list[RoleDef]
     industries: list[Industry]
+    # Built once: the gap engine looks skills up many times per report.
+    _skills_by_id: dict[str, SkillDef] = PrivateAttr(default_factory=dict)
+    _roles_by_id: dict[str, RoleDef] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any) -> None:
+        """Index skills and roles by id."""
+        self._skills_by_id = {s.id: s for s in self.skills}
+        self._roles_by_id = {r.id: r for r in self.roles}
 
     def skill(self, skill_id: str) -> SkillDef:
         """The skill with this id; KeyError if the catalog has none."""
-        return _skill_index(self)[skill_id]
+        return self._skills_by_id[skill_id]
 
     def role(self, role_id: str) -> RoleDef:
         """The role with this id; KeyError if the catalog has none."""
-        return {r.id: r for r in self.roles}[role_id]
+        return self._roles_by_id[role_id]
 
 
 @dataclass(frozen=True)
@@ -73,10 +82,6 @@ def _check_references(catalog: Catalog) -> None:
         for pre in skill.prereqs:
             if pre not in ids:
                 raise ValueError(f"catalog skill {skill.id} has unknown prerequisite {pre}")
-
-
-def _skill_index(catalog: Catalog) -> dict[str, SkillDef]:
-    return {s.id: s for s in catalog.skills}
 
 
 def _alias_table(entries: list[tuple[str, str, list[str]]]) -> dict[str, str]:
