@@ -59,8 +59,8 @@ def index_with_10k(home: Path) -> int:
 
 def bench_turns(sessions: int = 12) -> list[str]:
     """Per-turn wall time of full sessions with the scripted model."""
-    from agent.models import ScriptedChatModel
-    from agent.session import Coach, Settings
+    from agent.llm.models import ScriptedChatModel
+    from agent.runtime.session import Coach, Settings
 
     samples: dict[str, list[float]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
@@ -104,7 +104,7 @@ def bench_turns(sessions: int = 12) -> list[str]:
 MEMORY_PROBE = """
 import json, sys
 from pathlib import Path
-from agent.session import Coach, Settings
+from agent.runtime.session import Coach, Settings
 coach = Coach(Settings(home=Path(sys.argv[1]), model="local"), interface="test")
 t = coach.new_thread_id()
 coach.send(t, "How long does the retrieval phase take for a GenAI engineer?")

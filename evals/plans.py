@@ -98,7 +98,7 @@ def judge(model: Any, markdown: str) -> JudgeScore | None:
 
 def configured_judge() -> tuple[Any, str]:
     """The capable model COACH_MODEL names, if any, and its name."""
-    from agent.models import is_capable, make_chat_model
+    from agent.llm.models import is_capable, make_chat_model
 
     spec = os.environ.get("COACH_MODEL", "local")
     return (make_chat_model(spec), spec) if is_capable(spec) else (None, spec)
@@ -106,8 +106,8 @@ def configured_judge() -> tuple[Any, str]:
 
 def run(home: Path | None = None, judge_model: Any = None, judge_name: str = "") -> dict[str, Any]:
     """Run every persona; the scripted model drafts, `judge_model` (if any) judges."""
-    from agent.models import ScriptedChatModel
-    from agent.session import Coach, Settings
+    from agent.llm.models import ScriptedChatModel
+    from agent.runtime.session import Coach, Settings
     from knowledge.retriever import Retriever
 
     results: list[PlanResult] = []

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.models import ScriptedChatModel
-from agent.session import Coach, Settings
+from agent.llm.models import ScriptedChatModel
+from agent.runtime.session import Coach, Settings
 
 PROFILE_YAML = """\
 current_role: Backend engineer

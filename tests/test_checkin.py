@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from conftest import converse
 
-from agent.checkin import expected_level
-from agent.parsing import parse_checkin
-from agent.plans import list_plans
-from agent.session import Coach
+from agent.coaching.checkin import expected_level
+from agent.coaching.parsing import parse_checkin
+from agent.runtime.session import Coach
+from agent.storage.plans import list_plans
 from tools.models import SkillLine
 
 

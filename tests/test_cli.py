@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent import cli
+from agent.interfaces.cli import app as cli
 
 
 def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:

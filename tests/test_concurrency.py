@@ -8,8 +8,8 @@ from typing import Any
 
 from conftest import converse
 
-from agent.models import ScriptedChatModel
-from agent.session import Coach, Settings
+from agent.llm.models import ScriptedChatModel
+from agent.runtime.session import Coach, Settings
 
 
 class SlowModel(ScriptedChatModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from agent.models import ScriptedChatModel
+from agent.llm.models import ScriptedChatModel
 from evals.golden import personas
 from evals.plans import check_plan, report_lines, run
 from tools.models import Profile

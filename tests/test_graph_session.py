@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import CONVERSATION, converse
 
-from agent.plans import list_plans, save_approved
-from agent.session import Coach, Settings
+from agent.runtime.session import Coach, Settings
+from agent.storage.plans import list_plans, save_approved
 from tools.errors import CoachError, InputError, ReviewError
 
 
@@ -179,7 +179,7 @@ def test_citations_resolve_and_milestone_projects_cite_them(coach: Coach, home) 
 def test_question_query_uses_conversation_and_profile() -> None:
     from langchain_core.messages import AIMessage, HumanMessage
 
-    from agent.nodes import question_query
+    from agent.graph.nodes.answers import question_query
 
     state = {
         "messages": [
@@ -207,7 +207,7 @@ def test_question_query_uses_conversation_and_profile() -> None:
 
 
 def test_long_sessions_stay_bounded(coach: Coach) -> None:
-    from agent.history import MAX_MESSAGES
+    from agent.graph.history import MAX_MESSAGES
 
     thread = coach.new_thread_id()
     converse(coach, thread)

@@ -4,7 +4,7 @@ Regenerate with UPDATE_SNAPSHOTS=1 pytest tests/test_graph_snapshot.py."""
 import os
 from pathlib import Path
 
-from agent.graph import build_graph
+from agent.graph.builder import build_graph
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "graph.mmd"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from agent.parsing import parse_message
+from agent.coaching.parsing import parse_message
 
 
 @pytest.mark.parametrize(

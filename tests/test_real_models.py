@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from agent.models import make_chat_model
-from agent.prompts import ANSWER_SYSTEM
+from agent.graph.prompts import ANSWER_SYSTEM
+from agent.llm.models import make_chat_model
 from knowledge.embeddings import make_embeddings
 
 

@@ -11,9 +11,9 @@ import pytest
 from conftest import CONVERSATION
 from rich.console import Console
 
-from agent.plans import list_plans
-from agent.repl import Repl
-from agent.session import Coach
+from agent.interfaces.repl import Repl
+from agent.runtime.session import Coach
+from agent.storage.plans import list_plans
 
 
 def run_repl(

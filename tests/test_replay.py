@@ -9,10 +9,10 @@ import pytest
 from conftest import CONVERSATION, converse
 
 import tools.learning_time as learning_time
-from agent import replay
-from agent.models import ScriptedChatModel
-from agent.plans import list_plans
-from agent.session import Coach, Settings
+from agent.llm.models import ScriptedChatModel
+from agent.replay import runner as replay
+from agent.runtime.session import Coach, Settings
+from agent.storage.plans import list_plans
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_replay_never_posts_to_slack(home, model) -> None:
     from test_slack import CONVERSATION as SLACK_LINES
     from test_slack import click, mention, signed
 
-    from agent.slack_app import build_app, coach_ids
+    from agent.interfaces.slack.app import build_app, coach_ids
 
     with MockSlack() as mock:
         coach = Coach(Settings(home=home, model="fake"), chat_model=model, interface="slack")

@@ -12,9 +12,9 @@ from slack_mock import MockSlack
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from agent.plans import list_plans
-from agent.session import Coach, Settings
-from agent.slack_app import build_app, coach_ids
+from agent.interfaces.slack.app import build_app, coach_ids
+from agent.runtime.session import Coach, Settings
+from agent.storage.plans import list_plans
 
 SECRET = "test-signing-secret"
 CONVERSATION = [
@@ -237,7 +237,7 @@ def test_direct_message_is_answered(slack) -> None:
 
 
 def test_mrkdwn_conversion_escapes_and_formats() -> None:
-    from agent.slack_blocks import sections, to_mrkdwn
+    from agent.interfaces.slack.blocks import sections, to_mrkdwn
 
     text = to_mrkdwn("## Skill gap\n\n**Verdict:** 0->3 for <b> & co\n\n| a | b |\n|---|---|\n| 1 | 22 |")
     assert "*Skill gap*" in text and "*Verdict:*" in text

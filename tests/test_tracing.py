@@ -7,8 +7,8 @@ import uuid
 from conftest import CONVERSATION
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from agent.session import Coach, Settings
-from agent.tracing import run_config
+from agent.runtime.session import Coach, Settings
+from agent.runtime.tracing import run_config
 
 
 def test_no_keys_attach_nothing() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agent.models import ScriptedChatModel
-from agent.session import Coach, Settings
+from agent.llm.models import ScriptedChatModel
+from agent.runtime.session import Coach, Settings
 
 
 def capable(home, replies) -> Coach:

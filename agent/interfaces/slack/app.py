@@ -17,9 +17,9 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from agent.review import response_from_text
-from agent.session import Coach, Turn
-from agent.slack_blocks import edit_modal, outcome_blocks, review_blocks, sections
+from agent.coaching.review import response_from_text
+from agent.interfaces.slack.blocks import edit_modal, outcome_blocks, review_blocks, sections
+from agent.runtime.session import Coach, Turn
 from tools.errors import CoachError, ConfigError
 
 log = logging.getLogger(__name__)

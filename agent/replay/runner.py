@@ -20,8 +20,8 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from agent.models import ScriptedChatModel
-from agent.session import Coach, Settings
+from agent.llm.models import ScriptedChatModel
+from agent.runtime.session import Coach, Settings
 from tools.errors import InputError
 from tools.models import Profile
 

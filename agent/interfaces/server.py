@@ -1,6 +1,6 @@
 """The graph for `langgraph dev` (langgraph.json): compiled without a checkpointer,
 since the server brings its own persistence."""
 
-from agent.graph import build_graph
+from agent.graph.builder import build_graph
 
 graph = build_graph()

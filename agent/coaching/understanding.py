@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from agent.parsing import Parsed, parse_target
+from agent.coaching.parsing import Parsed, parse_target
 from tools.catalog import role_titles
 from tools.models import Level
 

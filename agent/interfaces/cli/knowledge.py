@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.markdown import Markdown
 
-from agent.cli_common import Bar, out
-from agent.cli_common import retriever as _retriever
+from agent.interfaces.cli.common import Bar, out
+from agent.interfaces.cli.common import retriever as _retriever
 from tools.errors import InputError
 
 kb_app = typer.Typer(help="The knowledge index.")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from agent.plan import Plan
+from agent.coaching.plan import Plan
 from tools.gap import WEEKS_PER_MONTH, gap_report, resolve_skills
 from tools.models import GapReport, Profile, SkillLine
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.console import Console
 
-from agent.context import Interface
+from agent.graph.context import Interface
 
 out = Console()
 err = Console(stderr=True)
@@ -16,7 +16,7 @@ def settings() -> Any:
     """Settings from the environment and `.env` (secrets only ever come from there)."""
     from dotenv import load_dotenv
 
-    from agent.session import Settings
+    from agent.runtime.session import Settings
 
     load_dotenv()
     return Settings.from_env()
@@ -24,7 +24,7 @@ def settings() -> Any:
 
 def coach(interface: Interface = "cli", user: str = "local") -> Any:
     """A coach for one command."""
-    from agent.session import Coach
+    from agent.runtime.session import Coach
 
     return Coach(settings(), user_id=user, interface=interface)
 

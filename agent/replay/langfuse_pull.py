@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.tracing import langfuse_enabled
+from agent.runtime.tracing import langfuse_enabled
 from tools.errors import ConfigError
 
 # The observations API returns only the field groups asked for (core and basic by default).

@@ -15,12 +15,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.types import Command
 
-from agent.context import Context, Interface
-from agent.models import is_capable
-from agent.persistence import Persistence, open_persistence
-from agent.recording import Recorder
-from agent.review import ReviewRequest, ReviewResponse, parse_response
-from agent.tracing import langfuse_enabled, run_config, trace_id_for
+from agent.coaching.review import ReviewRequest, ReviewResponse, parse_response
+from agent.graph.context import Context, Interface
+from agent.llm.models import is_capable
+from agent.runtime.tracing import langfuse_enabled, run_config, trace_id_for
+from agent.storage.recordings import Recorder
+from agent.storage.sqlite import Persistence, open_persistence
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -106,7 +106,7 @@ class Coach:
     @cached_property
     def graph(self) -> Any:
         """The compiled graph, built on first use (keeps start-up fast)."""
-        from agent.graph import build_graph
+        from agent.graph.builder import build_graph
 
         return build_graph(checkpointer=self.persistence.saver, store=self.persistence.store)
 

@@ -12,9 +12,9 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from agent import nodes
-from agent.context import Context
-from agent.state import CoachState
+from agent.graph import nodes
+from agent.graph.context import Context
+from agent.graph.state import CoachState
 
 
 def build_graph(

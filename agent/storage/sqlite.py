@@ -13,7 +13,7 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.store.sqlite import SqliteStore
 
-from agent.recording import RecordingStore
+from agent.storage.recordings import RecordingStore
 
 # SqliteSaver sets WAL but no busy timeout: a second writer would fail at once with
 # "database is locked" instead of waiting its turn.

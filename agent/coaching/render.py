@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.plan import Plan, PlanOption
+from agent.coaching.plan import Plan, PlanOption
 from tools.models import GapReport
 
 

@@ -23,10 +23,10 @@ class CoachState(TypedDict, total=False):
     passages: list[dict[str, Any]]  # knowledge.index.Hit.to_dict() values
     reports: dict[str, dict[str, Any]]  # "a" / "b" -> GapReport.model_dump()
     overrides: dict[str, dict[str, int]]  # "a" / "b" -> skill -> target level from review edits
-    draft: dict[str, Any] | None  # agent.plan.Plan.model_dump()
+    draft: dict[str, Any] | None  # agent.coaching.plan.Plan.model_dump()
     review: dict[str, Any] | None  # the last ReviewResponse
     committed: dict[str, Any] | None  # {"version", "draft_id"} of the last saved plan
     turn: int
-    summary: str  # a digest of messages trimmed away (agent.history)
+    summary: str  # a digest of messages trimmed away (agent.graph.history)
     understood_by: str  # "model" or "parser": who read this turn's message
-    extraction: dict[str, Any] | None  # the capable model's reading (agent.understanding.Extraction)
+    extraction: dict[str, Any] | None  # the capable model's reading (agent.coaching.understanding.Extraction)

@@ -12,10 +12,10 @@ import typer
 from rich.markdown import Markdown
 from rich.markup import escape
 
-from agent.cli_common import coach as _coach
-from agent.cli_common import err, out
-from agent.cli_knowledge import eval_app, ingest, kb_app, search
-from agent.cli_sessions import replay, sessions, slack
+from agent.interfaces.cli.common import coach as _coach
+from agent.interfaces.cli.common import err, out
+from agent.interfaces.cli.knowledge import eval_app, ingest, kb_app, search
+from agent.interfaces.cli.sessions import replay, sessions, slack
 from tools.errors import CoachError, InputError
 
 app = typer.Typer(
@@ -45,7 +45,7 @@ def chat(
     user: Annotated[str, typer.Option("--user", help="Whose profile and plans.")] = "local",
 ) -> None:
     """Talk with the coach (starts on your last session)."""
-    from agent.repl import Repl, plain_reader, terminal_reader
+    from agent.interfaces.repl import Repl, plain_reader, terminal_reader
 
     if new and thread:
         raise InputError("Pass --new or --thread, not both.")
@@ -64,7 +64,7 @@ def plan(
     user: Annotated[str, typer.Option("--user")] = "local",
 ) -> None:
     """Draft a plan from a profile file, then approve or reject it."""
-    from agent.profile_file import load_profile
+    from agent.coaching.profile_file import load_profile
 
     if approve and reject:
         raise InputError("Pass --approve or --reject, not both.")
@@ -113,8 +113,8 @@ def gaps(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, one object per plan.")] = False,
 ) -> None:
     """The skill-gap matrix, totals and verdict for Plan A and Plan B side by side."""
-    from agent.profile_file import load_profile
-    from agent.render import gaps_markdown
+    from agent.coaching.profile_file import load_profile
+    from agent.coaching.render import gaps_markdown
     from tools.gap import compare_plans
 
     a, b = compare_plans(load_profile(profile))
@@ -131,7 +131,7 @@ def explain(
     which: Annotated[str, typer.Option("--plan", help="a or b.")] = "a",
 ) -> None:
     """Explain every figure of a gap report: hours, weeks, verdict and trim."""
-    from agent.profile_file import load_profile
+    from agent.coaching.profile_file import load_profile
     from tools.explain import explain_model, explain_report
     from tools.gap import gap_report
 
@@ -149,7 +149,7 @@ def plans_list(ctx: typer.Context, user: Annotated[str, typer.Option("--user")] 
     """List saved plan versions."""
     if ctx.invoked_subcommand is not None:
         return
-    from agent.plans import list_plans
+    from agent.storage.plans import list_plans
 
     coach = _coach("cli", user)
     records = list_plans(coach.persistence.store, user)
@@ -172,7 +172,7 @@ def plans_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print one saved plan."""
-    from agent.plans import get_plan
+    from agent.storage.plans import get_plan
 
     record = get_plan(_coach("cli", user).persistence.store, user, version)
     if as_json:
@@ -219,7 +219,7 @@ def main() -> None:
         )
         sys.exit(1)
     finally:
-        from agent.tracing import flush
+        from agent.runtime.tracing import flush
 
         flush()
 

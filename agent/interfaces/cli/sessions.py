@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from agent.cli_common import coach as _coach
-from agent.cli_common import out
+from agent.interfaces.cli.common import coach as _coach
+from agent.interfaces.cli.common import out
 from tools.errors import InputError
 
 
@@ -31,7 +31,7 @@ def sessions(
     """List sessions (user, interface, started, last turn, turns, committed plans)."""
     coach = _coach("cli")
     if purge is not None:
-        from agent.replay import purge as purge_sessions
+        from agent.replay.runner import purge as purge_sessions
 
         gone = purge_sessions(coach, _days(purge))
         out.print(f"Purged {len(gone)} sessions idle for more than {purge}.", highlight=False)
@@ -93,14 +93,14 @@ def replay(
     ] = None,
 ) -> None:
     """Debug a past session: its timeline, a deterministic re-run, a fork, or a bundle."""
-    from agent import replay as rp
+    from agent.replay import runner as rp
 
     coach = _coach("replay")
     if import_ is not None:
         _show(rp.import_bundle(coach, import_), as_json)
         return
     if langfuse_session is not None:
-        from agent.langfuse_pull import observations
+        from agent.replay.langfuse_pull import observations
 
         _show_timeline(observations(langfuse_session), as_json)
         return
@@ -185,7 +185,7 @@ def slack(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port for --http.")] = 3000,
 ) -> None:
     """Run the coach in Slack: Socket Mode (SLACK_APP_TOKEN) or HTTP (--http --port)."""
-    from agent import slack_app
+    from agent.interfaces.slack import app as slack_app
 
     slack_app.settings_from_env(http)  # one clear line before anything loads
     slack_app.run(_coach("slack"), http=http, port=port)

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from agent.review import ReviewRequest
+from agent.coaching.review import ReviewRequest
 
 SECTION_LIMIT = 2900  # Slack caps a section's text at 3,000 characters
 REVIEW_ACTIONS = ("approve", "edit", "reject")

@@ -11,9 +11,9 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.status import Status
 
-from agent.render import gaps_markdown
-from agent.review import ReviewRequest, response_from_text
-from agent.session import Coach, Turn
+from agent.coaching.render import gaps_markdown
+from agent.coaching.review import ReviewRequest, response_from_text
+from agent.runtime.session import Coach, Turn
 from tools.errors import CoachError
 from tools.models import GapReport
 
@@ -233,7 +233,7 @@ class Repl:
 
     def show_plans(self, arg: str) -> None:
         """List saved plans, or show one."""
-        from agent.plans import get_plan, list_plans
+        from agent.storage.plans import get_plan, list_plans
 
         store = self.coach.persistence.store
         if arg:

@@ -1,0 +1,91 @@
+"""Helpers every node uses: the last message, the run's model and retriever, the profile."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+
+from agent.coaching.parsing import ProfileField
+from agent.graph.context import Context
+from agent.graph.state import CoachState
+from agent.llm.models import describe_model_error, make_chat_model
+from knowledge.retriever import Retriever
+from tools.catalog import load_catalog, require_role
+from tools.errors import CoachError
+from tools.gap import resolve_skills
+from tools.models import Profile
+
+
+def last_human(state: CoachState) -> str:
+    for message in reversed(state.get("messages", [])):
+        if isinstance(message, HumanMessage):
+            return str(message.content)
+    return ""
+
+
+@functools.cache
+def _default_retriever(home: str, embeddings: str) -> Retriever:
+    return Retriever(Path(home), embeddings)
+
+
+def retriever_for(ctx: Context) -> Retriever:
+    """The retriever of this run: the context's own, or the default for its home."""
+    return ctx.retriever or _default_retriever(ctx.home, ctx.embeddings)
+
+
+def model_for(ctx: Context) -> BaseChatModel:
+    """The chat model of this run."""
+    return ctx.chat_model or make_chat_model(ctx.model)
+
+
+def ask_model(ctx: Context, messages: list[Any]) -> str:
+    try:
+        reply = model_for(ctx).invoke(messages)
+    except CoachError:
+        raise
+    except Exception as exc:  # a provider's own error types: turned into one clear line
+        friendly = describe_model_error(exc, ctx.model)
+        if friendly is not None:
+            raise friendly from exc
+        raise
+    return str(reply.content).strip()
+
+
+def unrated_role_skills(profile: dict[str, Any]) -> list[str]:
+    """Short names of Plan A and B skills the person has not rated yet."""
+    held = resolve_skills(profile.get("skills", {})).levels
+    catalog = load_catalog()
+    names: list[str] = []
+    for key in ("plan_a", "plan_b"):
+        role = require_role(profile[key]["position"])
+        for rs in role.general + role.specific:
+            skill = catalog.skill(rs.skill)
+            short = skill.aliases[0] if skill.aliases else skill.name
+            if rs.skill not in held and short not in names:
+                names.append(short)
+    return names
+
+
+def missing_field(state: CoachState, profile: dict[str, Any]) -> ProfileField | None:
+    """The next thing to ask for, or None when the profile is complete."""
+    for name in ("current_role", "skills", "hours_per_week", "plan_a", "plan_b"):
+        if name == "skills" and (profile.get("skills") or profile.get("skills_skipped")):
+            continue
+        if not profile.get(name):
+            return name
+    if not state.get("role_skills_asked") and unrated_role_skills(profile):
+        return "role_skills"
+    return None
+
+
+def profile_of(profile: dict[str, Any]) -> Profile:
+    """The validated profile from the state's partial one."""
+    fields = {k: v for k, v in profile.items() if k in Profile.model_fields}
+    return Profile.model_validate(fields)
+
+
+# ---- nodes -----------------------------------------------------------------------
