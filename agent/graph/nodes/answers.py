@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import asdict
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
+from agent.coaching.claims import check_numbers
+from agent.coaching.plan import Plan
+from agent.coaching.plan_answers import answer_from_plan
 from agent.graph.context import Context
-from agent.graph.nodes.common import ask_model, last_human, profile_of, retriever_for
+from agent.graph.nodes.common import ask_model, generates, last_human, profile_of, retriever_for
 from agent.graph.prompts import ANSWER_SYSTEM, passages_block
 from agent.graph.state import CoachState
 from agent.graph.toolcalls import call_tool
+from agent.storage.plans import list_plans
 from tools.gap import gap_report
+from tools.models import GapReport
 
 _FOLLOW_UP = re.compile(r"\b(it|that|this|those|these|they|them|there|which one)\b", re.I)
 
@@ -47,17 +54,41 @@ def _plan_query(profile: dict[str, Any], key: str) -> str:
     return f"{report.role_title} roadmap phases projects: " + ", ".join(missing)
 
 
+def _plan_reports(state: CoachState, runtime: Runtime[Context]) -> tuple[GapReport, GapReport] | None:
+    """Plan A and B as this thread computed them, else as the person's latest saved plan."""
+    reports = state.get("reports") or {}
+    if "a" in reports and "b" in reports:
+        return GapReport.model_validate(reports["a"]), GapReport.model_validate(reports["b"])
+    if runtime.store is None:
+        return None
+    saved = list_plans(runtime.store, runtime.context.user_id)
+    if not saved:
+        return None
+    plan = Plan.model_validate(saved[-1].plan)
+    return plan.a.report, plan.b.report
+
+
 def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Find roadmap passages for the question, or for each plan's target and missing skills."""
+    """Find roadmap passages for the question, or for each plan's target and missing skills.
+    A question the person's own plan answers needs no roadmap: it is answered from the plan."""
     ctx = runtime.context
     retriever = retriever_for(ctx)
     if state.get("route") == "question":
         question = last_human(state)
+        reports = _plan_reports(state, runtime)
+        from_plan = answer_from_plan(question, *reports) if reports else None
+        if from_plan is not None:
+            return {"query": "", "passages": [], "plan_answer": from_plan.text}
         query = question_query(state)
         # Relevance is judged on the question alone: the context in the query would
         # make any question look relevant to the target role's roadmap.
         hits = call_tool("search_roadmaps", retriever.relevant, query=query, k=ctx.k, gate=question)
-        return {"query": query, "passages": [{**h.to_dict(), "for": "q"} for h in hits]}
+        passages = [{**h.to_dict(), "for": "q"} for h in hits]
+        quotes: list[dict[str, Any]] = []
+        if hits and not generates(ctx):
+            found = call_tool("best_sentences", retriever.rank_sentences, question=question, hits=hits, k=3)
+            quotes = [asdict(q) for q in found]
+        return {"query": query, "passages": passages, "quotes": quotes, "plan_answer": None}
     passages: list[dict[str, Any]] = []
     queries = []
     for key in ("a", "b"):
@@ -76,20 +107,60 @@ def after_retrieve(state: CoachState) -> Literal["answer", "analyze_gaps"]:
     return "answer" if state.get("route") == "question" else "analyze_gaps"
 
 
-def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Answer a question from the retrieved passages, or say plainly that there are none."""
-    passages = [p for p in state.get("passages") or [] if p.get("for") == "q"]
-    question = last_human(state)
-    if not passages:
-        text = (
-            "I found nothing in the roadmaps I know about that, so I won't guess. "
-            "Ingest a roadmap that covers it (`coach ingest PATH`), or ask about a role or skill."
-        )
-        return {"messages": [AIMessage(text)]}
-    prompt = f"Passages:\n{passages_block(passages[:3])}\n\nQuestion: {question}"
-    reply = ask_model(runtime.context, [SystemMessage(ANSWER_SYSTEM), HumanMessage(prompt)])
-    sources = "\n".join(
+NOTHING_FOUND = (
+    "I found nothing in the roadmaps I know about that, so I won't guess. "
+    "Ask about a role, a skill or your plan, or add a roadmap that covers it."
+)
+
+
+def _sources(passages: list[dict[str, Any]]) -> str:
+    return "\n".join(
         f"- [{i}] {p['source']} > {p['section']}, lines {p['lines'][0]}-{p['lines'][1]}"
-        for i, p in enumerate(passages[:3], start=1)
+        for i, p in enumerate(passages, start=1)
     )
-    return {"messages": [AIMessage(f"{reply}\n\nSources:\n{sources}")]}
+
+
+def _extractive(quotes: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """The passages' most relevant sentences, quoted and cited with their own lines: the
+    embedded default states nothing of its own."""
+    sources: list[dict[str, Any]] = []
+    lines: list[str] = []
+    for q in quotes:
+        cite = {"source": q["source"], "section": q["section"], "lines": list(q["lines"])}
+        if cite not in sources:
+            sources.append(cite)
+        lines.append(f"> {q['text']} [{sources.index(cite) + 1}]")
+    return "From the roadmaps:\n\n" + "\n".join(lines), sources
+
+
+def _generated(question: str, passages: list[dict[str, Any]], state: CoachState, ctx: Context) -> str | None:
+    """A capable model's answer, keeping only sentences whose figures the passages or the plan
+    give; None when nothing survives the check."""
+    prompt = f"Passages:\n{passages_block(passages)}\n\nQuestion: {question}"
+    reply = ask_model(ctx, [SystemMessage(ANSWER_SYSTEM), HumanMessage(prompt)])
+    plan_text = json.dumps(state.get("reports") or {})
+    checked = check_numbers(reply, [p["text"] for p in passages] + [plan_text, question])
+    if not checked.text:
+        return None
+    if checked.dropped:
+        return (
+            checked.text
+            + f"\n\n(I left out {len(checked.dropped)} sentence(s) with figures the sources do not give.)"
+        )
+    return checked.text
+
+
+def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Answer from the plan, or from the retrieved passages (quoted on the embedded default,
+    phrased and checked with a capable model), or say plainly that there is nothing."""
+    if state.get("plan_answer"):
+        return {"messages": [AIMessage(str(state["plan_answer"]))]}
+    passages = [p for p in state.get("passages") or [] if p.get("for") == "q"][:3]
+    quotes = state.get("quotes") or []
+    ctx = runtime.context
+    text = _generated(last_human(state), passages, state, ctx) if passages and generates(ctx) else None
+    if text is None and quotes:
+        text, passages = _extractive(quotes)
+    if text is None:
+        return {"messages": [AIMessage(NOTHING_FOUND)]}
+    return {"messages": [AIMessage(f"{text}\n\nSources:\n{_sources(passages)}")]}

@@ -42,6 +42,12 @@ def model_for(ctx: Context) -> BaseChatModel:
     return ctx.chat_model or make_chat_model(ctx.model)
 
 
+def generates(ctx: Context) -> bool:
+    """Whether this run has a model that may phrase answers: a configured provider or a
+    scripted test model. The embedded default answers by quoting and computing only."""
+    return ctx.chat_model is not None or ctx.model != "local"
+
+
 def ask_model(ctx: Context, messages: list[Any]) -> str:
     try:
         reply = model_for(ctx).invoke(messages)

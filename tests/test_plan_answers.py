@@ -1,0 +1,118 @@
+"""Questions about a person's own plan are answered from the gap engine's figures."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agent.coaching.claims import check_numbers, numbers_in, unsupported_numbers
+from agent.coaching.plan_answers import answer_from_plan
+from tools.gap import compare_plans
+from tools.models import GapReport, Profile, Target
+
+
+@pytest.fixture(scope="module")
+def reports() -> tuple[GapReport, GapReport]:
+    profile = Profile(
+        current_role="Backend engineer",
+        hours_per_week=6,
+        plan_a=Target(position="GenAI engineer", industry="fintech"),
+        plan_b=Target(position="MLOps engineer", industry="fintech"),
+        skills={"Python": 4, "SQL": 3, "Docker": 2},
+    )
+    return compare_plans(profile)
+
+
+def _line(report: GapReport, skill_id_part: str):
+    return next(s for s in report.skills if skill_id_part in s.skill_id)
+
+
+def test_how_long_a_skill_takes_quotes_the_engine(reports) -> None:
+    a, b = reports
+    rag = _line(a, "rag")
+    answer = answer_from_plan("how long will RAG take me?", a, b)
+    assert answer is not None and answer.topic == "skill_time"
+    assert f"{rag.hours:g} h" in answer.text
+    assert f"week {rag.start_week} to week {rag.finish_week}" in answer.text
+
+
+def test_what_to_learn_first_is_the_first_scheduled_skill(reports) -> None:
+    a, b = reports
+    first = min((s for s in a.skills if s.gap > 0), key=lambda s: (s.start_week, s.priority))
+    answer = answer_from_plan("what should I learn first?", a, b)
+    assert answer is not None and answer.topic == "first"
+    assert answer.text.startswith(f"Start with {first.name}")
+
+
+def test_transferable_skills_are_the_ones_rated(reports) -> None:
+    a, b = reports
+    answer = answer_from_plan("which of my skills transfer best?", a, b)
+    assert answer is not None and answer.topic == "transfer"
+    assert "Python" in answer.text
+
+
+def test_plan_b_is_answered_for_plan_b(reports) -> None:
+    a, b = reports
+    answer = answer_from_plan("is plan B realistic for me?", a, b)
+    assert answer is not None and answer.topic == "attainable"
+    assert answer.text.startswith("Plan B")
+    assert str(b.total_weeks) in answer.text
+
+
+def test_trim_answer_names_what_is_given_up_or_says_nothing_is(reports) -> None:
+    a, b = reports
+    answer = answer_from_plan("what does the trim give up?", a, b)
+    assert answer is not None and answer.topic == "trim"
+    if a.trim is None:
+        assert "nothing is trimmed" in answer.text
+    else:
+        cut = next(c for c in a.trim.choices if c.target < c.full_target)
+        assert cut.name in answer.text
+
+
+def test_roadmap_questions_are_not_plan_questions(reports) -> None:
+    a, b = reports
+    assert answer_from_plan("what projects does the MLOps roadmap suggest?", a, b) is None
+    assert answer_from_plan("hello there", a, b) is None
+
+
+def test_every_figure_in_a_plan_answer_comes_from_the_report(reports) -> None:
+    a, b = reports
+    sources = [a.model_dump_json(), b.model_dump_json()]
+    for question in (
+        "how long will RAG take me?",
+        "what should I learn first?",
+        "which of my skills transfer best?",
+        "when is plan A attainable?",
+        "what does the trim give up?",
+        "how many hours is my plan in total?",
+    ):
+        answer = answer_from_plan(question, a, b)
+        assert answer is not None, question
+        assert unsupported_numbers(answer.text, sources) == set(), (question, answer.text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=4000))
+def test_any_text_is_answered_or_declined_quickly(reports, text: str) -> None:
+    a, b = reports
+    started = time.perf_counter()
+    answer_from_plan(text, a, b)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_claim_check_drops_sentences_with_figures_nobody_gave() -> None:
+    passages = ["Practise algorithms for 6 months at about 6 hours a week."]
+    answer = "Plan on 6 months of practice [1]. If you took 1 week off, 360/7 = 58 hours remain."
+    checked = check_numbers(answer, passages)
+    assert checked.text == "Plan on 6 months of practice [1]."
+    assert len(checked.dropped) == 1
+    assert re.search(r"360", checked.dropped[0])
+
+
+def test_numbers_are_normalised() -> None:
+    assert numbers_in("1,200 hours, 12.5 h, [3] and 4") == {"1200", "12.5", "4"}
