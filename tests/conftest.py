@@ -4,6 +4,7 @@ index built once per session (with the real embedded embeddings) and copied in."
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,18 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("COACH_MODEL", "fake")
     monkeypatch.setenv("COACH_EMBEDDINGS", "local")
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "home"))
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The user's seed documents beside the repository (CI lays shared/ beside the clone).
+    Missing seeds fail the tests that need them: a skip would hide that they never ran."""
+    if not SEEDS.is_dir():
+        pytest.fail(f"the seed documents are missing: expected {SEEDS} (shared/ beside the repository)", pytrace=False)
+    return SEEDS
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +95,76 @@ def converse(coach: Coach, thread: str, lines: list[str] = CONVERSATION):
     for line in lines:
         turn = coach.send(thread, line)
     return turn
+
+
+# ---- storage backends: `--backend sqlite|postgres|both` (default both) ----------------
+# Tests that take the `backend` fixture run once per selected backend. PostgreSQL runs
+# use a database of their own, created for the test run and dropped after it, and a
+# fresh schema per test; when the server is down they fail, saying how to start it.
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+PG_START = "pg_ctlcluster --skip-systemctl-redirect 15 main start"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=("both", "sqlite", "postgres"),
+        default="both",
+        help="storage backends for the tests that take the `backend` fixture (default both)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--backend")
+        metafunc.parametrize("backend", ["sqlite", "postgres"] if chosen == "both" else [chosen])
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A PostgreSQL database for this test run (dropped afterwards): its URL."""
+    import os
+    import uuid
+
+    import psycopg
+
+    server = os.environ.get("COACH_TEST_PG", PG_SERVER)
+    name = f"coach_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {server} ({str(exc).strip()[:200]}). Start it with "
+            f"`{PG_START}`, or run only the SQLite tests with `pytest --backend sqlite`.",
+            pytrace=False,
+        )
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest) -> str | None:
+    """None on SQLite; on PostgreSQL the URL of a fresh schema for this test."""
+    if backend == "sqlite":
+        return None
+    import uuid
+
+    import psycopg
+
+    base = request.getfixturevalue("pg_database")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(autouse=True)
+def _no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A developer's COACH_DATABASE_URL must not send the suite to their database.
+    monkeypatch.delenv("COACH_DATABASE_URL", raising=False)

@@ -37,8 +37,8 @@ def test_long_sections_split_with_overlap() -> None:
         assert b.line_start <= a.line_end  # one block of overlap
 
 
-@pytest.mark.skipif(not SEEDS.exists(), reason="seeds not beside the repo")
-def test_seed_mojibake_is_repaired() -> None:
+def test_seed_mojibake_is_repaired(seeds: Path) -> None:
+    assert seeds == SEEDS
     for name in ("001_994e70ccc3bb6af5.txt", "002_e4edaf3ffc0ec289.txt"):
         raw = (SEEDS / name).read_text("utf-8")
         fixed = repair_text(raw)

@@ -21,9 +21,8 @@ def test_rank_matching() -> None:
     assert first_rank(item, [("a.md", "nothing")]) is None
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not beside the repository")
-def test_hybrid_at_least_as_good_as_best_single_method() -> None:
-    result = run(SEEDS)
+def test_hybrid_at_least_as_good_as_best_single_method(seeds: Path) -> None:
+    result = run(seeds)
     by = {s.mode: s for s in result["scores"]}
     assert by["hybrid"].questions >= 40
     assert result["ok"], result["verdict"]
