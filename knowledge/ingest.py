@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.chunking import Chunk, chunk_markdown
+from knowledge.budget import Budget, Reader
+from knowledge.chunking import Chunk
 from knowledge.index import ArrayEmbeddings, KnowledgeIndex, file_sha256
-from knowledge.loaders import Skip, find_files, load_text
+from knowledge.loaders import Skip, check_file, display_path, find_files
 
 BUNDLED_PREFIX = "bundled/"
 EMBED_BATCH = 256  # chunks a progress step: large enough that progress costs nothing
@@ -110,38 +111,41 @@ def ingest_paths(
     index: KnowledgeIndex | None,
     prune: bool = False,
     progress: Progress | None = None,
+    budget: Budget | None = None,
 ) -> tuple[KnowledgeIndex | None, IngestReport]:
     """Ingest files and folders into the index under `root`; (new index or None, report).
 
-    None means nothing changed and nothing was written.
+    Each file is read in a child process within `budget` (time, memory, chunks); one
+    that fails or overruns is skipped with its reason and the others go on. None
+    means nothing changed and nothing was written.
     """
     started = time.perf_counter()
     report = IngestReport()
     files, skipped = find_files(paths)
-    report.skipped += [(str(p), why) for p, why in skipped]
+    report.skipped += [(display_path(p), why) for p, why in skipped]
     known = index.sources if index is not None else {}
     new_docs: dict[str, tuple[list[Chunk], dict[str, Any]]] = {}
     seen: set[str] = set()
-    for path in files:
-        source = str(path.resolve())
-        seen.add(source)
-        try:
-            digest = file_sha256(path)
-            if known.get(source, {}).get("sha256") == digest:
-                report.unchanged.append(source)
+    with Reader(budget) as reader:
+        for path in files:
+            shown = display_path(path.absolute())
+            try:
+                check_file(path)  # before hashing: a FIFO or /dev/zero must not be read at all
+                source = str(path.resolve())
+                seen.add(source)
+                digest = file_sha256(path)
+                if known.get(source, {}).get("sha256") == digest:
+                    report.unchanged.append(source)
+                    continue
+                doc_chunks = reader.read(path, source)
+            except Skip as why:
+                report.skipped.append((shown, str(why)))
                 continue
-            text = load_text(path)
-            doc_chunks = chunk_markdown(text, source)
-            if not doc_chunks:
-                raise Skip("no text in it")
-        except Skip as why:
-            report.skipped.append((source, str(why)))
-            continue
-        except OSError as exc:  # unreadable, vanished mid-ingest: skip it, keep going
-            report.skipped.append((source, f"could not read it ({exc.strerror or exc})"))
-            continue
-        (report.updated if source in known else report.added).append(source)
-        new_docs[source] = (doc_chunks, {"sha256": digest, "kind": "user", "ingested_at": _now()})
+            except OSError as exc:  # unreadable, vanished mid-ingest: skip it, keep going
+                report.skipped.append((shown, f"could not read it ({exc.strerror or exc})"))
+                continue
+            (report.updated if source in known else report.added).append(source)
+            new_docs[source] = (doc_chunks, {"sha256": digest, "kind": "user", "ingested_at": _now()})
     drop: set[str] = set()
     if prune:
         for source in known:

@@ -1,14 +1,19 @@
 """Turning files into clean text: Markdown and text as they are, HTML and PDF converted.
 
 Each loader returns Markdown-ish text (headings as `#` lines where the format has
-them) so the structural chunker works the same on every format.
+them) so the structural chunker works the same on every format. Files are
+untrusted: anything that is not a regular file of a sane size with a UTF-8 name is
+skipped before a byte is read, and every failure becomes a `Skip` with its reason.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
+from knowledge.html import HtmlTooDeep, html_to_markdown
 from knowledge.text import repair_text
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
@@ -17,6 +22,36 @@ MAX_BYTES = 20 * 1024 * 1024
 
 class Skip(Exception):
     """A file that is not ingested, with the reason to show the person."""
+
+
+def display_path(path: Path | str) -> str:
+    """A path as it can be printed: bytes that are not UTF-8 shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def check_file(path: Path) -> os.stat_result:
+    """Skip anything that is not a regular file of a sane size with a UTF-8 name, before
+    a byte of it is read (a FIFO would block the read, /dev/zero would never end it)."""
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Skip("its name is not valid UTF-8; rename the file") from None
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise Skip("not a regular file (a device, FIFO or socket)")
+    if info.st_size == 0:
+        raise Skip("empty file")
+    if info.st_size > MAX_BYTES:
+        raise Skip(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    return info
+
+
+def _read_capped(path: Path) -> bytes:
+    with path.open("rb") as f:
+        raw = f.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:  # it grew after it was checked
+        raise Skip(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    return raw
 
 
 def _decode(raw: bytes) -> str:
@@ -29,41 +64,20 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _html_to_markdown(html: str) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "nav", "footer", "noscript"]):
-        tag.decompose()
-    lines: list[str] = []
-    for el in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre"]):
-        text = " ".join(el.get_text(" ", strip=True).split())
-        if not text:
-            continue
-        name = el.name or ""
-        if name.startswith("h"):
-            lines += ["", "#" * int(name[1]) + " " + text, ""]
-        elif name == "li":
-            lines.append(f"- {text}")
-        elif name == "tr":
-            cells = [c.get_text(" ", strip=True) for c in el.find_all(["td", "th"])]
-            lines.append("| " + " | ".join(cells) + " |")
-        else:
-            lines += [text, ""]
-    return "\n".join(lines)
-
-
 def _pdf_to_text(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise Skip("encrypted PDF")
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise Skip(f"unreadable PDF ({exc})") from None
+    except Skip:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # a damaged PDF makes pypdf raise almost anything
+        raise Skip(f"unreadable PDF ({type(exc).__name__}: {str(exc)[:120]})") from None
     # Page breaks become blank lines so paragraphs do not run across pages.
     return "\n\n".join(pages)
 
@@ -72,18 +86,19 @@ def load_text(path: Path) -> str:
     """The repaired text of one file, or Skip with the reason."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise Skip(f"unsupported type '{suffix or 'no extension'}' (use .md, .txt, .html or .pdf)")
-    size = path.stat().st_size
-    if size == 0:
-        raise Skip("empty file")
-    if size > MAX_BYTES:
-        raise Skip(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise Skip(
+            f"unsupported type '{display_path(suffix) or 'no extension'}' (use .md, .txt, .html or .pdf)"
+        )
+    check_file(path)
     if suffix == ".pdf":
         text = _pdf_to_text(path)
     else:
-        text = _decode(path.read_bytes())
+        text = _decode(_read_capped(path))
         if suffix in (".html", ".htm"):
-            text = _html_to_markdown(text)
+            try:
+                text = html_to_markdown(text)
+            except HtmlTooDeep as exc:
+                raise Skip(str(exc)) from None
     text = repair_text(text)
     if not re.search(r"\w", text):
         raise Skip("no text in it")
@@ -105,7 +120,9 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
                     if child.suffix.lower() in SUFFIXES:
                         found.append(child)
                     else:
-                        skipped.append((child, f"unsupported type '{child.suffix or 'no extension'}'"))
+                        skipped.append(
+                            (child, f"unsupported type '{display_path(child.suffix) or 'no extension'}'")
+                        )
         else:
             found.append(path)
     return found, skipped

@@ -133,3 +133,146 @@ def test_cli_ingest_and_kb(monkeypatch, capsys, home: Path, docs: Path) -> None:
     assert code == 2 and "No source matches" in err
     code, _, err = run(monkeypatch, capsys, "search", "kafka", "--mode", "fuzzy")
     assert code == 2 and "--mode takes" in err
+
+
+# ---- hostile and broken files: each one skipped with its reason, the others added ----
+
+
+def _ingest_in_thread(r: Retriever, paths: list[Path], seconds: float = 120.0, **kwargs):
+    """Ingest on a thread, so a hang fails the test instead of stopping the suite."""
+    import threading
+
+    result: dict[str, object] = {}
+
+    def work() -> None:
+        result["report"] = r.ingest(paths, **kwargs)
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    t.join(seconds)
+    assert not t.is_alive(), f"ingest did not finish in {seconds} s"
+    return result["report"]
+
+
+def test_undecodable_file_name_is_skipped_and_the_others_added(home: Path, tmp_path: Path) -> None:
+    import os
+
+    d = tmp_path / "names"
+    d.mkdir()
+    (d / "kafka.md").write_text(MD)
+    bad = os.fsdecode(os.path.join(os.fsencode(d), b"road\xffmap.md"))
+    Path(bad).write_text(MD.replace("Kafka", "Flink"))
+    report = Retriever(home).ingest([d])
+    assert [Path(s).name for s in report.added] == ["kafka.md"]
+    (shown, why), *_ = report.skipped
+    assert shown.endswith("road\\xffmap.md") and "not valid UTF-8" in why
+    shown.encode("utf-8")  # printable as it is
+
+
+def test_fifo_and_device_are_skipped_unread(home: Path, tmp_path: Path) -> None:
+    import os
+
+    d = tmp_path / "special"
+    d.mkdir()
+    (d / "kafka.md").write_text(MD)
+    os.mkfifo(d / "pipe.md")
+    (d / "zero.md").symlink_to("/dev/zero")
+    r = Retriever(home)
+    report = _ingest_in_thread(r, [d, d / "pipe.md", d / "zero.md"])
+    assert [Path(s).name for s in report.added] == ["kafka.md"]
+    reasons = {Path(s).name: why for s, why in report.skipped}
+    assert "not a regular file" in reasons["pipe.md"] and "not a regular file" in reasons["zero.md"]
+
+
+def test_deeply_nested_html_is_read_in_linear_time(home: Path, tmp_path: Path) -> None:
+    import time
+
+    from knowledge.html import html_to_markdown
+
+    nested = "<html><body><h1>Deep</h1><ul>" + "<li>step" * 100_000 + "</ul></body></html>"
+    started = time.perf_counter()
+    text = html_to_markdown(nested)
+    # Generous bound: about 1 s here; the old walk took about 23 minutes.
+    assert time.perf_counter() - started < 30
+    assert text.count("- step") == 100_000
+    d = tmp_path / "html"
+    d.mkdir()
+    (d / "kafka.md").write_text(MD)
+    (d / "deep.html").write_text("<h1>Deep</h1><ul>" + "<li>step" * 2_000 + "</ul>")
+    (d / "deeper.html").write_text("<div>" * 5_000 + "text")
+    report = _ingest_in_thread(Retriever(home), [d])
+    assert sorted(Path(s).name for s in report.added) == ["deep.html", "kafka.md"]
+    assert "nests deeper than 2048" in dict(report.skipped)[str(d / "deeper.html")]
+
+
+def test_per_file_time_budget_skips_with_a_clear_reason(home: Path, tmp_path: Path) -> None:
+    from knowledge.budget import Budget
+
+    d = tmp_path / "slow"
+    d.mkdir()
+    (d / "kafka.md").write_text(MD)
+    # Every line needs ftfy (non-ASCII): about 30 s of repair, far past a 2 s budget.
+    (d / "slow.txt").write_text("é\n" * 1_000_000)
+    r = Retriever(home)
+    with r._lock:  # the retriever's ingest with a small budget, as the CLI's with the default
+        from knowledge.ingest import ingest_paths
+
+        _built, report = ingest_paths([d], r.root, r.embeddings, r.index, budget=Budget(seconds=2))
+    assert [Path(s).name for s in report.added] == ["kafka.md"]
+    assert dict(report.skipped)[str(d / "slow.txt")] == "reading it took longer than 2 s (the per-file limit)"
+
+
+def test_per_file_memory_budget_skips_with_a_clear_reason(tmp_path: Path) -> None:
+    from knowledge.budget import Budget, Reader
+    from knowledge.loaders import Skip
+
+    big = tmp_path / "big.html"
+    big.write_text("<p>" + "word " * 3_000_000)  # 15 MB: libxml2 and the text need far more than 40 MB
+    small = tmp_path / "kafka.md"
+    small.write_text(MD)
+    with Reader(Budget(memory_mb=40)) as reader:
+        with pytest.raises(Skip) as why:
+            reader.read(big, str(big))
+        assert "40 MB" in str(why.value) or "reader stopped" in str(why.value)
+        assert reader.read(small, str(small)), "the next file is read by a fresh reader"
+
+
+def test_a_million_one_character_lines(home: Path, tmp_path: Path) -> None:
+    import resource
+    import time
+
+    from knowledge.text import repair_text
+
+    lines = "a\n" * 1_000_000
+    started = time.perf_counter()
+    assert repair_text(lines) == lines
+    assert time.perf_counter() - started < 20, "ftfy line by line took 30 s; printable ASCII skips it"
+    d = tmp_path / "lines"
+    d.mkdir()
+    (d / "kafka.md").write_text(MD)
+    (d / "lines.txt").write_text(lines)
+    report = _ingest_in_thread(Retriever(home), [d], seconds=150)
+    assert "kafka.md" in [Path(s).name for s in report.added]
+    # Added, or refused by the budget with its reason: never minutes of work or gigabytes here.
+    assert "lines.txt" in [Path(s).name for s in report.added] or dict(report.skipped)[str(d / "lines.txt")]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1_500_000  # KB: the parent stays small
+
+
+def test_repair_is_unchanged_by_the_ascii_fast_path() -> None:
+    import ftfy
+
+    from knowledge import text as text_module
+
+    samples = [
+        "plain\r\nwindows\r\nlines\n",
+        "√ó and â€” and \x1b[31mred\x1b[0m\n\nok\n",
+        "mixed é line\nascii line\n\x00ctrl\n\u00a0nbsp\u200b\n",
+        (Path(__file__).parents[2] / "shared/seeds/001_994e70ccc3bb6af5.txt").read_text("utf-8")
+        if (Path(__file__).parents[2] / "shared/seeds/001_994e70ccc3bb6af5.txt").exists()
+        else "",
+    ]
+    for s in samples:
+        whole = ftfy.fix_text(s, config=text_module._FTFY)
+        whole = text_module._NON_ASCII_RUN.sub(text_module._undo_mac_roman, whole)
+        whole = whole.replace("\u00a0", " ").replace("\u200b", "").replace("\r\n", "\n")
+        assert text_module.repair_text(s) == whole
