@@ -2,7 +2,11 @@
 
 Headings give each chunk its section path (document > phase > heading); a long
 section is split on paragraph boundaries with an overlap of one block; a table or
-a checklist is never cut in the middle where it fits in one chunk.
+a checklist is never cut in the middle where it fits in one chunk. A chunk's text is
+the exact run of source lines it covers (line N of the text is source line
+line_start + N), so a sentence found in it can be cited by its own lines. A piece cut
+out of a long list or table carries what gives it meaning as `context`: the parent
+items of its first nested item, or the table's header row.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import asdict, dataclass
 # short enough that a few chunks keep the embedded model's prompt small.
 MAX_CHARS = 1200
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"^([-*+\u2022]|\d+[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,15 @@ class Chunk:
     line_end: int
     text: str
     roles: tuple[str, ...] = ()
+    context: str = ""
 
     @property
     def indexed_text(self) -> str:
-        """What is embedded and matched: the section path, then the text. Parent headings
-        carry context ("GenAI roadmap > Phase 3") that the passage itself leaves out."""
+        """What is embedded and matched: the section path, the context of a piece cut from
+        a long list or table, then the text. Parent headings carry context ("GenAI roadmap
+        > Phase 3") that the passage itself leaves out."""
+        if self.context:
+            return f"{self.section}\n{self.context}\n{self.text}"
         return f"{self.section}\n{self.text}"
 
     def citation(self) -> str:
@@ -47,13 +56,21 @@ class Chunk:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Chunk:
         """The inverse of to_dict."""
-        return cls(**{**data, "roles": tuple(data.get("roles") or ())})  # type: ignore[arg-type]
+        return cls(**{**data, "roles": tuple(data.get("roles") or ()), "context": data.get("context") or ""})  # type: ignore[arg-type]
 
 
 @dataclass
 class _Block:
     lines: list[str]
-    start: int  # 1-based line number of the first line
+    numbers: list[int]  # 1-based source line number of each line (blank lines in lists skipped)
+
+    @property
+    def start(self) -> int:
+        return self.numbers[0]
+
+    @property
+    def end(self) -> int:
+        return self.numbers[-1]
 
     @property
     def text(self) -> str:
@@ -70,7 +87,7 @@ def _blocks(lines: list[str], offset: int) -> list[_Block]:
     """Split a section's lines into paragraphs; tables and lists stay one block."""
     blocks: list[_Block] = []
     current: list[str] = []
-    start = offset
+    numbers: list[int] = []
     kind = ""
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -86,22 +103,21 @@ def _blocks(lines: list[str], offset: int) -> list[_Block]:
         )
         if not stripped:
             if current and kind != "list":
-                blocks.append(_Block(current, start))
-                current, kind = [], ""
+                blocks.append(_Block(current, numbers))
+                current, numbers, kind = [], [], ""
             continue
         if (
             current
             and line_kind != kind
             and not (kind == "list" and line_kind == "text" and line.startswith(" "))
         ):
-            blocks.append(_Block(current, start))
-            current = []
-        if not current:
-            start = offset + i
+            blocks.append(_Block(current, numbers))
+            current, numbers = [], []
         current.append(line)
+        numbers.append(offset + i)
         kind = line_kind
     if current:
-        blocks.append(_Block(current, start))
+        blocks.append(_Block(current, numbers))
     return blocks
 
 
@@ -142,19 +158,75 @@ def chunk_markdown(text: str, source: str, max_chars: int = MAX_CHARS) -> list[C
 
     chunks: list[Chunk] = []
     for name, start, section_lines in sections:
-        for text_part, first, last in _split(section_lines, start, max_chars):
-            heading = name if name != doc_title else doc_title
+        for _, first, last in _split(section_lines, start, max_chars):
+            # The exact source lines, so that line numbers inside the text stay true.
+            text_part = "\n".join(x.rstrip() for x in section_lines[first - start : last - start + 1])
             chunks.append(
                 Chunk(
                     id=f"{source}#{first}-{last}",
                     source=source,
-                    section=heading,
+                    section=name,
                     line_start=first,
                     line_end=last,
-                    text=text_part,
+                    text=_cap_long_lines(text_part, max_chars * 2),
+                    context=_context(section_lines, first - start),
                 )
             )
     return chunks
+
+
+def _cap_long_lines(text: str, limit: int) -> str:
+    """A line longer than `limit` (a wall of text with no breaks) is cut at a word boundary."""
+    if len(text) <= limit or all(len(x) <= limit for x in text.split("\n")):
+        return text
+    out = []
+    for line in text.split("\n"):
+        if len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            line = line[: cut if cut > limit // 2 else limit]
+        out.append(line)
+    return "\n".join(out)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _item_text(line: str) -> str:
+    """A list item without its bullet, checkbox and emphasis marks."""
+    text = _ITEM.sub("", line.strip(), count=1)
+    text = re.sub(r"^\[[ xX]\]\s*|^[\u2610\u2611\u2612]\s*", "", text)
+    return re.sub(r"[*_`]+", "", text).strip()
+
+
+def _context(lines: list[str], idx: int) -> str:
+    """What the piece starting at lines[idx] needs to make sense: the parent items of a
+    nested list item, or the header row of a table cut in the middle."""
+    if idx <= 0 or idx >= len(lines):
+        return ""
+    first = lines[idx]
+    if first.lstrip().startswith("|"):
+        j = idx
+        while j > 0 and lines[j - 1].lstrip().startswith("|"):
+            j -= 1
+        return lines[j].strip() if j < idx else ""
+    indent = _indent(first)
+    parents: list[str] = []
+    for j in range(idx - 1, -1, -1):
+        line = lines[j]
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _HEADING.match(line):
+            break
+        if _indent(line) < indent and _ITEM.match(stripped):
+            parents.append(_item_text(line))
+            indent = _indent(line)
+            if indent == 0:
+                break
+        elif _indent(line) == 0 and not _ITEM.match(stripped):
+            break
+    return " > ".join(reversed(parents))
 
 
 def _split(lines: list[str], start: int, max_chars: int) -> list[tuple[str, int, int]]:
@@ -175,8 +247,7 @@ def _split(lines: list[str], start: int, max_chars: int) -> list[tuple[str, int,
             # One block bigger than a chunk (a huge table or wall of text): cut on lines.
             pieces.extend(_split_lines(group[0], max_chars))
         else:
-            last = group[-1]
-            pieces.append((text, group[0].start, last.start + len(last.lines) - 1))
+            pieces.append((text, group[0].start, group[-1].end))
         if j >= len(blocks):
             break
         # Overlap: the next piece starts with this piece's last block, unless that
@@ -191,9 +262,9 @@ def _split_lines(block: _Block, max_chars: int) -> list[tuple[str, int, int]]:
     first = block.start
     for k, line in enumerate(block.lines):
         if buf and sum(len(x) + 1 for x in buf) + len(line) > max_chars:
-            out.append(("\n".join(buf).strip(), first, block.start + k - 1))
-            buf, first = [], block.start + k
+            out.append(("\n".join(buf).strip(), first, block.numbers[k - 1]))
+            buf, first = [], block.numbers[k]
         buf.append(line[: max_chars * 2])
     if buf:
-        out.append(("\n".join(buf).strip(), first, block.start + len(block.lines) - 1))
+        out.append(("\n".join(buf).strip(), first, block.end))
     return out

@@ -17,9 +17,10 @@ from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.embeddings import make_embeddings
 from knowledge.index import MIN_DENSE_SCORE, Hit, KnowledgeIndex
 from knowledge.ingest import BUNDLED_PREFIX, IngestReport, Progress, apply_changes, ingest_paths
+from knowledge.sentences import Quote, best_sentences
 from knowledge.text import repair_text
 from tools.catalog import load_catalog
-from tools.errors import InputError, KnowledgeError
+from tools.errors import InputError
 
 
 def bundled_documents() -> dict[str, str]:
@@ -99,6 +100,7 @@ class Retriever:
         self.embeddings = make_embeddings(embeddings)
         self._index: KnowledgeIndex | None = None
         self._lock = threading.RLock()
+        self._vec_cache: dict[str, np.ndarray] = {}
 
     @property
     def index(self) -> KnowledgeIndex:
@@ -135,15 +137,11 @@ class Retriever:
         """Build the index from scratch: the bundled roadmaps and every ingested file that
         still exists (the way out of a damaged or mismatched index)."""
         with self._lock:
-            user_files: list[Path] = []
-            try:
-                old = self._load_existing()
-                user_files = [
-                    Path(s) for s in (old.sources if old else {}) if not s.startswith(BUNDLED_PREFIX)
-                ]
-            except KnowledgeError:
-                # The manifest may be unreadable: recover the sources from the chunk file if possible.
-                user_files = []
+            # Read from the manifest alone, so that an index that no longer loads (older
+            # format, other embedding model, damaged data file) still names its files.
+            user_files = [
+                Path(s) for s in KnowledgeIndex.read_sources(self.root) if not s.startswith(BUNDLED_PREFIX)
+            ]
             report = IngestReport()
             index = apply_changes(None, self.embeddings, _bundled_docs(), set(), progress, report)
             existing = [p for p in user_files if p.exists()]
@@ -200,19 +198,11 @@ class Retriever:
         `query_vec` skips embedding the query when the caller has it already."""
         vec = query_vec if query_vec is not None else self.embeddings.embed_array([query])[0]
         index = self.index
-        allowed = None
-        if sources or role:
-            allowed = {
-                i
-                for i, c in enumerate(index.chunks)
-                if (not sources or any(c.source == s or c.source.endswith(s) for s in sources))
-                and (not role or role in c.roles)
-            }
+        allowed = index.rows_matching(sources, role) if sources or role else None
         pool = k * 4 if diversity > 0 else k
         hits = index.search(query, vec, k=pool, mode=mode, allowed=allowed)
         if diversity > 0 and len(hits) > k:
-            rows = [index.position(h.chunk.id) for h in hits]
-            keep = mmr(vec, index.vectors[rows], k, diversity)
+            keep = mmr(vec, index.dense.rows([h.row for h in hits]), k, diversity)
             hits = [hits[i] for i in keep]
         return hits[:k]
 
@@ -226,17 +216,44 @@ class Retriever:
         hits = self.search(query, k, query_vec=vecs[0])
         if not hits:
             return []
-        gate_vec = vecs[-1]
-        index = self.index
-        out = []
-        for h in hits:
-            sim = float(index.vectors[index.position(h.chunk.id)] @ gate_vec)
-            if sim >= MIN_DENSE_SCORE or (h.sparse > 0 and sim >= MIN_DENSE_SCORE * 0.6):
-                out.append(h)
-        return out
+        sims = self.index.dense.rows([h.row for h in hits]) @ vecs[-1]
+        return [
+            h
+            for h, sim in zip(hits, sims, strict=True)
+            if sim >= MIN_DENSE_SCORE or (h.sparse > 0 and sim >= MIN_DENSE_SCORE * 0.6)
+        ]
+
+    def quotes(
+        self, question: str, k_passages: int = 4, k_sentences: int = 3, gate: str | None = None
+    ) -> list[Quote]:
+        """The sentences (or list items) that best answer a question, from the passages
+        `relevant()` returns with the same gate; empty when nothing relevant was found.
+
+        Sentences are ranked against the person's own words (`gate` when given)."""
+        hits = self.relevant(question, k=k_passages, gate=gate)
+        if not hits:
+            return []
+        return self.rank_sentences(gate or question, hits, k=k_sentences)
+
+    def rank_sentences(self, question: str, hits: list[Hit], k: int = 3) -> list[Quote]:
+        """The best sentences of passages already retrieved (the second stage alone)."""
+        return best_sentences(question, hits, self._embed_one, self._embed_many, k=k)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        return self._embed_many([text])[0]
+
+    def _embed_many(self, texts: list[str]) -> np.ndarray:
+        """Embeddings with a small cache: the same passages' sentences come back often."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vec_cache]
+        if missing:
+            for t, v in zip(missing, self.embeddings.embed_array(missing), strict=True):
+                self._vec_cache[t] = v
+            while len(self._vec_cache) > 4096:
+                self._vec_cache.pop(next(iter(self._vec_cache)))
+        return np.stack([self._vec_cache[t] for t in texts])
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The chunk with this id, for checking that a citation resolves."""
         index = self.index
         pos = index.position(chunk_id)
-        return index.chunks[pos] if pos >= 0 else None
+        return index.chunk_rows([pos])[0] if pos >= 0 else None

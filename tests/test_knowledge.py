@@ -69,11 +69,39 @@ def test_index_checks_model_and_integrity(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError, match="built with"):
         KnowledgeIndex.load(tmp_path, "openai:text-embedding-3-small")
     folder = tmp_path / (tmp_path / "CURRENT").read_text()
-    data = json.loads((folder / "chunks.json").read_text())
-    data[0]["text"] = "tampered"
-    (folder / "chunks.json").write_text(json.dumps(data))
-    with pytest.raises(KnowledgeError, match="coach kb rebuild"):
-        KnowledgeIndex.load(tmp_path, emb.model_id)
+    for name in ("chunks.sqlite", "vectors.npy", "bm25_vocab.json", "bm25_data.npy"):
+        path = folder / name
+        original = path.read_bytes()
+        path.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+        with pytest.raises(KnowledgeError, match="coach kb rebuild"):
+            KnowledgeIndex.load(tmp_path, emb.model_id)
+        path.write_bytes(original)
+    assert KnowledgeIndex.load(tmp_path, emb.model_id).chunks[0].text == "# A\n\nText here."
+
+
+def test_old_index_format_asks_for_a_rebuild_that_keeps_ingested_files(tmp_path: Path) -> None:
+    """An index written by the previous release (chunks.json + vectors.faiss, format 1)."""
+    doc = tmp_path / "notes.md"
+    doc.write_text("# Notes\n\nKafka consumer groups need rebalancing care.\n")
+    root = tmp_path / "home" / "index"
+    folder = root / "index-old"
+    folder.mkdir(parents=True)
+    (folder / "chunks.json").write_text("[]")
+    manifest = {
+        "version": 1,
+        "embedding_model": "all-MiniLM-L6-v2-onnx-int8",
+        "chunks": 0,
+        "sources": {str(doc.resolve()): {"sha256": "x", "kind": "user"}},
+        "files": {},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (root / "CURRENT").write_text("index-old")
+    with pytest.raises(KnowledgeError, match=r"older version.*coach kb rebuild"):
+        KnowledgeIndex.load(root, "all-MiniLM-L6-v2-onnx-int8")
+    r = Retriever(tmp_path / "home")
+    index, _ = r.rebuild()
+    assert any(c.source == str(doc.resolve()) for c in index.chunks), "the ingested file came back"
+    assert r.search("kafka rebalancing", k=1)[0].chunk.source == str(doc.resolve())
 
 
 def test_retriever_builds_bundled_index_on_first_use(tmp_path: Path) -> None:
