@@ -118,10 +118,26 @@ def bench_coach() -> list[str]:
     return bench()
 
 
+def bench_load() -> list[str]:
+    """The Slack app under load and faults (see bench_load): 50 people, 4 workers on
+    PostgreSQL, the same on SQLite with one worker, then 4 workers with 20 SIGKILLs."""
+    from evals.bench_load import MUST_BE_ZERO, run, table
+
+    runs = [run(50, 4, "postgres", 0), run(50, 1, "sqlite", 0), run(50, 4, "postgres", 20)]
+    failing = [f"{k}={r[k]}" for r in runs for k in MUST_BE_ZERO if r[k]]
+    verdict = "every must-be-zero count is 0" if not failing else "NOT ZERO: " + ", ".join(failing)
+    return [
+        "Slack app under load (signed HTTP to `coach slack --http`, mock Web API)",
+        table(runs),
+        f"  {verdict}",
+    ]
+
+
 SECTIONS: dict[str, Callable[[], list[str]]] = {
     "gap": bench_gap,
     "retrieval": bench_knowledge,
     "graph": bench_coach,
+    "load": bench_load,
 }
 
 

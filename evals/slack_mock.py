@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 class Call:
     method: str
     args: dict[str, Any]
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 class MockSlack:
@@ -24,6 +25,7 @@ class MockSlack:
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._ts = 1000
+        self._thread_of: dict[str, str] = {}  # message ts -> the thread it was posted in
         mock = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -54,9 +56,11 @@ class MockSlack:
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
-            self.calls.append(Call(method, args))
+            self.calls.append(Call(method, args, time.monotonic()))
             self._ts += 1
             ts = f"{self._ts}.000100"
+            if method == "chat.postMessage":
+                self._thread_of[ts] = str(args.get("thread_ts") or ts)
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "coach"}
         if method == "chat.postMessage":
@@ -74,6 +78,16 @@ class MockSlack:
     def of(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
+
+    def in_thread(self, thread_ts: str) -> list[Call]:
+        """Messages posted in a thread, and updates of them, in arrival order."""
+        with self._lock:
+            return [
+                c
+                for c in self.calls
+                if (c.method == "chat.postMessage" and str(c.args.get("thread_ts")) == thread_ts)
+                or (c.method == "chat.update" and self._thread_of.get(str(c.args.get("ts"))) == thread_ts)
+            ]
 
     def wait(self, predicate: Any, timeout: float = 30.0) -> None:
         """Poll until predicate() is true: listeners run after the ack, in Bolt's threads."""

@@ -96,7 +96,7 @@ def test_exported_bundle_replays_in_a_fresh_data_directory(
 
 
 def test_replay_never_posts_to_slack(home, model) -> None:
-    from slack_mock import MockSlack
+    from evals.slack_mock import MockSlack
     from slack_sdk import WebClient
     from test_slack import CONVERSATION as SLACK_LINES
     from test_slack import click, mention, signed

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_bolt import BoltRequest
-from slack_mock import MockSlack
+from evals.slack_mock import MockSlack
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 

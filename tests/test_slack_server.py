@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from slack_mock import MockSlack
+from evals.slack_mock import MockSlack
 
 from agent.interfaces.slack.server import MAX_BODY, MAX_DEPTH, Refused, check_request, json_depth
 
