@@ -124,7 +124,7 @@ def run_person(person: Person, port: int, mock: MockSlack) -> None:
             event |= {"ts": f"{time.time():.6f}", "thread_ts": person.thread_ts}
             body = {"team_id": "T1", "type": "event_callback", "event_id": f"Ev{uuid.uuid4().hex}"}
             _post(port, json.dumps(body | {"event": event}).encode(), "application/json")
-            if _wait(lambda: len(_answers(mock, person.thread_ts)) > answered, PATIENCE_S):
+            if _wait(lambda n=answered: len(_answers(mock, person.thread_ts)) > n, PATIENCE_S):
                 person.latencies.append(time.monotonic() - started)
                 break
             person.retries += 1
