@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 from conftest import converse
@@ -13,22 +12,24 @@ from agent.runtime.session import Coach, Settings
 
 
 class SlowModel(ScriptedChatModel):
-    """Counts how many calls run at once, per thread id seen in the prompt's question."""
+    """Counts how many calls run at once. Each call waits (up to `wait` seconds) for a
+    second one to join it, so two turns that may overlap do, however loaded the machine."""
 
     active: int = 0
     peak: int = 0
+    wait: float = 0.3
 
     def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:
-        with LOCK:
+        with CHANGED:
             self.active += 1
             self.peak = max(self.peak, self.active)
-        time.sleep(0.3)
-        with LOCK:
+            CHANGED.notify_all()
+            CHANGED.wait_for(lambda: self.active >= 2, timeout=self.wait)
             self.active -= 1
         return super()._generate(messages, stop, run_manager, **kwargs)
 
 
-LOCK = threading.Lock()
+CHANGED = threading.Condition()
 
 
 def ready(coach: Coach) -> str:
@@ -58,6 +59,6 @@ def test_same_thread_serialised_other_threads_concurrent(home) -> None:
     model.peak = 0
     run_together(coach, [a, a])
     assert model.peak == 1
-    model.peak = 0
+    model.peak, model.wait = 0, 30.0
     run_together(coach, [a, b])
     assert model.peak == 2

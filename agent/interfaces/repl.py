@@ -207,7 +207,7 @@ class Repl:
             case "/sessions":
                 rows = self.coach.persistence.sessions.list(self.coach.user_id)
                 lines = [
-                    f"| {r['thread_id']} | {r['interface']} | {r['started']} | {r['last_turn']} | {r['turns']} |"
+                    f"| {r.thread_id} | {r.interface} | {r.started} | {r.last_turn} | {r.turns} |"
                     for r in rows
                 ]
                 self.say(
@@ -240,15 +240,14 @@ class Repl:
             if not arg.isdigit():
                 self.note("Usage: /plans N, where N is a version number.")
                 return
-            self.say(get_plan(store, self.coach.user_id, int(arg))["markdown"])
+            self.say(get_plan(store, self.coach.user_id, int(arg)).markdown)
             return
         plans = list_plans(store, self.coach.user_id)
         if not plans:
             self.note("No saved plans yet.")
             return
         lines = [
-            f"| {p['version']} | {p['saved_at']} | {p['plan']['a']['report']['target']['position']} | "
-            f"{p['plan']['b']['report']['target']['position']} |"
+            f"| {p.version} | {p.saved_at} | {p.target('a')['position']} | {p.target('b')['position']} |"
             for p in plans
         ]
         self.say("| version | saved | Plan A | Plan B |\n|---|---|---|---|\n" + "\n".join(lines))

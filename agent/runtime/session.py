@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,12 +16,13 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.types import Command
 
-from agent.coaching.review import ReviewRequest, ReviewResponse, parse_response
+from agent.coaching.review import ReviewRequest, ReviewResponse, resume_value
 from agent.graph.context import Context, Interface
 from agent.llm.models import is_capable
 from agent.runtime.tracing import langfuse_enabled, run_config, trace_id_for
+from agent.storage import Storage, open_storage
 from agent.storage.recordings import Recorder
-from agent.storage.sqlite import Persistence, open_persistence
+from agent.storage.records import Committed, TurnOutcome
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -36,10 +38,11 @@ class Settings:
     home: Path
     model: str = "local"
     embeddings: str = "local"
+    database_url: str | None = None  # PostgreSQL; None keeps everything in SQLite under home
 
     @classmethod
     def from_env(cls) -> Settings:
-        """COACH_HOME, COACH_MODEL and COACH_EMBEDDINGS, with their defaults."""
+        """COACH_HOME, COACH_MODEL, COACH_EMBEDDINGS and COACH_DATABASE_URL, with their defaults."""
         from platformdirs import user_data_dir
 
         home = os.environ.get("COACH_HOME") or user_data_dir("career-coach")
@@ -47,7 +50,19 @@ class Settings:
             home=Path(home).expanduser(),
             model=os.environ.get("COACH_MODEL", "local").strip() or "local",
             embeddings=os.environ.get("COACH_EMBEDDINGS", "local").strip() or "local",
+            database_url=os.environ.get("COACH_DATABASE_URL", "").strip() or None,
         )
+
+
+class NotYourThread(InputError):
+    """A thread that belongs to someone else: nobody but its owner reads or writes it."""
+
+    def __init__(self, thread_id: str, owner: str) -> None:
+        super().__init__(
+            f"Session {thread_id} belongs to someone else; start your own with `coach chat --new`."
+        )
+        self.thread_id = thread_id
+        self.owner = owner
 
 
 @dataclass
@@ -60,24 +75,30 @@ class Turn:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def outcome_of(turn: Turn) -> dict[str, Any]:
+def outcome_of(turn: Turn) -> TurnOutcome:
     """What a turn decided, as replays compare it: route, figures, review, saved plan."""
     values = turn.values
     reports = values.get("reports") or {}
-    return {
-        "route": values.get("route"),
-        "understood_by": values.get("understood_by"),
-        "totals": {
+    committed = values.get("committed")
+    return TurnOutcome(
+        route=values.get("route"),
+        understood_by=values.get("understood_by"),
+        totals={
             k: [r.get("total_hours"), r.get("total_weeks"), r.get("attainable")] for k, r in reports.items()
         },
-        "review": turn.review.draft_id if turn.review else None,
-        "committed": values.get("committed"),
-        "replies": len(turn.messages),
-    }
+        review=turn.review.draft_id if turn.review else None,
+        committed=Committed.model_validate(committed) if committed else None,
+        replies=len(turn.messages),
+    )
 
 
 class Coach:
-    """The compiled graph with its persistence, serialising turns per thread."""
+    """The compiled graph with its storage. Turns on one thread run one at a time,
+    across threads and processes; a thread belongs to the person who started it."""
+
+    # Interfaces whose identity comes with each call (the platform's user), not with the
+    # Coach: reads there are checked by the interface before it calls in.
+    PER_CALL_IDENTITY = frozenset({"slack"})
 
     def __init__(
         self,
@@ -99,9 +120,9 @@ class Coach:
         self._locks_guard = threading.Lock()
 
     @cached_property
-    def persistence(self) -> Persistence:
-        """The database, opened on first use."""
-        return open_persistence(self.settings.home)
+    def persistence(self) -> Storage:
+        """The storage (SQLite, or PostgreSQL with COACH_DATABASE_URL), opened on first use."""
+        return open_storage(self.settings.home, self.settings.database_url)
 
     @cached_property
     def graph(self) -> Any:
@@ -123,10 +144,27 @@ class Coach:
             side_effects=self.side_effects,
         )
 
-    def _lock(self, thread_id: str) -> threading.Lock:
-        # Nothing in LangGraph stops two runs on one thread at once: serialise them here.
+    @contextmanager
+    def _lock(self, thread_id: str) -> Iterator[None]:
+        # Nothing in LangGraph stops two runs on one thread at once: serialise them in
+        # this process first (cheap), then across processes (the storage's lock).
         with self._locks_guard:
-            return self._locks.setdefault(thread_id, threading.Lock())
+            local = self._locks.setdefault(thread_id, threading.Lock())
+        with local, self.persistence.thread_lock(thread_id):
+            yield
+
+    def claim(self, thread_id: str, user_id: str | None = None) -> str:
+        """The thread's owner, making it `user_id`'s (or this coach's user's) if nobody
+        owns it yet. Atomic: when first messages race, one person wins."""
+        return self.persistence.sessions.claim(thread_id, user_id or self.user_id, self.interface)
+
+    def _check_owner(self, thread_id: str, user_id: str | None, claim: bool = False) -> None:
+        who = user_id or (None if self.interface in self.PER_CALL_IDENTITY else self.user_id)
+        if who is None:
+            return
+        owner = self.claim(thread_id, who) if claim else self.persistence.sessions.owner(thread_id)
+        if owner is not None and owner != who:
+            raise NotYourThread(thread_id, owner)
 
     @staticmethod
     def new_thread_id() -> str:
@@ -137,8 +175,9 @@ class Coach:
         """This user's most recent thread on this interface."""
         return self.persistence.sessions.last(self.user_id, self.interface)
 
-    def values(self, thread_id: str) -> dict[str, Any]:
-        """The thread's current state."""
+    def values(self, thread_id: str, user_id: str | None = None) -> dict[str, Any]:
+        """The thread's current state (refused when it is someone else's)."""
+        self._check_owner(thread_id, user_id)
         return dict(self._snapshot(thread_id).values or {})
 
     def _snapshot(self, thread_id: str) -> Any:
@@ -148,13 +187,35 @@ class Coach:
     def _review_in(snapshot: Any) -> ReviewRequest | None:
         for task in snapshot.tasks:
             for intr in task.interrupts:
-                if isinstance(intr.value, dict) and intr.value.get("kind") == "plan_review":
-                    return ReviewRequest.model_validate(intr.value)
+                if (review := ReviewRequest.from_interrupt(intr.value)) is not None:
+                    return review
         return None
 
-    def pending_review(self, thread_id: str) -> ReviewRequest | None:
-        """The plan waiting for an answer on this thread, if any."""
+    def pending_review(self, thread_id: str, user_id: str | None = None) -> ReviewRequest | None:
+        """The plan waiting for an answer on this thread, if any (refused when the
+        thread is someone else's)."""
+        self._check_owner(thread_id, user_id)
         return self._review_in(self._snapshot(thread_id))
+
+    @staticmethod
+    def _unfinished(snapshot: Any) -> bool:
+        # Under the thread's lock nobody else runs it: steps still due with no interrupt
+        # and no error mean a worker died mid-run (say between approval and commit).
+        return bool(snapshot.next) and all(not t.interrupts and t.error is None for t in snapshot.tasks)
+
+    def _finish(self, thread_id: str, snapshot: Any, user_id: str | None) -> Turn | None:
+        """Run what a crashed turn left undone (the caller holds the thread's lock)."""
+        if not self._unfinished(snapshot):
+            return None
+        values = dict(snapshot.values or {})
+        return self._run(
+            thread_id,
+            None,
+            int(values.get("turn", 0)),
+            user_id,
+            record=("recover", None),
+            before_values=values,
+        )
 
     def _run(
         self,
@@ -195,13 +256,11 @@ class Coach:
         texts = [str(m.content) for m in new if isinstance(m, AIMessage)]
         review = None
         for intr in interrupts:
-            if isinstance(intr.value, dict) and intr.value.get("kind") == "plan_review":
-                review = ReviewRequest.model_validate(intr.value)
+            review = ReviewRequest.from_interrupt(intr.value) or review
         turn = Turn(thread_id=thread_id, messages=texts, review=review, values=values)
         kind, recorded = record
         self.persistence.recordings.save_turn(
             thread_id,
-            self.persistence.recordings.next_seq(thread_id),
             kind,
             recorded,
             is_capable(self.settings.model, self._chat_model),
@@ -220,13 +279,17 @@ class Coach:
             raise InputError("The message is empty: type what you want to tell the coach, or /help.")
         if len(text) > MAX_MESSAGE_CHARS:
             raise InputError(f"The message is {len(text)} characters; keep it under {MAX_MESSAGE_CHARS}.")
+        self._check_owner(thread_id, user_id, claim=True)
         with self._lock(thread_id):
             snapshot = self._snapshot(thread_id)  # read once: review check, turn number, message ids
+            finished = self._finish(thread_id, snapshot, user_id)
+            if finished is not None:
+                snapshot = self._snapshot(thread_id)
             if self._review_in(snapshot) is not None:
                 raise InputError("A plan is waiting for your review: answer approve, edit or reject first.")
             values = dict(snapshot.values or {})
             turn_no = int(values.get("turn", 0)) + 1
-            return self._run(
+            turn = self._run(
                 thread_id,
                 {"messages": [HumanMessage(text)]},
                 turn_no,
@@ -235,15 +298,22 @@ class Coach:
                 ("message", text),
                 values,
             )
+        if finished is not None:
+            turn.messages = finished.messages + turn.messages
+        return turn
 
     def resume(
         self, thread_id: str, answer: ReviewResponse | dict[str, Any] | str, user_id: str | None = None
     ) -> Turn:
         """Answer the pending review. A second answer to an already answered review
         changes nothing: it reports that there is no plan waiting."""
-        response = parse_response(answer)
+        response = resume_value(answer)  # text goes to the review node's classifier as it is
+        self._check_owner(thread_id, user_id, claim=True)
         with self._lock(thread_id):
             snapshot = self._snapshot(thread_id)
+            finished = self._finish(thread_id, snapshot, user_id)
+            if finished is not None:  # an answer that was taken before a crash: its commit is done now
+                return finished
             if self._review_in(snapshot) is None:
                 return Turn(
                     thread_id=thread_id, messages=["There is no plan waiting for review on this thread."]
@@ -251,15 +321,16 @@ class Coach:
             values = dict(snapshot.values or {})
             return self._run(
                 thread_id,
-                Command(resume=response.model_dump()),
+                Command(resume=response),
                 int(values.get("turn", 0)),
                 user_id,
-                record=("resume", response.model_dump()),
+                record=("resume", response),
                 before_values=values,
             )
 
-    def plan_from_profile(self, thread_id: str, profile: Profile) -> Turn:
+    def plan_from_profile(self, thread_id: str, profile: Profile, user_id: str | None = None) -> Turn:
         """Draft a plan straight from a complete profile, with no conversation."""
+        self._check_owner(thread_id, user_id, claim=True)
         with self._lock(thread_id):
             state = {
                 "messages": [HumanMessage("Draft my plan from my profile file.")],
@@ -267,4 +338,4 @@ class Coach:
                 "asking": None,
                 "role_skills_asked": True,
             }
-            return self._run(thread_id, state, 1, None, record=("profile", profile.model_dump(mode="json")))
+            return self._run(thread_id, state, 1, user_id, record=("profile", profile.model_dump(mode="json")))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,9 @@ from uuid import UUID
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
+
+from agent.storage.base import Backend
+from agent.storage.records import TurnOutcome
 
 SUMMARY_CHARS = 300
 
@@ -152,47 +154,51 @@ class Recorder(BaseCallbackHandler):
         self._end(run_id, output=summarise_result(name, output))
 
 
-class RecordingStore:
-    """The `coach_turns` and `coach_calls` tables in the coach's database."""
+_CALL_COLUMNS = (
+    "seq",
+    "n",
+    "kind",
+    "name",
+    "node",
+    "step",
+    "input_hash",
+    "input",
+    "output",
+    "tokens_in",
+    "tokens_out",
+    "latency_ms",
+)
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self._lock = threading.Lock()
-        with self._lock, conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS coach_turns (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, "
-                "payload TEXT NOT NULL, capable INTEGER NOT NULL, trace_id TEXT, started TEXT NOT NULL, outcome TEXT, "
-                "PRIMARY KEY (thread_id, seq))"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS coach_calls (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL, "
-                "kind TEXT NOT NULL, name TEXT, node TEXT, step INTEGER, input_hash TEXT, input TEXT, output TEXT, "
-                "tokens_in INTEGER, tokens_out INTEGER, latency_ms REAL, PRIMARY KEY (thread_id, seq, n))"
-            )
+
+class RecordingStore:
+    """The `coach_turns` and `coach_calls` tables."""
+
+    def __init__(self, db: Backend) -> None:
+        self.db = db
 
     def next_seq(self, thread_id: str) -> int:
-        """The sequence number of the thread's next turn."""
-        with self._lock:
-            row = self.conn.execute(
-                "SELECT MAX(seq) FROM coach_turns WHERE thread_id = ?", (thread_id,)
-            ).fetchone()
-        return (row[0] or 0) + 1
+        """The sequence number the thread's next turn would get."""
+        rows = self.db.read("SELECT MAX(seq) FROM coach_turns WHERE thread_id = ?", (thread_id,))
+        return int(rows[0][0] or 0) + 1
 
     def save_turn(
         self,
         thread_id: str,
-        seq: int,
         kind: str,
         payload: Any,
         capable: bool,
         trace_id: str | None,
         calls: list[dict[str, Any]],
-        outcome: dict[str, Any],
-    ) -> None:
-        """One turn, its calls and its outcome."""
-        with self._lock, self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO coach_turns VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        outcome: TurnOutcome,
+    ) -> int:
+        """One turn, its calls and its outcome, in one transaction; the turn's number
+        (allocated inside the transaction, so two writers never share one)."""
+        with self.db.transaction() as tx:
+            rows = tx.run("SELECT MAX(seq) FROM coach_turns WHERE thread_id = ?", (thread_id,))
+            seq = int(rows[0][0] or 0) + 1
+            tx.count(
+                "INSERT INTO coach_turns (thread_id, seq, kind, payload, capable, trace_id, started, outcome) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     thread_id,
                     seq,
@@ -201,12 +207,13 @@ class RecordingStore:
                     int(capable),
                     trace_id,
                     _now(),
-                    json.dumps(outcome, default=str),
+                    outcome.model_dump_json(),
                 ),
             )
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO coach_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+            for n, c in enumerate(calls):
+                tx.count(
+                    "INSERT INTO coach_calls (thread_id, seq, n, kind, name, node, step, input_hash, input, "
+                    "output, tokens_in, tokens_out, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         thread_id,
                         seq,
@@ -221,40 +228,24 @@ class RecordingStore:
                         c.get("tokens_in"),
                         c.get("tokens_out"),
                         c.get("latency_ms"),
-                    )
-                    for n, c in enumerate(calls)
-                ],
-            )
+                    ),
+                )
+        return seq
 
     def turns(self, thread_id: str) -> list[dict[str, Any]]:
         """The thread's turns in order, with their calls."""
-        with self._lock:
-            turns = self.conn.execute(
-                "SELECT seq, kind, payload, capable, trace_id, started, outcome FROM coach_turns WHERE thread_id = ? ORDER BY seq",
-                (thread_id,),
-            ).fetchall()
-            calls = self.conn.execute(
-                "SELECT seq, n, kind, name, node, step, input_hash, input, output, tokens_in, tokens_out, latency_ms "
-                "FROM coach_calls WHERE thread_id = ? ORDER BY seq, n",
-                (thread_id,),
-            ).fetchall()
-        by_turn: dict[int, list[dict[str, Any]]] = {}
-        keys = (
-            "seq",
-            "n",
-            "kind",
-            "name",
-            "node",
-            "step",
-            "input_hash",
-            "input",
-            "output",
-            "tokens_in",
-            "tokens_out",
-            "latency_ms",
+        turns = self.db.read(
+            "SELECT seq, kind, payload, capable, trace_id, started, outcome FROM coach_turns "
+            "WHERE thread_id = ? ORDER BY seq",
+            (thread_id,),
         )
+        calls = self.db.read(
+            f"SELECT {', '.join(_CALL_COLUMNS)} FROM coach_calls WHERE thread_id = ? ORDER BY seq, n",
+            (thread_id,),
+        )
+        by_turn: dict[int, list[dict[str, Any]]] = {}
         for row in calls:
-            call = dict(zip(keys, row, strict=True))
+            call = dict(zip(_CALL_COLUMNS, row, strict=True))
             call["output"] = json.loads(call["output"]) if call["output"] else None
             by_turn.setdefault(call["seq"], []).append(call)
         return [
@@ -271,25 +262,22 @@ class RecordingStore:
             for seq, kind, payload, capable, trace_id, started, outcome in turns
         ]
 
-    def outcomes(self, thread_id: str) -> list[dict[str, Any]]:
+    def outcomes(self, thread_id: str) -> list[TurnOutcome]:
         """Each turn's outcome alone, without its calls (for listings)."""
-        with self._lock:
-            rows = self.conn.execute(
-                "SELECT outcome FROM coach_turns WHERE thread_id = ? ORDER BY seq", (thread_id,)
-            ).fetchall()
-        return [json.loads(r[0] or "{}") for r in rows]
+        rows = self.db.read("SELECT outcome FROM coach_turns WHERE thread_id = ? ORDER BY seq", (thread_id,))
+        return [TurnOutcome.model_validate_json(r[0] or "{}") for r in rows]
 
     def purge_older_than(self, days: float) -> list[str]:
         """Thread ids whose last turn is older than `days`; their recordings are deleted."""
         cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
-        with self._lock, self.conn:
+        with self.db.transaction() as tx:
             old = [
-                r[0]
-                for r in self.conn.execute(
+                str(r[0])
+                for r in tx.run(
                     "SELECT thread_id FROM coach_turns GROUP BY thread_id HAVING MAX(started) < ?", (cutoff,)
-                ).fetchall()
+                )
             ]
             for thread in old:
-                self.conn.execute("DELETE FROM coach_calls WHERE thread_id = ?", (thread,))
-                self.conn.execute("DELETE FROM coach_turns WHERE thread_id = ?", (thread,))
+                tx.count("DELETE FROM coach_calls WHERE thread_id = ?", (thread,))
+                tx.count("DELETE FROM coach_turns WHERE thread_id = ?", (thread,))
         return old

@@ -50,8 +50,8 @@ class SlackCoach:
         channel, user = event["channel"], event["user"]
         thread_ts = event.get("thread_ts") or event["ts"]
         thread, coach_user = coach_ids(team, channel, thread_ts, user)
-        owner = self.coach.persistence.sessions.owner(thread)
-        if owner is not None and owner != coach_user:
+        owner = self.coach.claim(thread, coach_user)  # atomic: of two first messages, one wins
+        if owner != coach_user:
             client.chat_postEphemeral(
                 channel=channel,
                 user=user,
