@@ -15,6 +15,8 @@ import yaml
 
 from tools.gap import compare_plans
 from tools.models import GapReport, Profile
+from tools.postings import read_postings
+from tools.proposal import propose_skills
 
 Category = Literal["fits", "barely_misses", "misses", "far"]
 EXPECTED = "data/golden_expected.json"
@@ -37,17 +39,46 @@ def personas() -> list[dict[str, Any]]:
     return list(yaml.safe_load(text))
 
 
+def persona_profile(persona: dict[str, Any]) -> Profile:
+    """A persona's profile; a target with `postings` (a file under evals/data/) carries the
+    skills proposed from them, as a person who accepted the proposal would have."""
+    profile = Profile.model_validate(persona["profile"])
+    for key, name in (persona.get("postings") or {}).items():
+        target = getattr(profile, f"plan_{key}")
+        with resources.as_file(resources.files("evals").joinpath(f"data/{name}")) as path:
+            posts = read_postings(path)
+        pinned = propose_skills(target.position, target.industry, postings=posts).target()
+        profile = profile.model_copy(update={f"plan_{key}": pinned})
+    return profile
+
+
 def figures(report: GapReport) -> dict[str, Any]:
-    """What is frozen for one plan: matrix, totals, verdict, trim."""
+    """What is frozen for one plan: matrix (with evidence and assumed levels), totals,
+    verdict, trim, industry swaps and, for a custom position, its nearest roles."""
     return {
         "target": report.target.label(),
         "skills": [
             {
                 k: getattr(s, k)
-                for k in ("skill_id", "kind", "priority", "current", "target", "gap", "hours", "finish_week")
+                for k in (
+                    "name",
+                    "skill_id",
+                    "kind",
+                    "priority",
+                    "current",
+                    "assumed",
+                    "target",
+                    "gap",
+                    "hours",
+                    "finish_week",
+                )
             }
+            | {"evidence": s.evidence.text() if s.evidence else None}
             for s in report.skills
         ],
+        "swaps": [f"{w.skill_in} for {w.skill_out}" for w in report.industry_swaps],
+        "nearest": [f"{n.title} {n.similarity:.2f}" for n in report.nearest_roles],
+        "assumed_weeks": report.assumed_weeks,
         "total_hours": report.total_hours,
         "total_weeks": report.total_weeks,
         "attainable": report.attainable,
@@ -61,7 +92,7 @@ def compute() -> dict[str, dict[str, Any]]:
     """Every persona's figures for Plan A and Plan B."""
     out = {}
     for p in personas():
-        a, b = compare_plans(Profile.model_validate(p["profile"]))
+        a, b = compare_plans(persona_profile(p))
         out[p["id"]] = {"a": figures(a), "b": figures(b), "category": {"a": category(a), "b": category(b)}}
     return out
 

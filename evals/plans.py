@@ -3,8 +3,10 @@
     python -m evals.plans        (or `coach eval plans`)
 
 Checks, with the scripted model: Plan A and Plan B present; 5 general + 5 specific
-skills each; numbers equal to the gap engine's; every citation resolves to a real
-chunk; milestones inside the horizon. With a capable model configured
+skills each (custom positions too); numbers equal to the gap engine's; every citation
+resolves to a real chunk; milestones inside the horizon; evidence on every skill of a
+plan whose priorities come from job postings; no trim wording on a plan that fits;
+every project placed after the study of the skills it exercises has started. With a capable model configured
 (COACH_MODEL=openai:...), an LLM judge also scores the rationale.
 """
 
@@ -20,8 +22,8 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from evals.golden import personas
-from tools.gap import compare_plans
+from evals.golden import persona_profile, personas
+from tools.gap import WEEKS_PER_MONTH, compare_plans
 from tools.models import GapReport, Profile
 
 JUDGE_SYSTEM = (
@@ -77,11 +79,35 @@ def check_plan(plan: dict[str, Any], profile: Profile, chunk_exists: Any) -> lis
         late = [m["month"] for m in option["milestones"] if m["month"] > profile.horizon_months]
         if late:
             failures.append(f"Plan {label}: milestones past the horizon (months {late})")
+        failures += [f"Plan {label}: {f}" for f in action_failures(option, report)]
     for cite in plan.get("citations", []):
         if not chunk_exists(cite["id"]):
             failures.append(f"citation [{cite['n']}] {cite['id']} does not resolve")
     if not plan.get("citations"):
         failures.append("no citations")
+    return failures
+
+
+def action_failures(option: dict[str, Any], report: GapReport) -> list[str]:
+    """The issue-12 checks of one plan option: evidence, trim wording, project placement."""
+    from agent.coaching.plan import PlanOption
+    from agent.coaching.render import option_markdown
+
+    failures: list[str] = []
+    if any(s.evidence for s in report.skills):
+        bare = [s.name for s in report.skills if s.evidence is None and s.source != "you"]
+        if bare:
+            failures.append(f"posting-derived priorities without evidence: {', '.join(bare)}")
+    opt = PlanOption.model_validate(option)
+    if report.attainable and "trim" in option_markdown(opt, 36).lower():
+        failures.append("fits, yet its text mentions a trim")
+    starts = {s.name: s.start_week for s in opt.scheduled.skills}
+    for m in opt.milestones:
+        early = [n for n in m.project_skills if starts.get(n, 0) >= m.month * WEEKS_PER_MONTH]
+        if m.project and (early or not m.project_skills):
+            failures.append(
+                f"month {m.month} project before its skills start ({', '.join(early) or 'none named'})"
+            )
     return failures
 
 
@@ -119,7 +145,7 @@ def run(home: Path | None = None, judge_model: Any = None, judge_name: str = "")
             Settings(home=where, model="fake"), chat_model=scripted, interface="test", retriever=retriever
         )
         for persona in personas():
-            profile = Profile.model_validate(persona["profile"])
+            profile = persona_profile(persona)
             thread = coach.new_thread_id()
             result = PlanResult(persona["id"])
             turn = coach.plan_from_profile(thread, profile)

@@ -34,9 +34,9 @@ def test_approve_saves_exactly_once_even_when_resumed_twice(coach: Coach) -> Non
     again = coach.resume(thread, {"action": "approve"})
     assert "no plan waiting" in again.messages[-1]
     plans = list_plans(coach.persistence.store, "local")
-    assert [p["version"] for p in plans] == [1]
-    assert plans[0]["approval"]["action"] == "approve"
-    assert plans[0]["approval"]["draft_id"] == plans[0]["draft_id"]
+    assert [p.version for p in plans] == [1]
+    assert plans[0].approval.action == "approve"
+    assert plans[0].approval.draft_id == plans[0].draft_id
 
 
 def test_reject_saves_nothing(coach: Coach) -> None:
@@ -63,7 +63,7 @@ def test_edit_recomputes_then_approve(coach: Coach) -> None:
     assert rag["target"] == 4
     coach.resume(thread, {"action": "approve"})
     plans = list_plans(coach.persistence.store, "local")
-    assert len(plans) == 1 and plans[0]["draft_id"] == direct.review.draft_id
+    assert len(plans) == 1 and plans[0].draft_id == direct.review.draft_id
 
 
 def test_invalid_resume_is_refused_and_review_stays_answerable(coach: Coach) -> None:
@@ -72,11 +72,12 @@ def test_invalid_resume_is_refused_and_review_stays_answerable(coach: Coach) -> 
     for bad in (
         {"action": "maybe"},
         {"action": "approve", "extra": 1},
-        "dance",
         {"action": "edit", "changes": {"hours_per_week": -2}},
     ):
         with pytest.raises(ReviewError):
             coach.resume(thread, bad)
+    # Text the coach cannot read is not an error: it asks back and the review stays (tests/test_review_graph.py).
+    assert "did not understand" in coach.resume(thread, "dance").messages[-1]
     assert coach.pending_review(thread) is not None
     assert "saved" in coach.resume(thread, "approve").messages[-1]
 

@@ -20,6 +20,16 @@ from tools.models import Industry, RoleDef, SkillDef
 MATCH_THRESHOLD = 84.0
 # Words that name no skill of their own: "kubernetes basics" -> "kubernetes".
 _FILLER = re.compile(r"\b(basics?|fundamentals?|advanced|intro(duction)?( to)?|skills?|the)\b")
+# Seniority says nothing about which role it is: "Senior backend engineer" -> backend engineer.
+_SENIORITY = re.compile(
+    r"\b(senior|sr\.?|junior|jr\.?|mid-level|mid|entry-level|associate|graduate|trainee)\b"
+)
+# Roles and industries are matched strictly: WRatio's partial matching turned "AI product
+# manager" into GenAI engineer and "edtech" into healthcare (via "medtech"). A near miss
+# counts only as a typo of a whole name (plain ratio), and only for long names, where one
+# letter is not a different word.
+TYPO_THRESHOLD = 90.0
+TYPO_MIN_LENGTH = 8
 
 
 def normalize(name: str) -> str:
@@ -78,6 +88,10 @@ def _check_references(catalog: Catalog) -> None:
         for rs in role.general + role.specific:
             if rs.skill not in ids:
                 raise ValueError(f"catalog role {role.id} names unknown skill {rs.skill}")
+    for ind in catalog.industries:
+        for rs in ind.domain_skills:
+            if rs.skill not in ids:
+                raise ValueError(f"catalog industry {ind.id} names unknown skill {rs.skill}")
     for skill in catalog.skills:
         for pre in skill.prereqs:
             if pre not in ids:
@@ -93,13 +107,43 @@ def _alias_table(entries: list[tuple[str, str, list[str]]]) -> dict[str, str]:
     return table
 
 
+def _strip(key: str, pattern: re.Pattern[str]) -> str:
+    return re.sub(r"\s+", " ", pattern.sub(" ", key)).strip()
+
+
+def _strict_lookup(
+    query: str, table: dict[str, str], names: dict[str, str], filler: re.Pattern[str], words: bool
+) -> Match | None:
+    """Exact alias, alias without filler words, (`words`) an alias inside the name, or a typo."""
+    key = normalize(query)
+    if not key:
+        return None
+    for candidate, score in ((key, 100.0), (_strip(key, filler), 99.0)):
+        if candidate and candidate in table:
+            return Match(table[candidate], names[table[candidate]], score, True)
+    if words:
+        inside = [
+            alias for alias in table if len(alias) > 3 and re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", key)
+        ]
+        if inside:
+            alias = max(inside, key=len)
+            return Match(table[alias], names[table[alias]], 95.0, False)
+    if len(key) < TYPO_MIN_LENGTH:
+        return None
+    choices = [alias for alias in table if len(alias) >= TYPO_MIN_LENGTH]
+    best = process.extractOne(key, choices, scorer=fuzz.ratio)
+    if best is None or best[1] < TYPO_THRESHOLD:
+        return None
+    return Match(table[best[0]], names[table[best[0]]], float(best[1]), False)
+
+
 def _lookup(query: str, table: dict[str, str], names: dict[str, str]) -> Match | None:
     key = normalize(query)
     if not key:
         return None
     if key in table:
         return Match(table[key], names[table[key]], 100.0, True)
-    stripped = re.sub(r"\s+", " ", _FILLER.sub(" ", key)).strip()
+    stripped = _strip(key, _FILLER)
     if stripped and stripped in table:
         return Match(table[stripped], names[table[stripped]], 99.0, True)
     # WRatio mixes partial and token-set ratios; short aliases ("ml", "de") are left
@@ -137,19 +181,36 @@ def match_skill(name: str) -> Match | None:
 
 
 def match_role(name: str) -> Match | None:
-    """Find the catalog role a user means ("LLM engineer" -> GenAI engineer), or None."""
+    """Find the catalog role a user means ("LLM engineer", "Senior LLM engineer" -> GenAI
+    engineer), or None for a position the catalog lacks ("AI product manager")."""
     _, _, table, names, _, _ = _tables()
-    return _lookup(name, table, names)
+    return _strict_lookup(name, table, names, _SENIORITY, words=False)
 
 
 def match_industry(name: str) -> Match | None:
-    """Find the catalog industry a user means ("banking" -> fintech), or None."""
+    """Find the catalog industry a user means ("banking", "retail banking" -> fintech), or None
+    for one the catalog lacks ("edtech"), which is then kept as written."""
     *_, table, names = _tables()
-    return _lookup(name, table, names)
+    return _strict_lookup(name, table, names, _FILLER, words=True)
+
+
+def industry(name: str) -> Industry | None:
+    """The catalog industry for a name, or None."""
+    found = match_industry(name)
+    return next(i for i in load_catalog().industries if i.id == found.id) if found else None
+
+
+def catalog_role(name: str) -> RoleDef | None:
+    """The catalog role for a position, or None when the catalog lacks it (a custom position)."""
+    found = match_role(name)
+    return load_catalog().role(found.id) if found else None
 
 
 def require_role(name: str) -> RoleDef:
-    """The catalog role for a name, or an error listing the roles there are."""
+    """The catalog role for a name, or an error listing the roles there are.
+
+    Any position is a valid target (see tools.targets.target_wants); this is for
+    callers that need a catalog role, such as tagging ingested roadmaps by role."""
     found = match_role(name)
     if found is None:
         titles = ", ".join(r.title for r in load_catalog().roles)

@@ -6,10 +6,14 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from tools.catalog import Catalog, load_catalog, match_industry, match_skill, require_role
+from tools.catalog import industry, load_catalog, match_skill
 from tools.learning_time import hours_between, prereq_factor
-from tools.models import GapReport, Profile, Quadrant, RoleDef, SkillDef, SkillLine, Target, Trim, TrimChoice
+from tools.models import GapReport, Profile, Quadrant, SkillLine, Target, Trim, TrimChoice
 from tools.optimize import PRIORITY_WEIGHT, Item, best_trim
+from tools.priors import Prior, role_priors
+from tools.targets import Want, role_wants, target_skills
+
+__all__ = ["HeldSkills", "Want", "compare_plans", "gap_report", "resolve_skills", "role_wants", "schedule"]
 
 WEEKS_PER_MONTH = 52 / 12
 
@@ -19,8 +23,11 @@ def horizon_weeks(months: int) -> int:
     return round(months * WEEKS_PER_MONTH)
 
 
-def quadrant(priority: int, ease: int) -> Quadrant:
-    """The template's priority x ease matrix: critical/important vs nice-to-have, easy vs hard."""
+def quadrant(priority: int, ease: int, gap: int | None = None) -> Quadrant:
+    """The template's priority x ease matrix: critical/important vs nice-to-have, easy vs hard;
+    a skill already at its target (`gap` 0) is held, in no quadrant."""
+    if gap == 0:
+        return "held"
     important = priority <= 2
     easy = ease >= 2
     if important:
@@ -52,23 +59,6 @@ def resolve_skills(skills: Mapping[str, int]) -> HeldSkills:
             levels[found.id] = level
             said_as[found.id] = name
     return HeldSkills(levels, said_as, unknown)
-
-
-@dataclass(frozen=True)
-class Want:
-    """One skill a target needs: at what priority, to what level, of which kind."""
-
-    skill: SkillDef
-    priority: int
-    target: int
-    kind: str
-
-
-def role_wants(role: RoleDef, catalog: Catalog) -> list[Want]:
-    """The role's 10 skills as wants."""
-    return [Want(catalog.skill(rs.skill), rs.priority, rs.target, "general") for rs in role.general] + [
-        Want(catalog.skill(rs.skill), rs.priority, rs.target, "specific") for rs in role.specific
-    ]
 
 
 def order_wants(wants: list[Want]) -> list[Want]:
@@ -105,32 +95,49 @@ def schedule(
     hours_per_week: float,
     overrides: Mapping[str, int],
     skill_name: Callable[[str], str],
+    *,
+    priors: Mapping[str, Prior] | None = None,
 ) -> Schedule:
-    """Hours, start and finish week of each wanted skill, learned one after another."""
+    """Hours, start and finish week of each wanted skill, learned one after another.
+
+    A level the person did not give comes from `priors` (their role) when there is
+    one, else 0; either way the row is marked assumed."""
+    priors = priors or {}
+    levels = {**{k: p.level for k, p in priors.items()}, **held.levels}
     lines: list[SkillLine] = []
     items: list[Item] = []
     elapsed = 0.0
     for want in order_wants(wants):
         skill = want.skill
-        current = held.levels.get(skill.id, 0)
-        tgt = max(current, overrides.get(skill.id, want.target))
-        factor = prereq_factor(held.levels, skill.prereqs)
+        name = want.name or skill.name
+        given = skill.id in held.levels
+        current = levels.get(skill.id, 0)
+        wanted = overrides.get(skill.id, overrides.get(name.lower(), want.target))
+        tgt = max(current, wanted)
+        factor = prereq_factor(levels, skill.prereqs)
         breakdown = hours_between(current, tgt, skill.ease, factor)
         start = elapsed
         elapsed += breakdown.hours
         notes = [breakdown.explain()]
-        if skill.id not in held.levels:
-            notes.append("current level not given: assumed 0")
-        elif held.said_as[skill.id].lower() != skill.name.lower():
+        prior = "" if given else (priors[skill.id].source if skill.id in priors else "not given: assumed 0")
+        if not given:
+            notes.append(
+                f"level {current} {prior}" if skill.id in priors else "current level not given: assumed 0"
+            )
+        elif held.said_as[skill.id].lower() != name.lower():
             notes.append(f"from your '{held.said_as[skill.id]}'")
-        if overrides.get(skill.id, want.target) < current:
-            notes.append(f"already above the target {overrides.get(skill.id, want.target)}")
-        missing = [p for p, lvl in skill.prereqs.items() if held.levels.get(p, 0) < lvl]
+        if wanted < current:
+            notes.append(f"already above the target {wanted}")
+        if want.evidence is not None:
+            notes.append(want.evidence.text())
+        if want.source.startswith("industry:"):
+            notes.append(f"asked for in {want.source.split(': ', 1)[1]}")
+        missing = [p for p, lvl in skill.prereqs.items() if levels.get(p, 0) < lvl]
         if missing:
             notes.append("builds on " + ", ".join(skill_name(p) for p in missing))
         lines.append(
             SkillLine(
-                name=skill.name,
+                name=name,
                 skill_id=skill.id,
                 kind=want.kind,  # type: ignore[arg-type]
                 priority=want.priority,
@@ -141,15 +148,27 @@ def schedule(
                 hours=breakdown.hours,
                 start_week=math.floor(start / hours_per_week + 1e-9),
                 finish_week=math.ceil(elapsed / hours_per_week - 1e-9),
-                quadrant=quadrant(want.priority, skill.ease),
+                quadrant=quadrant(want.priority, skill.ease, tgt - current),
                 notes="; ".join(notes),
                 matched_from=held.said_as.get(skill.id),
-                assumed=skill.id not in held.levels,
+                assumed=not given,
+                prior=prior,
+                held=tgt == current,
+                evidence=want.evidence,
+                source=want.source,
+                resources=list(skill.resources),
             )
         )
         options = [hours_between(current, lvl, skill.ease, factor).hours for lvl in range(current, tgt + 1)]
-        items.append(Item(name=skill.name, priority=want.priority, hours=options))
+        items.append(Item(name=name, priority=want.priority, hours=options))
     return Schedule(lines=lines, items=items, total_hours=round(elapsed, 1))
+
+
+def _skill_name(skill_id: str) -> str:
+    try:
+        return load_catalog().skill(skill_id).name
+    except KeyError:
+        return skill_id
 
 
 def gap_report(
@@ -157,31 +176,52 @@ def gap_report(
     target: Target,
     target_overrides: Mapping[str, int] | None = None,
     hours_per_week: float | None = None,
+    *,
+    postings: list[str] | None = None,
+    use_priors: bool = True,
 ) -> GapReport:
     """The full report for one target at the person's weekly hours.
 
-    `target_overrides` maps skill ids or names to target levels a person chose in a
-    review; `hours_per_week` overrides the profile's budget (a what-if).
+    Any position works: a catalog role gives its 10 skills, a target carrying `skills`
+    gives the person's own, any other position gets a proposal (tools.proposal) from
+    the nearest catalog roles and `postings` (texts of job postings for it). A catalog
+    industry swaps in its domain skills. `target_overrides` maps skill ids or names to
+    target levels a person chose in a review; `hours_per_week` overrides the profile's
+    budget (a what-if); `use_priors` estimates unrated levels from the current role.
     """
-    catalog = load_catalog()
-    role = require_role(target.position)
+    chosen = target_skills(target, postings)
     held = resolve_skills(profile.skills)
     hpw = hours_per_week if hours_per_week is not None else profile.hours_per_week
     horizon = horizon_weeks(profile.horizon_months)
-    plan = schedule(
-        role_wants(role, catalog),
-        held,
-        hpw,
-        _resolve_overrides(target_overrides or {}),
-        lambda skill_id: catalog.skill(skill_id).name,
+    wanted_ids = {w.skill.id for w in chosen.wants}
+    priors = (
+        {
+            k: v
+            for k, v in role_priors(profile.current_role).items()
+            if k in wanted_ids and k not in held.levels
+        }
+        if use_priors
+        else {}
     )
+    overrides = _resolve_overrides(target_overrides or {}, chosen.wants)
+    plan = schedule(chosen.wants, held, hpw, overrides, _skill_name, priors=priors)
     weeks = math.ceil(plan.total_hours / hpw - 1e-9)
     attainable = weeks <= horizon
+    assumed_weeks = None
+    if any(line.assumed and line.current > 0 for line in plan.lines):
+        bare = schedule(chosen.wants, held, hpw, overrides, _skill_name)
+        assumed_weeks = math.ceil(bare.total_hours / hpw - 1e-9)
+    ind = industry(target.industry)
     report = GapReport(
         target=target,
-        role_id=role.id,
-        role_title=role.title,
-        industry_note=_industry_note(target.industry),
+        role_id=chosen.role_id,
+        role_title=chosen.role_title,
+        industry_note=ind.note if ind else "",
+        industry_known=ind is not None,
+        custom=chosen.custom,
+        nearest_roles=chosen.nearest,
+        industry_swaps=chosen.swaps,
+        assumed_weeks=assumed_weeks,
         hours_per_week=hpw,
         horizon_weeks=horizon,
         skills=plan.lines,
@@ -255,26 +295,28 @@ def best_trim_report(lines: list[SkillLine], items: list[Item], budget: float) -
     )
 
 
-def _resolve_overrides(overrides: Mapping[str, int]) -> dict[str, int]:
+def _resolve_overrides(overrides: Mapping[str, int], wants: list[Want]) -> dict[str, int]:
+    """Override keys as skill ids: a want's id or name, or a catalog skill's name or alias."""
     resolved: dict[str, int] = {}
-    catalog_ids = {s.id for s in load_catalog().skills}
+    by_name = {(w.name or w.skill.name).lower(): w.skill.id for w in wants}
+    ids = {w.skill.id for w in wants} | {s.id for s in load_catalog().skills}
     for key, level in overrides.items():
-        if key in catalog_ids:
+        if key in ids:
             resolved[key] = level
-            continue
-        found = match_skill(key)
-        if found is not None:
+        elif key.lower() in by_name:
+            resolved[by_name[key.lower()]] = level
+        elif (found := match_skill(key)) is not None:
             resolved[found.id] = level
     return resolved
 
 
-def _industry_note(industry: str) -> str:
-    found = match_industry(industry)
-    if found is None:
-        return ""
-    return next(i.note for i in load_catalog().industries if i.id == found.id)
-
-
-def compare_plans(profile: Profile) -> tuple[GapReport, GapReport]:
-    """Plan A and Plan B on the same budget, for side-by-side display."""
-    return gap_report(profile, profile.plan_a), gap_report(profile, profile.plan_b)
+def compare_plans(
+    profile: Profile, postings: Mapping[str, list[str]] | None = None
+) -> tuple[GapReport, GapReport]:
+    """Plan A and Plan B on the same budget, for side-by-side display; `postings` maps a
+    position (as written in the target) to the texts of its job postings."""
+    posts = postings or {}
+    return (
+        gap_report(profile, profile.plan_a, postings=posts.get(profile.plan_a.position)),
+        gap_report(profile, profile.plan_b, postings=posts.get(profile.plan_b.position)),
+    )

@@ -74,6 +74,24 @@ def skill_step_hours(
 
 
 @tool
+def propose_target_skills(
+    position: Annotated[
+        str, Field(min_length=2, max_length=80, description="Any position, e.g. 'AI product manager'")
+    ],
+    industry: Annotated[
+        str, Field(min_length=2, max_length=80, description="Target industry, e.g. 'edtech'")
+    ],
+) -> dict[str, Any]:
+    """Ten skills (5 general, 5 specific) proposed for a position, each with its reason: the
+    nearest catalog roles by similarity, and the industry's domain skills."""
+    from tools.proposal import propose_skills
+
+    return propose_skills(Target(position=position, industry=industry).position, industry).model_dump(
+        mode="json"
+    )
+
+
+@tool
 def saved_plans(runtime: ToolRuntime[Any, Any]) -> list[dict[str, Any]]:
     """The person's saved plan versions: version, date, Plan A and Plan B targets."""
     store = runtime.store
@@ -108,4 +126,4 @@ def make_search_roadmaps(retriever: Any) -> BaseTool:
     return search_roadmaps
 
 
-COACH_TOOLS: list[BaseTool] = [skill_gap_report, skill_step_hours, saved_plans]
+COACH_TOOLS: list[BaseTool] = [skill_gap_report, skill_step_hours, propose_target_skills, saved_plans]

@@ -9,15 +9,18 @@ Priority: 1 critical, 2 important, 3 nice to have. Ease of learning: 1 hard,
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer
 
 Level = Annotated[int, Field(ge=0, le=5, description="Skill level on the 0-5 scale")]
 Priority = Annotated[int, Field(ge=1, le=3, description="1 critical, 2 important, 3 nice to have")]
 Ease = Annotated[int, Field(ge=1, le=3, description="Ease of learning: 1 hard, 2 moderate, 3 easy")]
 SkillKind = Literal["general", "specific"]
-Quadrant = Literal["quick win", "major project", "fill-in", "defer"]
+Quadrant = Literal["quick win", "major project", "fill-in", "defer", "held"]
+# A position or industry is free text, but short and made of name-like characters:
+# letters (any script), digits, spaces and the punctuation job titles use.
+NAME_PATTERN = r"^[^\W_][\w .,&/+#()'’-]*$"
 
 LEVEL_LABELS: dict[int, str] = {
     0: "unaware",
@@ -30,13 +33,71 @@ LEVEL_LABELS: dict[int, str] = {
 PRIORITY_LABELS: dict[int, str] = {1: "critical", 2: "important", 3: "nice to have"}
 
 
-class Target(BaseModel):
-    """A place to aim for: a position in an industry."""
+class Evidence(BaseModel):
+    """How many of the person's job postings ask for a skill: {"postings": 7, "of": 8}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    postings: int = Field(ge=0)
+    of: int = Field(ge=1)
+
+    def share(self) -> float:
+        """The fraction of postings that ask for it."""
+        return self.postings / self.of
+
+    def text(self) -> str:
+        """'7 of 8 postings'."""
+        return f"{self.postings} of {self.of} postings"
+
+
+class TargetSkill(BaseModel):
+    """One of a target's 10 skills when the person (or a proposal) sets them, not the catalog."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    position: str = Field(min_length=2, max_length=80)
-    industry: str = Field(min_length=2, max_length=80)
+    name: str = Field(min_length=1, max_length=80)
+    kind: SkillKind
+    priority: Priority = 2
+    target: Level = 3
+    evidence: Evidence | None = None
+    reason: str = Field(default="", max_length=400)
+
+
+class Target(BaseModel):
+    """A place to aim for: a position in an industry. Any position is valid; `skills`
+    (5 general + 5 specific) replaces the catalog's or the proposed list when given."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    position: str = Field(min_length=2, max_length=80, pattern=NAME_PATTERN)
+    industry: str = Field(min_length=2, max_length=80, pattern=NAME_PATTERN)
+    skills: list[TargetSkill] | None = None
+
+    @field_validator("skills")
+    @classmethod
+    def _five_and_five(cls, skills: list[TargetSkill] | None) -> list[TargetSkill] | None:
+        if skills is None:
+            return None
+        kinds = [s.kind for s in skills]
+        if kinds.count("general") != 5 or kinds.count("specific") != 5:
+            raise ValueError(
+                f"a target's skills are 5 general and 5 specific; got {kinds.count('general')} general "
+                f"and {kinds.count('specific')} specific"
+            )
+        names = [s.name.lower() for s in skills]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"a skill is listed twice: {', '.join(dupes)}")
+        return skills
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_skills(self, handler: Any) -> Any:
+        # Targets without their own skills serialise as before, so saved plans, draft
+        # ids and recordings of catalog targets do not change shape.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("skills") is None:
+            data.pop("skills", None)
+        return data
 
     def label(self) -> str:
         """'GenAI engineer in fintech'."""
@@ -113,6 +174,10 @@ class Industry(BaseModel):
     name: str
     aliases: list[str] = Field(default_factory=list)
     note: str
+    domain_skills: list[RoleSkill] = Field(
+        default_factory=list,
+        description="specific skills this industry asks of every role, most important first",
+    )
 
 
 class SkillLine(BaseModel):
@@ -132,7 +197,16 @@ class SkillLine(BaseModel):
     quadrant: Quadrant
     notes: str = ""
     matched_from: str | None = Field(default=None, description="the user's own name for it")
-    assumed: bool = Field(default=False, description="current level not given, assumed 0")
+    assumed: bool = Field(
+        default=False, description="current level not given: estimated from the current role (see `prior`)"
+    )
+    prior: str = Field(default="", description="where an assumed level comes from")
+    held: bool = Field(default=False, description="already at or above target: nothing to study")
+    evidence: Evidence | None = Field(default=None, description="job postings that ask for it")
+    source: str = Field(
+        default="", description="why this skill is in the target's 10: catalog, proposal, you"
+    )
+    resources: list[str] = Field(default_factory=list, description="the catalog's resources for it")
 
 
 class TrimChoice(BaseModel):
@@ -154,6 +228,22 @@ class Trim(BaseModel):
     choices: list[TrimChoice]
 
 
+class NearRole(BaseModel):
+    """A catalog role close to a custom position, by embedding similarity."""
+
+    role_id: str
+    title: str
+    similarity: float
+
+
+class Swap(BaseModel):
+    """An industry's domain skill taken in for one of the role's least important specific skills."""
+
+    skill_in: str
+    skill_out: str
+    industry: str
+
+
 class GapReport(BaseModel):
     """The skill-gap matrix for one target, with its totals and verdict."""
 
@@ -161,6 +251,13 @@ class GapReport(BaseModel):
     role_id: str
     role_title: str
     industry_note: str = ""
+    industry_known: bool = Field(default=True, description="the catalog knows the industry")
+    custom: bool = Field(default=False, description="a position the catalog lacks: skills proposed")
+    nearest_roles: list[NearRole] = Field(default_factory=list)
+    industry_swaps: list[Swap] = Field(default_factory=list)
+    assumed_weeks: int | None = Field(
+        default=None, description="total weeks with every assumed level at 0 instead (None: nothing assumed)"
+    )
     hours_per_week: float
     horizon_weeks: int
     skills: list[SkillLine]
@@ -176,13 +273,23 @@ class GapReport(BaseModel):
         description="skills the person named that the catalog does not know: default estimates, not scheduled",
     )
 
+    def attainable_without_assumptions(self) -> bool:
+        """Whether the plan fits with every assumed level taken as 0."""
+        return self.attainable if self.assumed_weeks is None else self.assumed_weeks <= self.horizon_weeks
+
     def verdict(self) -> str:
-        """One sentence on whether the plan fits."""
+        """One sentence on whether the plan fits; says so when it fits only on assumed levels."""
         if self.attainable:
-            return (
+            text = (
                 f"Attainable: {self.total_weeks} weeks of {self.horizon_weeks}, "
                 f"{self.margin_weeks} weeks to spare at {self.hours_per_week:g} h/week."
             )
+            if not self.attainable_without_assumptions():
+                text += (
+                    f" Only if the levels assumed from your role hold: with them at 0 it takes "
+                    f"{self.assumed_weeks} weeks and does not fit."
+                )
+            return text
         return (
             f"Not attainable as set: {self.total_weeks} weeks against a horizon of "
             f"{self.horizon_weeks}, {-self.margin_weeks} weeks over at "

@@ -13,8 +13,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.coaching.actions import (
+    SkillGuide,
+    Task,
+    Variant,
+    closest_variant,
+    first_weeks,
+    project_month,
+    project_skills,
+    skill_guides,
+)
 from tools.gap import WEEKS_PER_MONTH, gap_report
-from tools.models import GapReport, Profile
+from tools.models import GapReport, Profile, Target, TargetSkill
 
 
 class Citation(BaseModel):
@@ -43,6 +53,9 @@ class Milestone(BaseModel):
     goals: list[str]
     project: str | None = None
     cite: int | None = None
+    project_skills: list[str] = Field(
+        default_factory=list, description="the plan's skills the project exercises"
+    )
 
 
 class PlanOption(BaseModel):
@@ -51,7 +64,11 @@ class PlanOption(BaseModel):
     label: Literal["A", "B"]
     report: GapReport
     scheduled: GapReport = Field(description="what the milestones follow: the full plan, or its best trim")
+    trimmed: bool = Field(default=False, description="the milestones follow the best trim, not the full plan")
     milestones: list[Milestone]
+    first_weeks: list[Task] = Field(default_factory=list, description="the first two weeks as tasks")
+    guides: list[SkillGuide] = Field(default_factory=list, description="per skill: hours' source, resources")
+    variant: Variant | None = Field(default=None, description="Plan A only, when it does not fit")
 
 
 class Plan(BaseModel):
@@ -62,6 +79,7 @@ class Plan(BaseModel):
     a: PlanOption
     b: PlanOption
     rationale: list[Claim]
+    rationale_b: list[Claim] = Field(default_factory=list, description="why Plan B, from the figures")
     coach_note: str = ""
     citations: list[Citation]
 
@@ -87,45 +105,68 @@ def _projects(citations: list[Citation], passages: list[dict[str, Any]]) -> list
     return found
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z]{3,}", text.lower())) - {"and", "the", "with", "for", "from"}
-
-
 def milestones(report: GapReport, horizon_months: int, projects: list[tuple[str, int]]) -> list[Milestone]:
-    """Monthly milestones from the schedule. A month in which a skill is completed gets
-    a project to apply it: the roadmap project that shares the most words with it."""
+    """Monthly milestones from the schedule. Each roadmap project goes in the month the
+    last skill it exercises is finished, never before those skills are studied; a
+    project that exercises none of the plan's skills is left out."""
+    placed: dict[int, tuple[str, int, list[str]]] = {}
+    for text, cite in projects:
+        skills = project_skills(text, report)
+        if not skills:
+            continue
+        month = min(project_month(skills), horizon_months)
+        while month in placed and month < horizon_months:  # one project a month
+            month += 1
+        if month not in placed:
+            placed[month] = (text, cite, [s.name for s in skills])
     out: list[Milestone] = []
-    unused = list(projects)
     for month in range(1, horizon_months + 1):
         lo, hi = (month - 1) * WEEKS_PER_MONTH, month * WEEKS_PER_MONTH
         goals: list[str] = []
-        finished: set[str] = set()
         for line in report.skills:
             if line.gap == 0 or line.finish_week <= lo or line.start_week >= hi:
                 continue
             if line.finish_week <= hi:
                 goals.append(f"{line.name}: reach level {line.target}")
-                finished |= _words(line.name)
             else:
                 goals.append(f"{line.name}: keep going toward level {line.target}")
-        if not goals:
+        if not goals and month not in placed:
             if lo >= report.total_weeks:
                 break
             continue
-        project, cite = None, None
-        if finished and unused:
-            best = max(unused, key=lambda p: len(finished & _words(p[0])))
-            unused.remove(best)
-            project, cite = best
-        out.append(Milestone(month=month, goals=goals, project=project, cite=cite))
+        text, cite, exercised = placed.get(month, ("", 0, []))
+        out.append(
+            Milestone(
+                month=month, goals=goals, project=text or None, cite=cite or None, project_skills=exercised
+            )
+        )
     return out
+
+
+def pinned_target(report: GapReport, fallback: Target) -> Target:
+    """The report's own 10 skills as a target, so a recomputation (the trim, a check-in)
+    keeps a proposal's or the postings' skills instead of proposing again."""
+    if not report.custom and not any(s.evidence for s in report.skills):
+        return fallback
+    skills = [
+        TargetSkill(
+            name=s.name,
+            kind=s.kind,
+            priority=s.priority,
+            target=s.target,
+            evidence=s.evidence,
+            reason=s.source,
+        )
+        for s in report.skills
+    ]
+    return Target(position=report.target.position, industry=report.target.industry, skills=skills)
 
 
 def scheduled_report(profile: Profile, label: Literal["A", "B"], report: GapReport) -> GapReport:
     """The full plan when it fits; else the optimiser's best trim, rescheduled."""
     if report.attainable or report.trim is None:
         return report
-    target = profile.plan_a if label == "A" else profile.plan_b
+    target = pinned_target(report, profile.plan_a if label == "A" else profile.plan_b)
     by_name = {s.name: s.skill_id for s in report.skills}
     overrides = {by_name[c.name]: c.target for c in report.trim.choices}
     return gap_report(profile, target, overrides)
@@ -184,13 +225,73 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
             names = ", ".join(f"{c.name} to {c.target}" for c in cut[:4])
             text += f", or, at {a.hours_per_week:g} h/week, aim lower on {names} (the best trim)"
         claims.append(Claim(text=text + ".", basis="figure", ref="gap engine: hours_per_week_needed, trim"))
+    if a.attainable and not a.attainable_without_assumptions():
+        claims.append(
+            Claim(
+                text=(
+                    f"It fits only if the levels assumed from your role hold: with them at 0 it takes "
+                    f"{a.assumed_weeks} weeks. Tell me your real levels to be sure."
+                ),
+                basis="figure",
+                ref="gap engine: assumed_weeks",
+            )
+        )
     for cite in citations[:2]:
         claims.append(Claim(text=f"{cite.section}: {cite.excerpt}", basis="passage", ref=f"[{cite.n}]"))
-    if a.industry_note:
+    return claims + target_claims(a)
+
+
+def target_claims(report: GapReport) -> list[Claim]:
+    """Where a target's skills come from: a proposal's nearest roles, postings, industry swaps."""
+    claims: list[Claim] = []
+    if report.custom and report.nearest_roles:
+        near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in report.nearest_roles)
         claims.append(
-            Claim(text=f"In {a.target.industry}: {a.industry_note}", basis="figure", ref="catalog: industry")
+            Claim(
+                text=f"{report.target.position} is not in the catalog: its 10 skills were proposed from the "
+                f"nearest catalog roles, {near}"
+                + (", and your job postings" if any(s.evidence for s in report.skills) else "")
+                + ".",
+                basis="figure",
+                ref="similarity of titles, summaries and skills",
+            )
+        )
+    if report.industry_swaps:
+        swaps = "; ".join(f"{s.skill_in} in place of {s.skill_out}" for s in report.industry_swaps)
+        claims.append(
+            Claim(text=f"For {report.target.industry}: {swaps}.", basis="figure", ref="catalog: industry")
+        )
+    if report.industry_note:
+        claims.append(
+            Claim(
+                text=f"In {report.target.industry}: {report.industry_note}",
+                basis="figure",
+                ref="catalog: industry",
+            )
         )
     return claims
+
+
+def _rationale_b(a: GapReport, b: GapReport) -> list[Claim]:
+    fit = (
+        f"it fits with {b.margin_weeks} weeks to spare"
+        if b.attainable
+        else f"it misses by {-b.margin_weeks} weeks at {b.hours_per_week:g} h/week"
+    )
+    shared = {s.skill_id for s in a.skills} & {s.skill_id for s in b.skills}
+    return [
+        Claim(
+            text=f"Plan B ({b.target.label()}) needs {b.total_hours:g} h, {b.total_weeks} weeks: {fit}.",
+            basis="figure",
+            ref="gap engine: total_hours, total_weeks, margin_weeks",
+        ),
+        Claim(
+            text=f"It shares {len(shared)} of its 10 skills with Plan A, so study for one counts toward the other.",
+            basis="figure",
+            ref="gap engine: skills",
+        ),
+        *target_claims(b),
+    ]
 
 
 def build_plan(
@@ -221,12 +322,18 @@ def build_plan(
         ("B", reports[1], cites_b, passages_b),
     ):
         scheduled = scheduled_report(profile, label, report)  # type: ignore[arg-type]
+        texts = {seen[p["id"]].n: p["text"] for p in passages}
+        guides = skill_guides(scheduled, cites, texts)
         options.append(
             PlanOption(
                 label=label,  # type: ignore[arg-type]
                 report=report,
                 scheduled=scheduled,
+                trimmed=scheduled is not report,
                 milestones=milestones(scheduled, profile.horizon_months, _projects(cites, passages)),
+                first_weeks=first_weeks(scheduled, {g.name: g.passages for g in guides}),
+                guides=guides,
+                variant=closest_variant(profile, report) if label == "A" else None,
             )
         )
     body = {
@@ -242,6 +349,7 @@ def build_plan(
         a=options[0],
         b=options[1],
         rationale=_rationale(profile, reports[0], reports[1], cites_a or citations),
+        rationale_b=_rationale_b(reports[0], reports[1]),
         coach_note=coach_note,
         citations=citations,
     )

@@ -7,7 +7,6 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from tools.catalog import require_role
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -58,6 +57,7 @@ def load_profile(path: Path) -> Profile:
         raise InputError(
             f"The profile file {path} has problems: {describe_validation(exc, 'profile')}."
         ) from None
-    for target in (profile.plan_a, profile.plan_b):
-        require_role(target.position)
+    # Any position is a valid target (issue 12): a catalog role gives its 10 skills, a
+    # target's own `skills: [{name, kind, priority, target}]` overrides them, and any
+    # other position gets a proposal from the nearest catalog roles and postings.
     return profile

@@ -6,21 +6,47 @@ from agent.coaching.plan import Plan, PlanOption
 from tools.models import GapReport
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "/").replace("\n", " ")
+
+
 def matrix_markdown(report: GapReport) -> str:
     """The 10-skill matrix of one target as a Markdown table."""
+    evidence = any(s.evidence for s in report.skills)
     rows = [
-        "| Skill | Kind | Priority | Current | Target | Gap | Hours | Weeks | Quadrant |",
-        "|---|---|:-:|:-:|:-:|:-:|--:|:-:|---|",
+        "| Skill | Kind | Priority | Current | Target | Gap | Hours | Weeks | Quadrant |"
+        + (" Evidence |" if evidence else ""),
+        "|---|---|:-:|:-:|:-:|:-:|--:|:-:|---|" + ("---|" if evidence else ""),
     ]
     for s in report.skills:
         flag = " *" if s.assumed else ""
         rows.append(
-            f"| {s.name}{flag} | {s.kind} | {s.priority} | {s.current} | {s.target} | {s.gap} | "
+            f"| {_cell(s.name)}{flag} | {s.kind} | {s.priority} | {s.current} | {s.target} | {s.gap} | "
             f"{s.hours:g} | {f'{s.start_week}-{s.finish_week}' if s.gap else '-'} | {s.quadrant} |"
+            + (f" {s.evidence.text() if s.evidence else '-'} |" if evidence else "")
         )
     out = "\n".join(rows)
-    if any(s.assumed for s in report.skills):
+    if any(s.assumed and s.current > 0 for s in report.skills):
+        out += (
+            "\n\n\\* level not given: assumed from your role (tell me if this is wrong), or 0 where your role "
+            "says nothing about it."
+        )
+    elif any(s.assumed for s in report.skills):
         out += "\n\n\\* level not given: assumed 0. Tell me your level to sharpen the numbers."
+    if report.industry_swaps:
+        out += (
+            "\n\nFor "
+            + report.target.industry
+            + ": "
+            + "; ".join(f"{s.skill_in} swapped in for {s.skill_out}" for s in report.industry_swaps)
+            + "."
+        )
+    if report.custom and report.nearest_roles:
+        out += (
+            "\n\nNot a catalog role: skills proposed from "
+            + ", ".join(f"{n.title} ({n.similarity:.2f})" for n in report.nearest_roles)
+            + (" and your job postings." if evidence else ".")
+        )
     if report.unknown_skills:
         out += "\n\nNot in the catalog (kept, not counted in this role's 10): " + ", ".join(
             report.unknown_skills
@@ -32,6 +58,8 @@ def verdict_table(a: GapReport, b: GapReport) -> str:
     """Plan A and Plan B totals side by side."""
 
     def fit(r: GapReport) -> str:
+        if r.attainable and not r.attainable_without_assumptions():
+            return f"yes, {r.margin_weeks} wk spare, only with assumed levels ({r.assumed_weeks} wk without)"
         return f"yes, {r.margin_weeks} wk spare" if r.attainable else f"no, {-r.margin_weeks} wk over"
 
     def need(r: GapReport) -> str:
@@ -59,25 +87,68 @@ def gaps_markdown(a: GapReport, b: GapReport) -> str:
     return "\n\n".join(parts)
 
 
-def _option_markdown(opt: PlanOption, horizon_months: int) -> str:
+def option_markdown(opt: PlanOption, horizon_months: int) -> str:
     r = opt.report
     lines = [f"### Plan {opt.label}: {r.target.label()}", matrix_markdown(r), f"**Verdict:** {r.verdict()}"]
-    if r.trim is not None:
+    # A plan that fits never mentions a trim: the trim is decided by the plan's own
+    # `trimmed` field and verdict, which survive the plan being rebuilt from state.
+    if r.trim is not None and not r.attainable:
         cut = [c for c in r.trim.choices if c.target < c.full_target]
         lines.append(
             f"**Best trim at {r.hours_per_week:g} h/week** ({r.trim.hours:g} of {r.trim.budget_hours:g} h budget): "
             + ", ".join(f"{c.name} to {c.target} (not {c.full_target})" for c in cut)
             + f". Or raise study time to {r.hours_per_week_needed:g} h/week for the full plan."
         )
+    if opt.variant is not None:
+        lines.append(variant_markdown(opt))
+    if opt.first_weeks:
+        lines.append("**The first two weeks:**")
+        lines.append("\n".join(f"- Week {t.week} ({t.hours:g} h): {t.do}" for t in opt.first_weeks))
+    if opt.guides:
+        lines.append("**How to learn each skill:**")
+        lines.append(
+            "\n".join(
+                f"- {g.name}: {g.hours_source}."
+                + (f" Resources: {'; '.join(g.resources)}." if g.resources else "")
+                + (f" Passages: {', '.join(f'[{n}]' for n in g.passages)}." if g.passages else "")
+                for g in opt.guides
+            )
+        )
     if opt.milestones:
-        followed = "the full plan" if opt.scheduled is r else "the best trim"
+        followed = "the best trim" if opt.trimmed else "the full plan"
         lines.append(f"**Monthly milestones** (following {followed}, {horizon_months} months):")
         for m in opt.milestones:
-            text = "; ".join(m.goals)
+            text = "; ".join(m.goals) or "apply what you studied"
             if m.project:
                 text += f". Project: {m.project} [{m.cite}]"
             lines.append(f"- Month {m.month}: {text}")
     return "\n\n".join(lines)
+
+
+def variant_markdown(opt: PlanOption) -> str:
+    """Plan A as set beside its closest realistic variants: the best trim, more hours, a nearer position."""
+    v = opt.variant
+    r = opt.report
+    if v is None:
+        return ""
+    rows = [
+        "**Closest realistic variants of Plan A:**",
+        "",
+        "| | As set | Best trim | More hours | Nearer position |",
+        "|---|---|---|---|---|",
+    ]
+    nearer = v.nearer
+    near_label = f"{nearer.target.label()} (similarity {v.nearer_similarity:.2f})" if nearer else "none fits"
+    rows.append(
+        f"| What | {r.target.label()} | lower targets: {v.best_trim} | the full plan | {near_label} |"
+    )
+    rows.append(
+        f"| Study | {r.hours_per_week:g} h/week, {r.total_weeks} weeks | {r.hours_per_week:g} h/week, "
+        f"{r.trim.hours if r.trim else 0:g} h | {v.hours_per_week_needed:g} h/week | "
+        + (f"{nearer.hours_per_week:g} h/week, {nearer.total_weeks} weeks |" if nearer else "- |")
+    )
+    rows.append(f"| Fits {r.horizon_weeks} weeks | no | yes | yes | " + ("yes |" if nearer else "- |"))
+    return "\n".join(rows)
 
 
 def plan_markdown(plan: Plan) -> str:
@@ -90,12 +161,14 @@ def plan_markdown(plan: Plan) -> str:
         "## Why Plan A",
         "\n".join(f"- {c.text} ({c.ref})" for c in plan.rationale),
     ]
+    if plan.rationale_b:
+        parts += ["## Why Plan B", "\n".join(f"- {c.text} ({c.ref})" for c in plan.rationale_b)]
     if plan.coach_note:
         parts += ["## Coach's note", plan.coach_note]
     parts += [
         "## The plans",
-        _option_markdown(plan.a, p.horizon_months),
-        _option_markdown(plan.b, p.horizon_months),
+        option_markdown(plan.a, p.horizon_months),
+        option_markdown(plan.b, p.horizon_months),
     ]
     if plan.citations:
         parts += [

@@ -18,11 +18,12 @@ from agent.graph.state import CoachState
 
 
 def build_graph(
-    checkpointer: Any = None, store: Any = None
-) -> CompiledStateGraph[CoachState, Context, CoachState, CoachState]:
-    """The compiled coach. Without a checkpointer it is what `langgraph dev` loads;
-    the REPL, Slack app and tests pass a saver and a store."""
-    builder = StateGraph(CoachState, context_schema=Context)
+    checkpointer: Any = None, store: Any = None, input_schema: Any = None
+) -> CompiledStateGraph[CoachState, Context, Any, CoachState]:
+    """The compiled coach. Without a checkpointer it is what `langgraph dev` loads (with
+    `input_schema=CoachInput`: what a client sends); the REPL, Slack app and tests pass
+    a saver and a store."""
+    builder = StateGraph(CoachState, context_schema=Context, input_schema=input_schema or CoachState)
     builder.add_node("route", nodes.route)
     builder.add_node("intake", nodes.intake)
     builder.add_node("retrieve", nodes.retrieve)

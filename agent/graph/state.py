@@ -1,14 +1,46 @@
 """The graph's state. Values are plain JSON-able data (dicts, lists, messages):
-checkpoints stay readable by any replay tool and need no serializer registration."""
+checkpoints stay readable by any replay tool and need no serializer registration.
+
+TypedDicts come from `typing_extensions`: on Python 3.11 pydantic (and so LangGraph
+Server's schema generation) refuses `typing.TypedDict`.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
+from typing_extensions import TypedDict
 
 Route = Literal["intake", "question", "plan", "review", "checkin", "chitchat"]
+
+
+class TargetInput(TypedDict):
+    """A position in an industry, as in the profile file."""
+
+    position: str
+    industry: str
+
+
+class ProfileInput(TypedDict, total=False):
+    """A profile in the profile file's keys (see the README); any subset is accepted and
+    the coach asks for the rest."""
+
+    current_role: str
+    industry: str
+    hours_per_week: float
+    horizon_months: int
+    plan_a: TargetInput
+    plan_b: TargetInput
+    skills: dict[str, int]
+
+
+class CoachInput(TypedDict):
+    """What a client sends to start or continue a conversation (LangGraph Server input)."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    profile: NotRequired[ProfileInput]
 
 
 class CoachState(TypedDict, total=False):
@@ -21,12 +53,19 @@ class CoachState(TypedDict, total=False):
     route: Route
     query: str
     passages: list[dict[str, Any]]  # knowledge.index.Hit.to_dict() values
+    quotes: list[dict[str, Any]]  # knowledge.sentences.Quote values: the extractive answer's sentences
+    plan_answer: str | None  # a question about the person's own plan, answered from its figures
     reports: dict[str, dict[str, Any]]  # "a" / "b" -> GapReport.model_dump()
     overrides: dict[str, dict[str, int]]  # "a" / "b" -> skill -> target level from review edits
     draft: dict[str, Any] | None  # agent.coaching.plan.Plan.model_dump()
     review: dict[str, Any] | None  # the last ReviewResponse
+    review_notice: str | None  # why the last review answer was not used (shown with the next request)
     committed: dict[str, Any] | None  # {"version", "draft_id"} of the last saved plan
     turn: int
     summary: str  # a digest of messages trimmed away (agent.graph.history)
     understood_by: str  # "model" or "parser": who read this turn's message
     extraction: dict[str, Any] | None  # the capable model's reading (agent.coaching.understanding.Extraction)
+    understood: (
+        dict[str, Any] | None
+    )  # this turn's reading of the message (agent.coaching.parsing.Understood)
+    pending: dict[str, Any] | None  # a name waiting for a yes or no ("Did you mean ML engineer?")

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.status import Status
 
 from agent.coaching.render import gaps_markdown
-from agent.coaching.review import ReviewRequest, response_from_text
+from agent.coaching.review import ReviewRequest
 from agent.runtime.session import Coach, Turn
 from tools.errors import CoachError
 from tools.models import GapReport
@@ -165,9 +165,13 @@ class Repl:
         return True
 
     def answer_review(self, text: str) -> None:
-        """Interpret free text while a plan waits: a/approve, r/reject ..., else an edit."""
+        """Answer the plan waiting for review with what was typed (the review node reads it:
+        approve, edit, reject, a question, or a question back when it is unclear)."""
+        waiting = self.coach.pending_review(self.thread_id)
         with self._busy():
-            turn = self.coach.resume(self.thread_id, response_from_text(text))
+            turn = self.coach.resume(self.thread_id, text)
+        if turn.review is not None and waiting is not None and turn.review.draft_id == waiting.draft_id:
+            turn.review = None  # the same draft still waits: say why, without printing it again
         self.show_turn(turn)
 
     def command(self, text: str) -> bool:

@@ -1,4 +1,10 @@
-"""Review and commit: stop for the person's decision; save only an approved draft."""
+"""Review and commit: stop for the person's decision; save only an approved draft.
+
+The node validates every answer itself instead of passing a `response_schema` to
+`interrupt()`: a schema failure there puts the run in error, while here an answer that
+cannot be used (invalid, unclear, or a question) goes back to this node with one message,
+so the review stays pending and answerable - also after a restart.
+"""
 
 from __future__ import annotations
 
@@ -7,79 +13,140 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
+from pydantic import ValidationError
 
-from agent.coaching.parsing import parse_message
 from agent.coaching.plan import Plan
+from agent.coaching.plan_answers import answer_from_plan
 from agent.coaching.render import plan_markdown
-from agent.coaching.review import ReviewRequest, ReviewResponse, parse_response
+from agent.coaching.review import ReviewChanges, ReviewRequest, ReviewResponse, describe_error, parse_response
+from agent.coaching.review_answers import ASK_WHAT, classify_review_answer
 from agent.graph.context import Context
+from agent.graph.nodes.common import profile_of
 from agent.graph.state import CoachState
 from agent.storage.plans import save_approved
-from tools.catalog import require_role
+from tools.catalog import match_skill
 from tools.errors import CoachError
+from tools.gap import gap_report
+
+Next = Literal["commit", "analyze_gaps", "review", "__end__"]
+STILL_OPEN = "The plan is still waiting for your answer."
+NOT_FROM_PLAN = (
+    "I can answer questions about this draft's figures (the hours for a skill, what to learn first, which of "
+    "your skills transfer, whether it fits); ask about the roadmaps once the review is answered."
+)
 
 
-def review(state: CoachState) -> Command[Literal["commit", "analyze_gaps", "__end__"]]:
+def _stay(message: str) -> Command[Next]:
+    """Keep the review open: say why, and stop again for an answer."""
+    return Command(goto="review", update={"messages": [AIMessage(message)], "review_notice": message})
+
+
+def _decide(raw: Any, plan: Plan) -> ReviewResponse | str:
+    """The answer as a usable response, or the one line to say back."""
+    try:
+        parsed = parse_response(raw)
+    except CoachError as exc:
+        return f"{exc} {STILL_OPEN}"
+    if isinstance(parsed, str) or (parsed.action == "edit" and parsed.changes.empty()):
+        text = parsed if isinstance(parsed, str) else parsed.feedback
+        if not text.strip():
+            return f"An edit needs what to change. {ASK_WHAT}"
+        answer = classify_review_answer(text)
+        if answer.kind == "question":
+            found = answer_from_plan(answer.question, plan.a.report, plan.b.report)
+            return f"{found.text if found else NOT_FROM_PLAN} {STILL_OPEN}"
+        if not isinstance(parsed, str) and answer.kind in ("approve", "reject"):
+            return f"An edit needs what to change. {ASK_WHAT}"  # feedback 'looks good' is not an edit
+        response = answer.to_response()
+        if response is None:
+            return answer.ask
+        return (
+            response if isinstance(parsed, str) else parsed.model_copy(update={"changes": response.changes})
+        )
+    return parsed
+
+
+def review(state: CoachState) -> Command[Next]:
     """Stop for the person to approve, edit or reject the draft. Nothing before the
     interrupt has side effects: the node runs again from the top on resume."""
     plan = Plan.model_validate(state["draft"])
-    request = ReviewRequest(draft_id=plan.draft_id, markdown=plan_markdown(plan), plan=state["draft"] or {})
-    raw = interrupt(request.model_dump(), response_schema=ReviewResponse)
-    answer: ReviewResponse = parse_response(raw)
-    record = {**answer.model_dump(), "draft_id": plan.draft_id}
-    if answer.action == "approve":
-        return Command(goto="commit", update={"review": record})
-    if answer.action == "reject":
-        reason = f" ({answer.feedback})" if answer.feedback else ""
+    request = ReviewRequest(
+        draft_id=plan.draft_id,
+        markdown=plan_markdown(plan),
+        plan=state["draft"] or {},
+        notice=state.get("review_notice") or "",
+    )
+    decided = _decide(interrupt(request.to_interrupt()), plan)
+    if isinstance(decided, str):
+        return _stay(decided)
+    record = {**decided.model_dump(), "draft_id": plan.draft_id}
+    if decided.action == "approve":
+        return Command(goto="commit", update={"review": record, "review_notice": None})
+    if decided.action == "reject":
+        reason = f" ({decided.feedback})" if decided.feedback else ""
+        text = f"Plan discarded{reason}; nothing was saved. Tell me what to change, or say 'plan' for a new draft."
         return Command(
             goto="__end__",
-            update={
-                "review": record,
-                "draft": None,
-                "messages": [
-                    AIMessage(
-                        f"Plan discarded{reason}; nothing was saved. Tell me what to change, or say 'plan' for a new draft."
-                    )
-                ],
-            },
+            update={"review": record, "review_notice": None, "draft": None, "messages": [AIMessage(text)]},
         )
-    return Command(goto="analyze_gaps", update=apply_edit(state, answer) | {"review": record})
+    try:
+        update = apply_edit(state, decided.changes)
+    except (CoachError, ValidationError) as exc:
+        return _stay(f"I could not apply that edit: {_first_line(exc)} {STILL_OPEN}")
+    return Command(goto="analyze_gaps", update=update | {"review": record, "review_notice": None})
 
 
-def apply_edit(state: CoachState, answer: ReviewResponse) -> dict[str, Any]:
-    """Fold an edit's changes (direct or read from its feedback) into profile and overrides."""
+def _first_line(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return describe_error(exc) + "."
+    return " ".join(str(exc).split())[:300]
+
+
+def _known_skill(name: str, state: CoachState) -> bool:
+    """A skill an edit may name: one the catalog knows, the person's own, or one in the draft."""
+    if match_skill(name) is not None:
+        return True
+    own = {s.lower() for s in (state.get("profile") or {}).get("skills", {})}
+    for report in (state.get("reports") or {}).values():
+        own |= {str(line.get("name", "")).lower() for line in report.get("skills", [])}
+    return name.lower() in own
+
+
+def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
+    """Fold an edit's changes into profile and overrides, after checking that the edited
+    profile still computes (an unknown position or skill is refused, nothing changes)."""
+    unknown = [n for n in [*changes.targets, *changes.levels] if not _known_skill(n, state)]
+    if unknown:
+        raise CoachError(f"I don't know the skill '{unknown[0][:60]}'; name a skill of the plan.")
     profile = dict(state["profile"])
     overrides = {k: dict(v) for k, v in (state.get("overrides") or {}).items()}
-    changes = answer.changes
-    notes: list[str] = []
-    if answer.feedback:
-        parsed = parse_message(answer.feedback, None, profile.get("industry"))
-        if parsed.hours_per_week and not changes.hours_per_week:
-            changes = changes.model_copy(update={"hours_per_week": parsed.hours_per_week})
-        if parsed.horizon_months and not changes.horizon_months:
-            changes = changes.model_copy(update={"horizon_months": parsed.horizon_months})
-        for key in ("plan_a", "plan_b"):
-            if getattr(parsed, key) and not getattr(changes, key):
-                changes = changes.model_copy(update={key: getattr(parsed, key)})
-        if parsed.skills:
-            changes = changes.model_copy(update={"targets": {**parsed.skills, **changes.targets}})
-        notes += parsed.problems
     if changes.hours_per_week:
         profile["hours_per_week"] = changes.hours_per_week
     if changes.horizon_months:
         profile["horizon_months"] = changes.horizon_months
+    if changes.levels:
+        skills = dict(profile.get("skills") or {})
+        for name, level in changes.levels.items():
+            found = match_skill(name)
+            # Replace every way the person named this skill, so the correction wins.
+            for old in [
+                s for s in skills if found is not None and (m := match_skill(s)) and m.id == found.id
+            ]:
+                skills.pop(old)
+            skills[name] = level
+        profile["skills"] = skills
     for key in ("plan_a", "plan_b"):
         target = getattr(changes, key)
         if target is not None:
-            require_role(target.position if hasattr(target, "position") else target["position"])
-            profile[key] = target.model_dump() if hasattr(target, "model_dump") else target
+            profile[key] = target.model_dump()
             overrides.pop(key[-1], None)
     for skill, level in changes.targets.items():
         for key in ("a", "b"):
             overrides.setdefault(key, {})[skill] = level
-    summary = "Recomputing with your changes." if not changes.empty() else "Noted your feedback; redrafting."
-    if notes:
-        summary += " I could not use: " + "; ".join(notes) + "."
+    checked = profile_of(profile)  # raises on a profile the edit made invalid
+    for key in ("a", "b"):  # raises CoachError on a position nothing can plan for
+        gap_report(checked, checked.plan_a if key == "a" else checked.plan_b, overrides.get(key))
+    summary = f"Recomputing with your changes: {changes.describe()}."
     return {"profile": profile, "overrides": overrides, "messages": [AIMessage(summary)]}
 
 

@@ -79,30 +79,26 @@ def plan(
     else:
         out.print(Markdown(turn.review.markdown))
     if approve or reject:
-        action = "approve" if approve else "reject"
+        answer = "approve" if approve else "reject"
     elif sys.stdin.isatty():
-        action = typer.prompt("Approve, edit or reject?", default="approve").strip().lower()
+        answer = typer.prompt("Approve, edit (say what to change) or reject?")
     else:
         err.print(
             f"No terminal to ask for approval; the plan waits in session {thread_id}. "
             "Pass --approve or --reject, or answer it with `coach chat --thread " + thread_id + "`."
         )
         return
-    payload: dict[str, object] = {"action": action}
-    if action in ("edit", "e"):
-        payload = {"action": "edit", "feedback": typer.prompt("What should change?")}
-    elif action in ("a", "r"):
-        payload = {"action": {"a": "approve", "r": "reject"}[action]}
-    result = coach.resume(thread_id, payload)
+    # Typed answers are read as in the chat (agent.coaching.review_answers): only a clear
+    # approval saves; an unclear answer or a question is answered and the plan waits.
+    shown = turn.review.draft_id
+    result = coach.resume(thread_id, answer)
     while result.review is not None:  # an edit loops back through review
-        out.print(Markdown(result.review.markdown))
-        answer = typer.prompt("Approve, edit or reject?", default="approve").strip().lower()
-        payload = (
-            {"action": answer}
-            if answer != "edit"
-            else {"action": "edit", "feedback": typer.prompt("What should change?")}
-        )
-        result = coach.resume(thread_id, payload)
+        for text in result.messages:
+            (err if as_json else out).print(text, highlight=False)
+        if result.review.draft_id != shown:
+            out.print(Markdown(result.review.markdown))
+            shown = result.review.draft_id
+        result = coach.resume(thread_id, typer.prompt("Approve, edit (say what to change) or reject?"))
     for text in result.messages:
         (err if as_json else out).print(text, highlight=False)
 

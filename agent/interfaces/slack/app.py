@@ -17,7 +17,6 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from agent.coaching.review import response_from_text
 from agent.interfaces.slack.blocks import edit_modal, outcome_blocks, review_blocks, sections
 from agent.runtime.session import Coach, Turn
 from tools.errors import CoachError, ConfigError
@@ -62,8 +61,10 @@ class SlackCoach:
         text = _MENTION.sub("", event.get("text", "")).strip()
         placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=THINKING)
         try:
-            if self.coach.pending_review(thread) is not None:
-                turn = self.coach.resume(thread, response_from_text(text), user_id=coach_user)
+            if (waiting := self.coach.pending_review(thread)) is not None:
+                turn = self.coach.resume(thread, text, user_id=coach_user)
+                if turn.review is not None and turn.review.draft_id == waiting.draft_id:
+                    turn.review = None  # the same draft still waits under its buttons: only say why
             else:
                 turn = self.coach.send(thread, text, user_id=coach_user)
         except CoachError as exc:

@@ -1,0 +1,160 @@
+"""What makes a plan something to act on tomorrow: the first two weeks as tasks, each
+skill's resources and the passages that teach it, where its hours come from, projects
+placed where their skills are studied, and the closest variant when Plan A cannot fit."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tools.catalog import load_catalog
+from tools.gap import WEEKS_PER_MONTH, gap_report
+from tools.learning_time import STEP_REASONS
+from tools.models import GapReport, Profile, SkillLine, Target
+from tools.postings import skill_mentions
+
+FIRST_WEEKS = 2
+
+
+class Task(BaseModel):
+    """One concrete thing to do in one of the first weeks."""
+
+    week: int = Field(ge=1)
+    skill: str
+    hours: float
+    do: str
+
+
+class SkillGuide(BaseModel):
+    """How to learn one skill of the plan: where its hours come from, and what teaches it."""
+
+    name: str
+    hours_source: str
+    resources: list[str]
+    passages: list[int] = Field(default_factory=list, description="citations [n] that teach it")
+
+
+class Variant(BaseModel):
+    """The closest realistic alternative when Plan A does not fit the horizon."""
+
+    best_trim: str
+    hours_per_week_needed: float
+    nearer: GapReport | None = Field(default=None, description="a nearer position whose plan fits")
+    nearer_similarity: float | None = None
+
+
+def hours_source(line: SkillLine) -> str:
+    """'level 1->3 at ease 2: 96 h, see `coach explain`'."""
+    if line.gap == 0:
+        return f"held at level {line.current}: 0 h"
+    return f"level {line.current}->{line.target} at ease {line.ease}: {line.hours:g} h, see `coach explain`"
+
+
+def first_weeks(report: GapReport, citations_by_skill: dict[str, list[int]]) -> list[Task]:
+    """The first two weeks as tasks: the skills studied in each week, in learning order,
+    with that week's hours for each, the step being taken and where to start."""
+    hpw = report.hours_per_week
+    tasks: list[Task] = []
+    elapsed = 0.0
+    for line in report.skills:
+        if line.gap == 0:
+            continue
+        begin, end = elapsed, elapsed + line.hours
+        elapsed = end
+        for week in range(1, FIRST_WEEKS + 1):
+            lo, hi = (week - 1) * hpw, week * hpw
+            share = min(end, hi) - max(begin, lo)
+            if share <= 0:
+                continue
+            # The level step this week falls in, from the hours already spent on the skill.
+            step = line.current + min(
+                line.gap - 1, math.floor((max(begin, lo) - begin) / line.hours * line.gap)
+            )
+            # A different resource each week when the catalog has several.
+            where = (
+                line.resources[(week - 1) % len(line.resources)]
+                if line.resources
+                else "the roadmap passages cited for it"
+            )
+            cites = citations_by_skill.get(line.name, [])
+            ref = f" (see [{cites[0]}])" if cites else ""
+            tasks.append(
+                Task(
+                    week=week,
+                    skill=line.name,
+                    hours=round(share, 1),
+                    do=f"{line.name}, level {step}->{step + 1}: {STEP_REASONS[step]}; start with {where}{ref}",
+                )
+            )
+        if elapsed >= FIRST_WEEKS * hpw:
+            break
+    return tasks
+
+
+def skill_guides(report: GapReport, citations: list[Any], texts: dict[int, str]) -> list[SkillGuide]:
+    """Per skill to study: its hours' source, the catalog's resources, the passages naming it."""
+    guides = []
+    for line in report.skills:
+        if line.gap == 0:
+            continue
+        teach = [c.n for c in citations if line.skill_id in skill_mentions(texts.get(c.n, ""))]
+        guides.append(
+            SkillGuide(
+                name=line.name, hours_source=hours_source(line), resources=line.resources, passages=teach
+            )
+        )
+    return guides
+
+
+def project_skills(project: str, report: GapReport) -> list[SkillLine]:
+    """The plan's skills a project exercises (named by catalog name or alias in it)."""
+    named = skill_mentions(project)
+    words = set(project.lower().split())
+    return [
+        s
+        for s in report.skills
+        if s.gap > 0
+        and (s.skill_id in named or (s.skill_id.startswith("custom:") and s.name.lower() in words))
+    ]
+
+
+def project_month(skills: list[SkillLine]) -> int:
+    """The month a project belongs in: when the last skill it exercises is finished
+    (so it never comes before the study of any of them has started)."""
+    week = max(s.finish_week for s in skills)
+    return max(1, math.ceil(week / WEEKS_PER_MONTH - 1e-9))
+
+
+def closest_variant(profile: Profile, report: GapReport) -> Variant | None:
+    """For a plan that does not fit: its best trim, the hours a week it needs, and the
+    nearest catalog position (by embedding similarity) whose plan fits at these hours."""
+    if report.attainable or report.trim is None or report.hours_per_week_needed is None:
+        return None
+    cut = [c for c in report.trim.choices if c.target < c.full_target]
+    trim = ", ".join(f"{c.name} to {c.target} (not {c.full_target})" for c in cut) or "no level cut"
+    nearer, similarity = _nearer_fitting(profile, report.target)
+    return Variant(
+        best_trim=trim,
+        hours_per_week_needed=report.hours_per_week_needed,
+        nearer=nearer,
+        nearer_similarity=similarity,
+    )
+
+
+def _nearer_fitting(profile: Profile, target: Target) -> tuple[GapReport | None, float | None]:
+    from tools.catalog import catalog_role
+    from tools.similarity import nearest_roles
+
+    own = catalog_role(target.position)
+    today = catalog_role(profile.current_role)  # the role they hold fits trivially: no news
+    roles = nearest_roles(target.position, k=len(load_catalog().roles), exclude=own.id if own else None)
+    for near in roles:
+        if today is not None and near.role_id == today.id:
+            continue
+        candidate = Target(position=near.title, industry=target.industry)
+        report = gap_report(profile, candidate)
+        if report.attainable:
+            return report, near.similarity
+    return None, None

@@ -1,0 +1,446 @@
+"""Understanding a typed answer to a plan review, never guessing.
+
+Only an unambiguous approval ("a", "approve", "yes", "lgtm", "looks good, save it") is an
+approval; "yes but ...", "ok, 12 hours" or "lgtm except hours 10" are edits; "reject. this is
+wrong" is a rejection; "no need for kubernetes" lowers that skill's target; "my statistics is
+3, not 0" corrects a current level; a question is answered while the review stays open; and
+anything else gets a one-line question back with the draft left as it was.
+
+Facts (hours, horizon, Plan A/B, skill levels) come from `agent.coaching.parsing`; the
+patterns here only read what is particular to a review answer. Every pattern is bounded
+(input cut at MAX_ANSWER_CHARS, no nested quantifiers) so it runs in linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from agent.coaching.parsing import parse_message
+from agent.coaching.review import (
+    MAX_ANSWER_CHARS,
+    ReviewChanges,
+    ReviewResponse,
+    TargetChange,
+    describe_error,
+)
+from tools.catalog import match_skill
+
+ReviewKind = Literal["approve", "edit", "reject", "question", "unclear"]
+
+ASK_WHAT = (
+    "What should change before I save it? For example '10 hours a week', 'rag 2', 'a 15-month horizon' "
+    "or 'Plan B: data engineer in fintech' (or 'approve' / 'reject')."
+)
+ASK_HOURS = "How many hours a week should the plan use (for example '6 hours a week')?"
+ASK_HORIZON = "How many months should the plan take (for example '15 months')?"
+ASK_HOW_MUCH = "How much exactly? Say the new figure, for example '6 hours a week', '15 months' or 'rag 2'."
+ASK_UNCLEAR = (
+    "I did not understand that as an answer to the review: say 'approve' to save the plan, what to change "
+    "(for example '10 hours a week' or 'rag 2'), or 'reject' with a reason."
+)
+ASK_NO = "Should I discard this draft ('reject'), or what should change (for example '10 hours a week')?"
+
+
+class ReviewAnswer(BaseModel):
+    """What a person's review answer means.
+
+    approve: save the draft. edit: `changes` to apply (when `ask` is set, the person wants a
+    change but did not say how much: ask back, change nothing). reject: discard, with
+    `reason`. question: answer `question` from the plan, keep the review open. unclear:
+    reply `ask`, keep the review open.
+    """
+
+    kind: ReviewKind
+    text: str = Field(description="the answer as given (bounded)")
+    changes: ReviewChanges = Field(default_factory=ReviewChanges)
+    reason: str = ""
+    question: str = ""
+    ask: str = ""
+    problems: list[str] = Field(
+        default_factory=list, description="parts of the answer that could not be used"
+    )
+
+    def to_response(self) -> ReviewResponse | None:
+        """The validated review response, or None when the answer decides nothing."""
+        match self.kind:
+            case "approve":
+                return ReviewResponse(action="approve")
+            case "reject":
+                return ReviewResponse(action="reject", feedback=self.reason)
+            case "edit" if not self.ask and not self.changes.empty():
+                return ReviewResponse(action="edit", feedback=self.text, changes=self.changes)
+        return None
+
+
+# ---- approval: every word must be an approval word ---------------------------------
+
+_APPROVE_CORE = frozenset(
+    [
+        "approve",
+        "approved",
+        "approving",
+        "accept",
+        "accepted",
+        "yes",
+        "yep",
+        "yeah",
+        "yup",
+        "yea",
+        "ok",
+        "okay",
+        "lgtm",
+        "sgtm",
+        "good",
+        "great",
+        "fine",
+        "perfect",
+        "awesome",
+        "excellent",
+        "nice",
+        "save",
+        "ship",
+        "commit",
+        "confirm",
+        "confirmed",
+        "sure",
+        "agreed",
+        "agree",
+        "love",
+        "works",
+        "go",
+        "do",
+        "alright",
+        "cool",
+        "brilliant",
+        "lovely",
+        "wonderful",
+        "amazing",
+        "solid",
+    ]
+)
+_APPROVE_FILLER = frozenset(
+    [
+        "it",
+        "this",
+        "that",
+        "the",
+        "plan",
+        "please",
+        "pls",
+        "plz",
+        "thanks",
+        "thank",
+        "you",
+        "thx",
+        "ty",
+        "lets",
+        "let's",
+        "let",
+        "us",
+        "with",
+        "all",
+        "to",
+        "me",
+        "i",
+        "is",
+        "looks",
+        "look",
+        "sounds",
+        "seems",
+        "ahead",
+        "for",
+        "just",
+        "now",
+        "really",
+        "very",
+        "so",
+        "totally",
+        "absolutely",
+        "definitely",
+        "quite",
+        "pretty",
+        "and",
+        "that's",
+        "it's",
+        "its",
+        "as",
+        "am",
+        "happy",
+        "by",
+        "one",
+        "version",
+        "draft",
+        "super",
+        "much",
+        "ready",
+        "we're",
+        "done",
+        "oh",
+        "well",
+        "hey",
+    ]
+)
+_SINGLE_LETTER = frozenset({"a", "y", "k", "kk"})
+_EMOJI_OK = re.compile("[\U0001f44d\u2705\U0001f44c\U0001f680\U0001f64c]")
+_WORD = re.compile(r"[a-z][a-z']{0,30}|\d{1,6}")
+
+
+def _is_approval(low: str) -> bool:
+    if "?" in low or re.search(r"\d", low):
+        return False
+    words = _WORD.findall(_EMOJI_OK.sub(" ok ", low.replace("\u2019", "'")))
+    if len(words) == 1 and words[0] in _SINGLE_LETTER:
+        return True
+    if not words or len(words) > 12:
+        return False
+    return all(w in _APPROVE_CORE or w in _APPROVE_FILLER for w in words) and any(
+        w in _APPROVE_CORE for w in words
+    )
+
+
+# ---- review-specific patterns ------------------------------------------------------
+
+_SK = r"(?P<skill>[a-z][\w+#./&-]{0,30}(?: [a-z][\w+#./&-]{0,30}){0,3}?)"
+_LVL = r"(?P<n>[0-5])(?:\s*/\s*5|\s+out\s+of\s+5)?"
+_REJECT_CMD = re.compile(
+    r"^/?(?:r|reject(?:ed)?|discard(?:\s+it)?|scrap(?:\s+it)?|bin\s+it|throw\s+it\s+away|start\s+over)\b"
+    r"[\s.,:;!\-]*(?P<rest>.*)$",
+    re.S | re.I,
+)
+_REJECT_WHOLE = re.compile(
+    r"^(?:no|nope|nah|no thanks|no thank you|not good|not for me|no way|hard pass|pass|cancel|wrong|"
+    r"(?:this|that|it) is (?:all )?wrong|(?:this|that|it)'?s (?:all )?wrong|i don'?t like (?:it|this|that))"
+    r"[\s.!]*$"
+)
+_NO_LEAD = re.compile(r"^(?:no|nope|nah)\b[\s,.;:!\-]*(?P<rest>.*)$", re.S)
+_EDIT_CMD = re.compile(r"^/?(?:e|edit|change)\b[\s:,\-]*(?P<rest>.*)$", re.S)
+_YES_BUT = re.compile(
+    r"^(?:(?:yes|yeah|yep|ok|okay|sure|lgtm|approve|looks good|sounds good|good|great|fine|nice)[\s,.!]*)+"
+    r"(?:but|except|though|however|if|only if|just|although|apart from|other than)\b[\s,:]*(?P<rest>.*)$",
+    re.S,
+)
+_EDIT_MARKER = re.compile(
+    r"\b(?:but|except|instead|what if|how about|what about|make it|change|set|switch|lower|raise|reduce|"
+    r"increase|drop|stretch|extend|shorten|bump|cut|can (?:i|we|you)|could (?:i|we|you)|let'?s|"
+    r"i'?d (?:rather|prefer|like)|i want|i can|go with|update|please|no need)\b"
+)
+_QUESTION = re.compile(
+    r"^(?:what|how|why|which|when|where|who|should|is|are|will|would|does|do|can|could|tell me|explain)\b"
+)
+_LEVEL_FIXES = (
+    re.compile(
+        rf"\bmy {_SK} (?:level )?(?:is|'s|are) (?:actually |already |really |more like |now |currently )?(?:a |at |level )?{_LVL}\b"
+    ),
+    re.compile(
+        rf"\b{_SK} (?:is|'s) (?:actually|already|really|currently|more like) (?:a |at |level )?{_LVL}\b"
+    ),
+    re.compile(rf"\b{_SK} (?:is|'s|=) (?:a |at )?{_LVL},? (?:and )?not (?:a |an )?[0-5]\b"),
+    re.compile(rf"^(?:no|nope|actually|correction)\b[ ,.:;-]*{_SK} (?:is|'s|=) (?:a |at |level )?{_LVL}\b"),
+    re.compile(rf"^{_SK} (?:is|'s) (?:a |at |level )?{_LVL}(?: now| already)?$"),
+    re.compile(
+        rf"\bi(?:'m| am) (?:already |actually |currently )?(?:a |at |level )*{_LVL} (?:in|on|at|for|with) {_SK}\b"
+    ),
+    re.compile(rf"\bi (?:already )?(?:have|know) {_SK} at (?:level )?{_LVL}\b"),
+    re.compile(rf"\bcurrent(?:ly)? {_SK} (?:is |at |level )*{_LVL}\b"),
+)
+_TARGET_SET = re.compile(
+    rf"\b(?:lower|reduce|raise|increase|set|aim for|target|bump|change|put|only need|just need) "
+    rf"(?:the |my )?(?:target (?:for |of )?)?{_SK} (?:target )?(?:to |at |=|of )?(?:level )?{_LVL}\b"
+)
+_TARGET_AFTER = re.compile(rf"\b{_SK} (?:target|goal) (?:to |of |at |=|is )?(?:level )?{_LVL}\b")
+_DROP = re.compile(
+    rf"\b(?:no need (?:for|of|to learn)|(?:i )?(?:don'?t|do not) (?:need|want|care about)|drop|remove|skip|"
+    rf"without|forget(?: about)?|leave out|cut|not interested in|no more) (?:the |any |learning )?{_SK}"
+    rf"(?= *$|[,.;!]| and | please| for now| entirely| altogether| at all)"
+)
+_DROP_AFTER = re.compile(rf"\b{_SK} (?:is not|isn'?t|is) (?:needed|necessary|required|relevant|important)")
+_HOURS_AFTER = re.compile(
+    r"\bhours?(?: a week| per week| weekly)? ?(?:to |=|: ?|at |of )?(?P<n>\d{1,3}(?:\.\d{1,2})?)\b"
+)
+_HOURS_RELATIVE = re.compile(
+    r"\b(?:\d{1,3}|a|an|one|two|three|few|couple of) (?:more|fewer|less|extra) hours?\b"
+)
+_HOURS_VAGUE = re.compile(
+    r"\b(?:fewer|less|more|lower|reduce|increase|cut|too many|too few|not enough|lighter) (?:\w+ )?hours?\b|\bhours?\b"
+)
+_MONTHS = re.compile(r"\b(?P<n>\d{1,2}) ?-?months?\b")
+_YEARS = re.compile(r"\b(?P<n>[1-3](?:\.5)?) ?-?years?\b")
+_MORE_LESS = re.compile(r"\b(?:fewer|less|more|lower|higher|smaller|bigger|reduce|increase|shorter|longer)\b")
+_HORIZON_VAGUE = re.compile(r"\b(?:more time|longer|shorter|faster|stretch|extend|horizon|deadline|sooner)\b")
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
+_FILLER_NAMES = re.compile(
+    r"^(?:the|my|a|an|it|that|this|not|also|and|but|so|yes|ok|hours?|months?|plan [ab]?)$"
+)
+
+
+def _normalise(text: str) -> str:
+    low = text.strip()[:MAX_ANSWER_CHARS].lower().replace("\u2019", "'")
+    low = re.sub(r"\s+", " ", low)
+    return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], low)
+
+
+def _skill(raw: str, problems: list[str]) -> str | None:
+    """A skill name the catalog knows, or None (and a problem to tell the person)."""
+    name = raw.strip(" .,;:-")
+    name = re.sub(r"^(?:my|the|your|current|level of|skill)\s+", "", name)
+    name = re.sub(r"\s+(?:level|skills?|target)$", "", name)
+    if not name or _FILLER_NAMES.match(name):
+        return None
+    found = match_skill(name)
+    if found is None:
+        problems.append(f"I don't know the skill '{name[:60]}'")
+        return None
+    return found.name
+
+
+def _extract(body: str, changes: dict[str, object], problems: list[str]) -> str:
+    """Read review-specific phrasings into `changes`; returns the text left for the parsers."""
+    rest = body
+    levels: dict[str, int] = {}
+    targets: dict[str, int] = {}
+    for pattern in _LEVEL_FIXES:
+        for m in pattern.finditer(rest):
+            if name := _skill(m.group("skill"), problems):
+                levels[name] = int(m.group("n"))
+                rest = rest.replace(m.group(0), " ")
+    for pattern in (_TARGET_SET, _TARGET_AFTER):
+        for m in pattern.finditer(rest):
+            if name := _skill(m.group("skill"), problems):
+                targets[name] = int(m.group("n"))
+                rest = rest.replace(m.group(0), " ")
+    for pattern in (_DROP, _DROP_AFTER):
+        for m in pattern.finditer(rest):
+            if name := _skill(m.group("skill"), problems):
+                targets[name] = 0
+                rest = rest.replace(m.group(0), " ")
+    if hours := _HOURS_AFTER.search(rest):
+        changes["hours_per_week"] = float(hours.group("n"))
+        rest = rest.replace(hours.group(0), " ")
+    if years := _YEARS.search(rest):
+        changes["horizon_months"] = round(float(years.group("n")) * 12)
+        rest = rest.replace(years.group(0), " ")
+    elif months := _MONTHS.search(rest):
+        changes["horizon_months"] = int(months.group("n"))
+        rest = rest.replace(months.group(0), " ")
+    if levels:
+        changes["levels"] = levels
+    if targets:
+        changes["targets"] = targets
+    return rest
+
+
+def _read_changes(body: str) -> tuple[ReviewChanges, list[str], str]:
+    """The changes an edit asks for, what could not be used, and a question back when a
+    change is wanted without its figure ('a bit fewer hours')."""
+    problems: list[str] = []
+    found: dict[str, object] = {}
+    rest = _extract(body, found, problems)
+    ask = ""
+    if _HOURS_RELATIVE.search(body) and "hours_per_week" not in found:
+        ask = ASK_HOURS
+    parsed = parse_message(rest, "hours_per_week" if re.search(r"\bh(?:ou)?rs?\b", rest) else None)
+    if parsed.hours_per_week is not None and "hours_per_week" not in found and not ask:
+        found["hours_per_week"] = parsed.hours_per_week
+    if parsed.horizon_months is not None and "horizon_months" not in found:
+        found["horizon_months"] = parsed.horizon_months
+    for key in ("plan_a", "plan_b"):
+        target = getattr(parsed, key)
+        if target:
+            found[key] = TargetChange(position=target["position"][:80], industry=target["industry"][:80])
+    targets = dict(found.get("targets") or {})  # type: ignore[call-overload]
+    for raw, level in parsed.skills.items():
+        if (name := _skill(raw.lower(), problems)) and name not in targets:
+            targets[name] = level
+    if targets:
+        found["targets"] = targets
+    problems += [p for p in parsed.problems if not p.lower().startswith("hours a week")] if not ask else []
+    try:
+        changes = ReviewChanges.model_validate(found)
+    except ValidationError as exc:
+        problems.append(describe_error(exc))
+        changes = ReviewChanges()
+    if changes.empty() and not ask:
+        if _HOURS_VAGUE.search(body):
+            ask = ASK_HOURS
+        elif _HORIZON_VAGUE.search(body):
+            ask = ASK_HORIZON
+        elif _MORE_LESS.search(body):
+            ask = ASK_HOW_MUCH
+    return changes, problems, ask
+
+
+def _edit(text: str, body: str, *, explicit: bool) -> ReviewAnswer:
+    changes, problems, ask = _read_changes(body)
+    if not changes.empty() and not ask:
+        return ReviewAnswer(kind="edit", text=text, changes=changes, problems=problems)
+    if not ask:
+        ask = ASK_WHAT if explicit or not problems else f"I could not use: {'; '.join(problems)}. {ASK_WHAT}"
+    return ReviewAnswer(kind="edit" if explicit else "unclear", text=text, ask=ask, problems=problems)
+
+
+def classify_review_answer(text: str) -> ReviewAnswer:
+    """What a typed review answer means: approve, edit (with its changes), reject (with a
+    reason), a question about the plan, or unclear (with a one-line question back)."""
+    original = (text or "").strip()[:MAX_ANSWER_CHARS]
+    low = _normalise(original)
+    if not low:
+        return ReviewAnswer(kind="unclear", text=original, ask=ASK_UNCLEAR)
+    if _is_approval(low):
+        return ReviewAnswer(kind="approve", text=original)
+    if _REJECT_CMD.match(low):
+        said = _REJECT_CMD.match(original.replace("\u2019", "'"))
+        return ReviewAnswer(kind="reject", text=original, reason=said.group("rest").strip() if said else "")
+    if _REJECT_WHOLE.match(low):
+        return ReviewAnswer(kind="reject", text=original, reason=original.strip(" .!"))
+    if m := _EDIT_CMD.match(low):
+        return _edit(original, m.group("rest"), explicit=True)
+    if m := _YES_BUT.match(low):
+        return _edit(original, m.group("rest"), explicit=True)
+    asked = "?" in low or bool(_QUESTION.match(low))
+    changes, problems, ask = _read_changes(low)
+    wants_change = bool(_EDIT_MARKER.search(low)) or not asked
+    if (not changes.empty() or ask) and wants_change:
+        return ReviewAnswer(kind="edit", text=original, changes=changes, ask=ask, problems=problems)
+    if asked:
+        return ReviewAnswer(kind="question", text=original, question=original)
+    if m := _NO_LEAD.match(low):
+        return ReviewAnswer(kind="unclear", text=original, ask=ASK_NO)
+    if problems:
+        return ReviewAnswer(
+            kind="unclear",
+            text=original,
+            ask=f"I could not use: {'; '.join(problems)}. {ASK_WHAT}",
+            problems=problems,
+        )
+    return ReviewAnswer(kind="unclear", text=original, ask=ASK_UNCLEAR)

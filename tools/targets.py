@@ -1,0 +1,134 @@
+"""The 10 skills a target asks for: the catalog role's, the person's own, or a proposal,
+with the industry's domain skills swapped in for the role's least important specific ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tools.catalog import Catalog, catalog_role, industry, load_catalog, match_skill
+from tools.models import Evidence, Industry, NearRole, RoleDef, SkillDef, Swap, Target, TargetSkill
+
+# A skill the catalog does not know gets the middle of the ease scale and no prerequisites.
+DEFAULT_EASE = 2
+
+
+@dataclass(frozen=True)
+class Want:
+    """One skill a target needs: at what priority, to what level, of which kind, and why."""
+
+    skill: SkillDef
+    priority: int
+    target: int
+    kind: str
+    source: str = "catalog"
+    evidence: Evidence | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetSkills:
+    """A target's 10 wants and where they came from."""
+
+    wants: list[Want]
+    role_id: str
+    role_title: str
+    custom: bool
+    nearest: list[NearRole] = field(default_factory=list)
+    swaps: list[Swap] = field(default_factory=list)
+
+
+def slug(name: str) -> str:
+    """'Stakeholder management' -> 'stakeholder-management'."""
+    return re.sub(r"[^a-z0-9+#]+", "-", name.lower()).strip("-") or "skill"
+
+
+def skill_for(name: str, kind: str) -> SkillDef:
+    """The catalog skill a name means, or a custom skill (moderate ease, no prerequisites)."""
+    found = match_skill(name)
+    if found is not None:
+        return load_catalog().skill(found.id)
+    return SkillDef(id=f"custom:{slug(name)}", name=name, kind=kind, ease=DEFAULT_EASE)  # type: ignore[arg-type]
+
+
+def role_wants(role: RoleDef, catalog: Catalog) -> list[Want]:
+    """The role's 10 skills as wants."""
+    return [Want(catalog.skill(rs.skill), rs.priority, rs.target, "general") for rs in role.general] + [
+        Want(catalog.skill(rs.skill), rs.priority, rs.target, "specific") for rs in role.specific
+    ]
+
+
+def wants_from_skills(skills: list[TargetSkill], source: str) -> list[Want]:
+    """Wants from a list the person gave (or accepted): their names, priorities and targets."""
+    wants = []
+    taken: set[str] = set()
+    for ts in skills:
+        skill = skill_for(ts.name, ts.kind)
+        if skill.id in taken:  # two names for one catalog skill: the second is its own skill
+            skill = SkillDef(id=f"custom:{slug(ts.name)}", name=ts.name, kind=ts.kind, ease=DEFAULT_EASE)
+        taken.add(skill.id)
+        wants.append(Want(skill, ts.priority, ts.target, ts.kind, source, ts.evidence, ts.name))
+    return wants
+
+
+def swap_industry(wants: list[Want], ind: Industry | None) -> tuple[list[Want], list[Swap]]:
+    """The industry's domain skills in place of the least important specific skills.
+
+    Each domain skill not already among the 10 replaces the specific skill with the
+    lowest priority (ties: the one listed last), never another domain skill."""
+    if ind is None:
+        return wants, []
+    catalog = load_catalog()
+    out = list(wants)
+    swaps: list[Swap] = []
+    taken: set[str] = set()
+    present = {w.skill.id for w in out}
+    for rs in ind.domain_skills:
+        if rs.skill in present:
+            continue
+        candidates = [i for i, w in enumerate(out) if w.kind == "specific" and w.skill.id not in taken]
+        if not candidates:
+            break
+        worst = max(candidates, key=lambda i: (out[i].priority, i))
+        skill = catalog.skill(rs.skill)
+        swaps.append(
+            Swap(skill_in=skill.name, skill_out=out[worst].name or out[worst].skill.name, industry=ind.name)
+        )
+        out[worst] = Want(skill, rs.priority, rs.target, "specific", f"industry: {ind.name}")
+        taken.add(rs.skill)
+        present.add(rs.skill)
+    return out, swaps
+
+
+def target_skills(target: Target, postings: list[str] | None = None) -> TargetSkills:
+    """The 10 skills for a target: the person's list if the target carries one; else the
+    catalog role's (priorities from postings when given); else a proposal from the nearest
+    roles and the postings. Catalog roles and proposals get the industry's domain skills."""
+    from tools.proposal import propose_skills
+
+    ind = industry(target.industry)
+    role = catalog_role(target.position)
+    if target.skills is not None:
+        wants = wants_from_skills(target.skills, "you")
+        return TargetSkills(
+            wants, role.id if role else f"custom:{slug(target.position)}", target.position, role is None
+        )
+    if role is not None and not postings:
+        wants, swaps = swap_industry(role_wants(role, load_catalog()), ind)
+        return TargetSkills(wants, role.id, role.title, False, swaps=swaps)
+    proposal = propose_skills(target.position, target.industry, postings=postings)
+    wants = wants_from_skills(proposal.skills, "proposal" if role is None else "catalog + postings")
+    wants = [
+        Want(w.skill, w.priority, w.target, w.kind, "industry: " + ind.name, w.evidence, w.name)
+        if ind and any(s.skill_in == w.name for s in proposal.swaps)
+        else w
+        for w in wants
+    ]
+    return TargetSkills(
+        wants,
+        role.id if role else f"custom:{slug(target.position)}",
+        role.title if role else target.position,
+        role is None,
+        nearest=proposal.nearest,
+        swaps=proposal.swaps,
+    )
