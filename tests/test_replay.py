@@ -46,7 +46,7 @@ def test_rerun_is_identical_and_never_saves(coach: Coach, recorded: str) -> None
     result = replay.rerun(coach, recorded)
     assert result["turns"] == len(CONVERSATION) + 2
     assert result["divergences"] == []
-    assert [p["version"] for p in list_plans(coach.persistence.store, "local")] == [1], (
+    assert [p.version for p in list_plans(coach.persistence.store, "local")] == [1], (
         "no plan saved by the replay"
     )
 

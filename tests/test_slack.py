@@ -100,7 +100,17 @@ def converse(app, mock) -> dict:
 
 
 def _buttons(blocks: list) -> list:
-    return [e for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+    """The review's buttons (the profile form's button is another actions block)."""
+    return [
+        e
+        for b in blocks
+        if b.get("type") == "actions" and b.get("block_id") == "review"
+        for e in b["elements"]
+    ]
+
+
+def _placeholders(mock) -> list:
+    return [c for c in mock.of("chat.postMessage") if "thinking" in c.args.get("text", "")]
 
 
 def test_bad_missing_and_stale_signatures_are_refused(slack) -> None:
@@ -110,8 +120,10 @@ def test_bad_missing_and_stale_signatures_are_refused(slack) -> None:
     unsigned = BoltRequest(body=body, headers={"content-type": ["application/json"]})
     assert app.dispatch(unsigned).status == 401
     assert app.dispatch(signed(body, "application/json", timestamp=int(time.time()) - 600)).status == 401
-    time.sleep(0.3)
-    assert mock.of("chat.postMessage") == []
+    # Then a good request: once it is answered, it is the only turn there was.
+    assert app.dispatch(signed(mention("<@UBOT> hi"), "application/json")).status == 200
+    mock.wait(lambda: len(mock.of("chat.update")) >= 1)
+    assert len(_placeholders(mock)) == 1
 
 
 def test_retries_are_deduplicated(slack) -> None:
@@ -120,15 +132,17 @@ def test_retries_are_deduplicated(slack) -> None:
     assert app.dispatch(signed(body, "application/json")).status == 200
     assert app.dispatch(signed(body, "application/json", retry=1)).status == 200
     assert app.dispatch(signed(body, "application/json", retry=2)).status == 200
-    mock.wait(lambda: len(mock.of("chat.update")) >= 1)
-    time.sleep(0.5)
-    assert len(mock.of("chat.postMessage")) == 1, "one turn, one thinking message"
+    # A later message in the same thread waits for the turns before it (one at a time per
+    # thread): once it is answered, any retry that got through would have shown.
+    assert app.dispatch(signed(mention("<@UBOT> 6 hours a week"), "application/json")).status == 200
+    mock.wait(lambda: len(mock.of("chat.update")) >= 2)
+    assert len(_placeholders(mock)) == 2, "two turns, two thinking messages"
 
 
 def test_full_flow_from_mention_to_committed_plan(slack) -> None:
     app, mock, coach = slack
     value = converse(app, mock)
-    thinking = mock.of("chat.postMessage")[0]
+    thinking = _placeholders(mock)[0]
     assert thinking.args["thread_ts"] == "100.1" and "thinking" in thinking.args["text"]
     review = next(c for c in mock.of("chat.postMessage") if _buttons(c.args.get("blocks", [])))
     assert any(
@@ -151,7 +165,7 @@ def test_full_flow_from_mention_to_committed_plan(slack) -> None:
     # A double click: answered once, saved once.
     app.dispatch(signed(click("approve", value), "application/x-www-form-urlencoded"))
     mock.wait(lambda: any("already answered" in c.args.get("text", "") for c in mock.of("chat.update")))
-    assert [p["version"] for p in list_plans(coach.persistence.store, user)] == [1]
+    assert [p.version for p in list_plans(coach.persistence.store, user)] == [1]
 
 
 def test_another_users_click_is_refused(slack) -> None:
@@ -245,3 +259,98 @@ def test_mrkdwn_conversion_escapes_and_formats() -> None:
     assert "```\na  b\n1  22\n```" in text
     long = sections("para\n\n" + "x" * 7000)
     assert all(len(b["text"]["text"]) <= 3000 for b in long)
+
+
+def _profile_submission(meta: str, values: dict[str, str], user: str = "U1") -> str:
+    state = {
+        block: {
+            "value": {"type": "number_input" if block == "hours_per_week" else "plain_text_input", "value": v}
+        }
+        for block, v in values.items()
+    }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": user, "team_id": "T1"},
+        "view": {
+            "type": "modal",
+            "id": "V2",
+            "callback_id": "profile_setup",
+            "private_metadata": meta,
+            "state": {"values": state},
+        },
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+GOOD_FORM = {
+    "current_role": "Data analyst",
+    "hours_per_week": "7",
+    "plan_a_position": "ML engineer",
+    "plan_a_industry": "healthcare",
+    "plan_b_position": "Data engineer",
+    "plan_b_industry": "healthcare",
+    "skills": "Python 3, SQL 4, statistics 3",
+}
+
+
+def test_the_profile_form_is_offered_validated_and_drafts_the_plan(slack) -> None:
+    app, mock, coach = slack
+    app.dispatch(signed(mention("<@UBOT> hi"), "application/json"))
+    mock.wait(
+        lambda: any(
+            b.get("block_id") == "profile"
+            for c in mock.of("chat.postMessage")
+            for b in c.args.get("blocks", [])
+        )
+    )
+    offer = next(
+        c
+        for c in mock.of("chat.postMessage")
+        if any(b.get("block_id") == "profile" for b in c.args.get("blocks", []))
+    )
+    button = offer.args["blocks"][0]["elements"][0]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U1", "team_id": "T1"},
+        "channel": {"id": "C1"},
+        "trigger_id": "trig-2",
+        "message": {"ts": "300.1", "thread_ts": "100.1"},
+        "actions": [{"action_id": "profile_open", "value": button["value"], "type": "button"}],
+    }
+    app.dispatch(signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"))
+    mock.wait(lambda: len(mock.of("views.open")) == 1)
+    view = mock.of("views.open")[0].args["view"]
+    assert view["callback_id"] == "profile_setup"
+    assert {b["block_id"] for b in view["blocks"]} == set(GOOD_FORM)
+
+    # A mistake is shown under its field, and nothing is drafted.
+    bad = {**GOOD_FORM, "hours_per_week": "200"}
+    response = app.dispatch(
+        signed(_profile_submission(view["private_metadata"], bad), "application/x-www-form-urlencoded")
+    )
+    answer = json.loads(response.body)
+    assert answer["response_action"] == "errors" and "hours_per_week" in answer["errors"]
+    thread, user = coach_ids("T1", "C1", "100.1", "U1")
+    assert coach.pending_review(thread) is None
+
+    # Someone else cannot submit the owner's form.
+    app.dispatch(
+        signed(
+            _profile_submission(view["private_metadata"], GOOD_FORM, user="U2"),
+            "application/x-www-form-urlencoded",
+        )
+    )
+    mock.wait(lambda: len(mock.of("chat.postEphemeral")) == 1)
+    assert coach.pending_review(thread) is None
+
+    response = app.dispatch(
+        signed(_profile_submission(view["private_metadata"], GOOD_FORM), "application/x-www-form-urlencoded")
+    )
+    assert response.status == 200 and not response.body
+    mock.wait(lambda: any(_buttons(c.args.get("blocks", [])) for c in mock.of("chat.postMessage")))
+    review = coach.pending_review(thread)
+    assert review is not None
+    assert review.plan["profile"]["hours_per_week"] == 7
+    assert review.plan["a"]["report"]["target"]["position"] == "ML engineer"

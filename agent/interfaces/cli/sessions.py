@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from agent.interfaces.cli.common import coach as _coach
 from agent.interfaces.cli.common import out
+from agent.interfaces.cli.output import JsonFlag, as_data, emit_json, line, show_table
 from tools.errors import InputError
 
 
@@ -23,7 +25,7 @@ def _days(text: str) -> float:
 
 def sessions(
     user: Annotated[str | None, typer.Option("--user", help="Only this user's sessions.")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonFlag = False,
     purge: Annotated[
         str | None, typer.Option("--purge-older-than", help="Delete sessions idle longer, e.g. 30d.")
     ] = None,
@@ -34,24 +36,26 @@ def sessions(
         from agent.replay.runner import purge as purge_sessions
 
         gone = purge_sessions(coach, _days(purge))
-        out.print(f"Purged {len(gone)} sessions idle for more than {purge}.", highlight=False)
+        if as_json:
+            emit_json({"purged": gone})
+        else:
+            line(f"Purged {len(gone)} sessions idle for more than {purge}.")
         return
-    rows = coach.persistence.sessions.list(user)
+    rows = [as_data(row) for row in coach.persistence.sessions.list(user)]
     for row in rows:
-        outcomes = [o.get("committed") for o in coach.persistence.recordings.outcomes(row["thread_id"])]
-        row["committed_plans"] = len({c["version"] for c in outcomes if c})
+        outcomes = [as_data(o).get("committed") for o in coach.persistence.recordings.outcomes(row["thread_id"])]
+        row["committed_plans"] = len({as_data(c)["version"] for c in outcomes if c})
     if as_json:
-        out.print_json(json.dumps(rows))
+        emit_json(rows)
         return
     if not rows:
-        out.print("No sessions yet.")
-    for r in rows:
-        out.print(
-            f"{r['thread_id']}  {r['user_id']}  {r['interface']}  started {r['started']}  last {r['last_turn']}  "
-            f"{r['turns']} turns  {r['committed_plans']} plans",
-            highlight=False,
-            soft_wrap=True,
-        )
+        line("No sessions yet.")
+        return
+    keys = ("thread_id", "user_id", "interface", "started", "last_turn", "turns", "committed_plans")
+    show_table(
+        ["session", "user", "interface", "started", "last turn", "turns", "plans"],
+        [[r[k] for k in keys] for r in rows],
+    )
 
 
 def _sets(pairs: list[str]) -> dict[str, str]:
@@ -67,7 +71,7 @@ def _sets(pairs: list[str]) -> dict[str, str]:
 def replay(
     thread: Annotated[str | None, typer.Argument(help="The session id (see `coach sessions`).")] = None,
     step: Annotated[int | None, typer.Option("--step", help="Show the full state at this step.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="The whole timeline (or result) as JSON.")] = False,
+    as_json: JsonFlag = False,
     rerun_: Annotated[
         bool, typer.Option("--rerun", help="Re-run with the recorded model outputs; report divergences.")
     ] = False,
@@ -89,7 +93,7 @@ def replay(
         Path | None, typer.Option("--import", help="Replay a bundle as a new session here.")
     ] = None,
     langfuse_session: Annotated[
-        str | None, typer.Option("--langfuse-session", help="Show a Langfuse session's observations.")
+        str | None, typer.Option("--langfuse-session", help="Show a Langfuse session's observations (with --rerun: re-run it from them).")
     ] = None,
 ) -> None:
     """Debug a past session: its timeline, a deterministic re-run, a fork, or a bundle."""
@@ -100,9 +104,15 @@ def replay(
         _show(rp.import_bundle(coach, import_), as_json)
         return
     if langfuse_session is not None:
-        from agent.replay.langfuse_pull import observations
+        from agent.replay import langfuse_pull
 
-        _show_timeline(observations(langfuse_session), as_json)
+        if rerun_:  # from the Langfuse traces alone: no database needed
+            result = langfuse_pull.rerun(coach, langfuse_session)
+            _show(result, as_json)
+            if result["divergences"]:
+                raise typer.Exit(1)
+            return
+        _show_timeline(langfuse_pull.observations(langfuse_session), as_json)
         return
     if not thread:
         raise InputError(
@@ -120,62 +130,52 @@ def replay(
         if result["divergences"]:
             raise typer.Exit(1)
     elif step is not None:
-        out.print_json(json.dumps(rp.state_at(coach, thread, step), default=str))
+        emit_json(rp.state_at(coach, thread, step))
     else:
         _show_timeline(rp.timeline(coach, thread), as_json)
 
 
 def _show(result: dict[str, object], as_json: bool) -> None:
     if as_json:
-        out.print_json(json.dumps(result, default=str))
+        emit_json(result)
         return
     divergences = result.get("divergences")
     for key, value in result.items():
         if key != "divergences":
-            out.print(f"{key}: {value}", highlight=False, soft_wrap=True)
+            line(f"{key}: {value}")
     if isinstance(divergences, list):
         if not divergences:
-            out.print("No divergence: the same routes, tool calls and numbers as recorded.", highlight=False)
+            line("No divergence: the same routes, tool calls and numbers as recorded.")
         for d in divergences:
             where = f"turn {d['turn']}" + (
                 f", step {d['step']} ({d['node']})" if d.get("step") is not None else ""
             )
-            out.print(
-                f"DIVERGES at {where}: {d['what']}\n  recorded: {d['recorded']}\n  now:      {d['now']}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            line(f"DIVERGES at {where}: {d['what']}\n  recorded: {d['recorded']}\n  now:      {d['now']}")
 
 
 def _show_timeline(entries: list[dict[str, object]], as_json: bool) -> None:
     if as_json:
-        out.print_json(json.dumps(entries, default=str))
+        emit_json(entries)
         return
     for e in entries:
         head = f"step {e.get('step')}  turn {e.get('turn')}  {', '.join(e.get('nodes', []))}  {str(e.get('time', ''))[11:23]}"  # type: ignore[arg-type]
-        out.print(f"[bold]{head}[/bold]", highlight=False, soft_wrap=True)
+        out.print(Text(head, style="bold"), soft_wrap=True)
         if e.get("input"):
             trace = f"  (Langfuse trace {e['trace_id']})" if e.get("trace_id") else ""
-            out.print(
-                f"  input: {json.dumps(e['input'], default=str)[:300]}{trace}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            line(f"  input: {json.dumps(e['input'], default=str)[:300]}{trace}")
         for key, change in (e.get("changes") or {}).items():  # type: ignore[attr-defined]
-            out.print(f"  {key}: {change}", highlight=False, soft_wrap=True)
+            line(f"  {key}: {change}")
         for call in e.get("calls") or []:  # type: ignore[attr-defined]
             tokens = (
                 f", {call['tokens_in']}->{call['tokens_out']} tokens"
                 if call.get("tokens_in") is not None
                 else ""
             )
-            out.print(
-                f"  {call['kind']} {call['name']}({str(call['input'])[:160]}) -> {str(call['output'])[:160]} [{call['latency_ms']} ms{tokens}]",
-                highlight=False,
-                soft_wrap=True,
+            line(
+                f"  {call['kind']} {call['name']}({str(call['input'])[:160]}) -> {str(call['output'])[:160]} [{call['latency_ms']} ms{tokens}]"
             )
         for draft in e.get("interrupts") or []:  # type: ignore[attr-defined]
-            out.print(f"  interrupt: plan review of draft {draft}", highlight=False)
+            line(f"  interrupt: plan review of draft {draft}")
 
 
 def slack(
@@ -183,9 +183,20 @@ def slack(
         bool, typer.Option("--http", help="Serve HTTP (Events API URL) instead of Socket Mode.")
     ] = False,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port for --http.")] = 3000,
+    host: Annotated[
+        str, typer.Option("--host", help="Address for --http; 127.0.0.1 unless a proxy needs another.")
+    ] = "127.0.0.1",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Worker processes for --http.")
+    ] = 1,
 ) -> None:
-    """Run the coach in Slack: Socket Mode (SLACK_APP_TOKEN) or HTTP (--http --port)."""
+    """Run the coach in Slack: Socket Mode (SLACK_APP_TOKEN) or HTTP (--http) under uvicorn."""
     from agent.interfaces.slack import app as slack_app
 
     slack_app.settings_from_env(http)  # one clear line before anything loads
-    slack_app.run(_coach("slack"), http=http, port=port)
+    if http:
+        from agent.interfaces.slack.server import serve
+
+        serve(host=host, port=port, workers=workers)
+    else:
+        slack_app.run(_coach("slack"))

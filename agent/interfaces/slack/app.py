@@ -18,8 +18,17 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from agent.interfaces.slack.blocks import edit_modal, outcome_blocks, review_blocks, sections
+from agent.interfaces.slack.profile_modal import (
+    CALLBACK,
+    OPEN_ACTION,
+    open_button,
+    profile_from_submission,
+    profile_modal,
+)
 from agent.runtime.session import Coach, Turn
+from agent.storage.profiles import load_profile as load_saved_profile
 from tools.errors import CoachError, ConfigError
+from tools.models import Profile
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
@@ -93,6 +102,14 @@ class SlackCoach:
                 )
         if not turn.messages and first_ts:
             client.chat_delete(channel=channel, ts=first_ts)
+        if turn.review is None and turn.values.get("asking"):
+            # Slack's own alternative to answering question by question: the profile form.
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text="Or fill in your profile in one form.",
+                blocks=[open_button(thread)],
+            )
         if turn.review is not None:
             client.chat_postMessage(
                 channel=channel,
@@ -154,6 +171,45 @@ class SlackCoach:
         text = f"{verb} by <@{user}>. {said}".strip()
         client.chat_update(channel=channel, ts=message["ts"], text=text, blocks=outcome_blocks(text))
 
+    def on_profile_open(self, body: dict[str, Any], client: WebClient) -> None:
+        """'Set up my profile' clicked: the form, pre-filled with the saved profile."""
+        thread = json.loads(body["actions"][0]["value"])["thread"]
+        team = body.get("team", {}).get("id") or body["user"].get("team_id", "")
+        user, channel = body["user"]["id"], body["channel"]["id"]
+        owner = self._owner_or_refuse(client, thread, team, user, channel)
+        if owner is None:
+            return
+        message = body.get("message", {})
+        meta = {
+            "thread": thread,
+            "channel": channel,
+            "thread_ts": message.get("thread_ts", message.get("ts")),
+        }
+        saved = load_saved_profile(self.coach.persistence.store, owner)
+        client.views_open(trigger_id=body["trigger_id"], view=profile_modal(json.dumps(meta), saved))
+
+    def on_profile_submitted(
+        self, meta: dict[str, Any], profile: Profile, team: str, user: str, client: WebClient
+    ) -> None:
+        """A valid form: draft the plan from it in the thread, then the review."""
+        owner = self._owner_or_refuse(client, meta["thread"], team, user, meta["channel"])
+        if owner is None:
+            return
+        if self.coach.pending_review(meta["thread"]) is not None:
+            client.chat_postEphemeral(
+                channel=meta["channel"], user=user, text="A plan is waiting for your review: answer it first."
+            )
+            return
+        placeholder = client.chat_postMessage(
+            channel=meta["channel"], thread_ts=meta["thread_ts"], text=THINKING
+        )
+        try:
+            turn = self.coach.plan_from_profile(meta["thread"], profile, user_id=owner)
+        except CoachError as exc:
+            client.chat_update(channel=meta["channel"], ts=placeholder["ts"], text=str(exc))
+            return
+        self.post_turn(client, meta["channel"], meta["thread_ts"], meta["thread"], turn, placeholder["ts"])
+
     def on_edit_submitted(self, body: dict[str, Any], client: WebClient) -> None:
         """The edit modal's feedback: redraft, and post the new plan for review."""
         view = body["view"]
@@ -208,6 +264,22 @@ def build_app(
         ack()
         slack.on_review_action(body, client)
 
+    @app.action(OPEN_ACTION)
+    def on_profile_button(ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        slack.on_profile_open(body, client)
+
+    @app.view(CALLBACK)
+    def on_profile_form(ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        profile, errors = profile_from_submission(body["view"]["state"]["values"])
+        if profile is None:
+            ack(response_action="errors", errors=errors)  # shown under the fields; the form stays open
+            return
+        ack()
+        team = body.get("team", {}).get("id") or body["user"].get("team_id", "")
+        meta = json.loads(body["view"]["private_metadata"])
+        slack.on_profile_submitted(meta, profile, team, body["user"]["id"], client)
+
     @app.view("review_edit")
     def on_edit(ack: Any, body: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -228,13 +300,11 @@ def settings_from_env(http: bool) -> dict[str, str]:
     return {name: os.environ[name] for name in needed}
 
 
-def run(coach: Coach, http: bool = False, port: int = 3000) -> None:
-    """Serve until interrupted: Socket Mode by default, HTTP with --http."""
-    env = settings_from_env(http)
-    app = build_app(coach, token=env["SLACK_BOT_TOKEN"], signing_secret=env["SLACK_SIGNING_SECRET"])
-    if http:
-        app.start(port=port)
-    else:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+def run(coach: Coach) -> None:
+    """Serve over Socket Mode until interrupted (development; `coach slack --http` serves
+    production traffic through `agent.interfaces.slack.server`)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        SocketModeHandler(app, env["SLACK_APP_TOKEN"]).start()
+    env = settings_from_env(http=False)
+    app = build_app(coach, token=env["SLACK_BOT_TOKEN"], signing_secret=env["SLACK_SIGNING_SECRET"])
+    SocketModeHandler(app, env["SLACK_APP_TOKEN"]).start()
