@@ -1,29 +1,28 @@
-"""Retrieval figures for `make bench`: ingest throughput, query latency, memory, and
-LangChain's EnsembleRetriever side by side.
+"""Retrieval figures for `make bench`: the eval (quality per mode and per source, beside
+the targets, the previous release and LangChain's EnsembleRetriever), ingest
+throughput, query latency, and scale on real-text vectors (evals/retrieval_scale.py).
 
-Synthetic corpora are made of sentences in the bundled roadmaps' vocabulary, about
-85 tokens a chunk. Ingest is measured on real embeddings (1k chunks by default; 10k
-with --full, about 4 minutes here). Query speed does not depend on what the vectors
-say, so the 10k and 100k indexes use random unit vectors and real query vectors.
+Ingest is measured on real embeddings of synthetic chunks in the roadmaps' vocabulary
+(1k chunks by default; 10k with BENCH_FULL=1). Latency at 1k/10k/100k uses random
+unit vectors (speed does not depend on what the vectors say); recall, open time and
+memory use real-text vectors at 100k (and 1M with BENCH_FULL=1, which takes tens of
+minutes: the HNSW build alone is several minutes on 2 cores).
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
+from evals.retrieval_baseline import ensemble
 from knowledge.chunking import Chunk
 from knowledge.embeddings import make_embeddings
 from knowledge.index import KnowledgeIndex
@@ -172,7 +171,7 @@ def bench_queries(
         t0 = time.perf_counter()
         index = random_index(texts)
         build_s = time.perf_counter() - t0
-        kind = type(index._faiss).__name__
+        kind = index.dense.kind
         p50, p90 = _time_queries(lambda q, v, ix=index: ix.search(q, v, k=5), queries, qvecs)
         target, ok = "", None
         if n == 10_000:
@@ -181,7 +180,7 @@ def bench_queries(
         lines.append(row(f"{n:>7} chunks p90", p90, "ms"))
         if n >= 100_000:
             flat_index = faiss.IndexFlatIP(384)
-            flat_index.add(index.vectors)
+            flat_index.add(index.dense.rows(np.arange(n)))
             floor, _ = _time_queries(
                 lambda q, v, fx=flat_index: fx.search(v.reshape(1, -1), 50), queries, qvecs
             )
@@ -198,43 +197,7 @@ def bench_queries(
             )
             if with_ensemble:
                 lines += _ensemble_speed(index, queries, qvecs, p50)
-            tmp = Path(tempfile.mkdtemp(prefix="coach-bench-"))
-            index.save(tmp)
-            saved = tmp
     return lines, saved
-
-
-class _LookupEmbeddings(Embeddings):
-    """Query vectors looked up, not computed: the comparison excludes query embedding."""
-
-    def __init__(self, table: dict[str, list[float]]) -> None:
-        self.table = table
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.table[text]
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [self.table[t] for t in texts]
-
-
-def _ensemble(texts: list[str], vectors: np.ndarray, queries: list[str], qvecs: np.ndarray, k: int) -> Any:
-    from langchain_classic.retrievers import EnsembleRetriever
-    from langchain_community.retrievers import BM25Retriever
-    from langchain_community.vectorstores import FAISS
-
-    table = {q: v.tolist() for q, v in zip(queries, qvecs, strict=True)}
-    ids = [str(i) for i in range(len(texts))]
-    bm25 = BM25Retriever.from_texts(texts, metadatas=[{"row": i} for i in range(len(texts))], ids=ids)
-    bm25.k = k
-    store = FAISS.from_embeddings(
-        list(zip(texts, vectors.tolist(), strict=True)),
-        _LookupEmbeddings(table),
-        metadatas=[{"row": i} for i in range(len(texts))],
-        ids=ids,
-    )
-    return EnsembleRetriever(
-        retrievers=[bm25, store.as_retriever(search_kwargs={"k": k})], weights=[0.5, 0.5]
-    )
 
 
 def _ensemble_speed(
@@ -242,10 +205,10 @@ def _ensemble_speed(
 ) -> list[str]:
     texts = [c.text for c in index.chunks]
     t0 = time.perf_counter()
-    ensemble = _ensemble(texts, index.vectors, queries, qvecs, k=5)
+    retriever = ensemble(texts, index.dense.rows(np.arange(len(texts))), queries, qvecs, k=5)
     build_s = time.perf_counter() - t0
     sample = queries[:15]
-    p50, _ = _time_queries(lambda q, v: ensemble.invoke(q), sample, qvecs[: len(sample)], rounds=1)
+    p50, _ = _time_queries(lambda q, v: retriever.invoke(q), sample, qvecs[: len(sample)], rounds=1)
     speedup = p50 / ours_p50
     return [
         row(
@@ -264,78 +227,55 @@ def _ensemble_speed(
     ]
 
 
-def bench_ensemble_quality() -> list[str]:
-    """hit@5 on the eval set: ours (hybrid) against the LangChain ensemble on the same chunks."""
-    from evals.retrieval import default_seeds, first_rank, questions
-    from knowledge.retriever import Retriever
+def bench_quality() -> list[str]:
+    """The retrieval eval: every mode and LangChain's EnsembleRetriever, beside the targets
+    and the previous release's figures, per source and per kind of answer."""
+    from evals.retrieval import PREVIOUS, TARGETS, run
 
-    with tempfile.TemporaryDirectory() as tmp:
-        retriever = Retriever(Path(tmp))
-        seeds = default_seeds()
-        items = questions()
-        if seeds.is_dir():
-            retriever.ingest([seeds])
-        else:
-            items = [i for i in items if not i["source"][:3].isdigit()]
-        index = retriever.index
-        qs = [i["q"] for i in items]
-        qvecs = retriever.embeddings.embed_array(qs)
-        # The same texts our index embeds and matches, so the comparison is like for like.
-        ensemble = _ensemble([c.indexed_text for c in index.chunks], index.vectors, qs, qvecs, k=5)
-        row_of = {c.indexed_text: c for c in index.chunks}
-        ours = theirs = 0
-        for item, q, v in zip(items, qs, qvecs, strict=True):
-            mine = [(h.chunk.source, h.chunk.text) for h in index.search(q, v, k=5)]
-            docs = ensemble.invoke(q)[:5]
-            other = [(row_of[d.page_content].source, row_of[d.page_content].text) for d in docs]
-            ours += (first_rank(item, mine) or 99) <= 5
-            theirs += (first_rank(item, other) or 99) <= 5
-    n = len(items)
-    return [
-        f"Quality on the eval set ({n} questions, hit@5)",
-        row("ours (hybrid, RRF)", ours / n, ""),
-        row("LangChain EnsembleRetriever", theirs / n, "", "(ours must be no worse)", ours >= theirs),
+    result = run()
+    by = {s.mode: s for s in result["overall"]}
+    lines = [
+        f"Quality on the eval set ({result['questions']} questions; median question/passage word overlap "
+        f"{result['overlap_median']:.2f})",
+        f"  {'mode':<10} {'hit@1':>7} {'hit@5':>7} {'MRR':>7} {'nDCG@10':>8}   previous (46 questions) hit@5 / MRR",
     ]
-
-
-def bench_memory(index_root: Path) -> list[str]:
-    """Peak RSS of a fresh process that loads the saved 100k index and answers a query."""
-    code = (
-        "import json, sys, numpy as np\n"
-        "from knowledge.index import KnowledgeIndex\n"
-        "ix = KnowledgeIndex.load(__import__('pathlib').Path(sys.argv[1]), 'random')\n"
-        "v = np.ones(384, dtype=np.float32) / np.sqrt(384)\n"
-        "ix.search('kubernetes projects roadmap', v, k=5)\n"
-        # ru_maxrss survives execve on Linux (it would report the parent's peak); VmHWM
-        # belongs to this process's own address space.
-        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
-        "print(json.dumps({'chunks': len(ix.chunks), 'rss_mb': int(hwm) / 1024}))\n"
-    )
-    t0 = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(index_root)], capture_output=True, text=True, check=True
-    )
-    load_s = time.perf_counter() - t0
-    data = json.loads(out.stdout.strip().splitlines()[-1])
-    return [
-        "Memory",
-        row(f"peak RSS, fresh process with the {data['chunks']}-chunk index loaded", data["rss_mb"], "MB"),
-        row("load + first query in that process", load_s, "s"),
+    for mode, s in by.items():
+        prev = PREVIOUS.get(mode)
+        was = f"{prev['hit5']:.3f} / {prev['mrr']:.3f}" if prev else "-"
+        lines.append(f"  {mode:<10} {s.hit1:7.3f} {s.hit5:7.3f} {s.mrr:7.3f} {s.ndcg10:8.3f}   {was}")
+    h = by["hybrid"]
+    lines += [
+        row("hybrid hit@5", h.hit5, "", f">= {TARGETS['hybrid_hit5']}", h.hit5 >= TARGETS["hybrid_hit5"]),
+        row("hybrid MRR", h.mrr, "", f">= {TARGETS['hybrid_mrr']}", h.mrr >= TARGETS["hybrid_mrr"]),
+        row("second stage: answer in the top 3 quotes", result["quote_hit3"], ""),
+        "  per source, hit@5 hybrid vs EnsembleRetriever (ours must be no worse):",
     ]
+    for src, scores in result["per_source"].items():
+        got = {s.mode: s for s in scores}
+        if "ensemble" in got:
+            ok = got["hybrid"].hit5 >= got["ensemble"].hit5
+            lines.append(
+                row(f"  {src} ({got['hybrid'].questions})", got["hybrid"].hit5, "",
+                    f"vs {got['ensemble'].hit5:.3f}", ok)
+            )  # fmt: skip
+    lines.append("  per kind of answer, hybrid hit@5 / MRR: " + ", ".join(
+        f"{k} {v[2].hit5:.2f}/{v[2].mrr:.2f}" for k, v in result["per_kind"].items()
+    ))  # fmt: skip
+    return lines
 
 
 def bench(full: bool = False) -> list[str]:
     """Every retrieval figure."""
     from evals.retrieval import questions
+    from evals.retrieval_scale import bench_scale
 
-    queries = [i["q"] for i in questions()]
-    lines = bench_ingest(10_000 if full else 1_000)
+    queries = [i["q"] for i in questions()][:60]
+    lines = bench_quality()
+    lines += ["", *bench_ingest(10_000 if full else 1_000)]
     lines += ["", *bench_query_embedding(queries)]
-    query_lines, saved = bench_queries(queries, (1_000, 10_000, 100_000), with_ensemble=True)
+    query_lines, _ = bench_queries(queries, (1_000, 10_000, 100_000), with_ensemble=True)
     lines += ["", *query_lines]
-    lines += ["", *bench_ensemble_quality()]
-    if saved is not None:
-        lines += ["", *bench_memory(saved)]
+    lines += ["", *bench_scale((100_000, 1_000_000) if full else (100_000,))]
     lines.append(
         f"  (bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
     )
