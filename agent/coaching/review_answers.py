@@ -77,111 +77,20 @@ class ReviewAnswer(BaseModel):
 
 # ---- approval: every word must be an approval word ---------------------------------
 
-_APPROVE_CORE = frozenset(
-    [
-        "approve",
-        "approved",
-        "approving",
-        "accept",
-        "accepted",
-        "yes",
-        "yep",
-        "yeah",
-        "yup",
-        "yea",
-        "ok",
-        "okay",
-        "lgtm",
-        "sgtm",
-        "good",
-        "great",
-        "fine",
-        "perfect",
-        "awesome",
-        "excellent",
-        "nice",
-        "save",
-        "ship",
-        "commit",
-        "confirm",
-        "confirmed",
-        "sure",
-        "agreed",
-        "agree",
-        "love",
-        "works",
-        "go",
-        "do",
-        "alright",
-        "cool",
-        "brilliant",
-        "lovely",
-        "wonderful",
-        "amazing",
-        "solid",
-    ]
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_APPROVE_CORE = _words(
+    "approve approved approving accept accepted yes yep yeah yup yea ok okay lgtm sgtm good great fine "
+    "perfect awesome excellent nice save ship commit confirm confirmed sure agreed agree love works go do "
+    "alright cool brilliant lovely wonderful amazing solid"
 )
-_APPROVE_FILLER = frozenset(
-    [
-        "it",
-        "this",
-        "that",
-        "the",
-        "plan",
-        "please",
-        "pls",
-        "plz",
-        "thanks",
-        "thank",
-        "you",
-        "thx",
-        "ty",
-        "lets",
-        "let's",
-        "let",
-        "us",
-        "with",
-        "all",
-        "to",
-        "me",
-        "i",
-        "is",
-        "looks",
-        "look",
-        "sounds",
-        "seems",
-        "ahead",
-        "for",
-        "just",
-        "now",
-        "really",
-        "very",
-        "so",
-        "totally",
-        "absolutely",
-        "definitely",
-        "quite",
-        "pretty",
-        "and",
-        "that's",
-        "it's",
-        "its",
-        "as",
-        "am",
-        "happy",
-        "by",
-        "one",
-        "version",
-        "draft",
-        "super",
-        "much",
-        "ready",
-        "we're",
-        "done",
-        "oh",
-        "well",
-        "hey",
-    ]
+_APPROVE_FILLER = _words(
+    "it this that the plan please pls plz thanks thank you thx ty lets let's let us with all to me i is "
+    "looks look sounds seems ahead for just now really very so totally absolutely definitely quite pretty "
+    "and that's it's its as am happy by one version draft super much ready we're done oh well hey"
 )
 _SINGLE_LETTER = frozenset({"a", "y", "k", "kk"})
 _EMOJI_OK = re.compile("[\U0001f44d\u2705\U0001f44c\U0001f680\U0001f64c]")
@@ -270,34 +179,11 @@ _MONTHS = re.compile(r"\b(?P<n>\d{1,2}) ?-?months?\b")
 _YEARS = re.compile(r"\b(?P<n>[1-3](?:\.5)?) ?-?years?\b")
 _MORE_LESS = re.compile(r"\b(?:fewer|less|more|lower|higher|smaller|bigger|reduce|increase|shorter|longer)\b")
 _HORIZON_VAGUE = re.compile(r"\b(?:more time|longer|shorter|faster|stretch|extend|horizon|deadline|sooner)\b")
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
+_NUMBERS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+)
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(_NUMBERS.split())}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 _FILLER_NAMES = re.compile(
     r"^(?:the|my|a|an|it|that|this|not|also|and|but|so|yes|ok|hours?|months?|plan [ab]?)$"
