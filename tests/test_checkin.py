@@ -1,4 +1,4 @@
-"""Progress check-ins against the committed plan."""
+"""Progress check-ins against the latest saved plan, from any session."""
 
 from __future__ import annotations
 
@@ -64,11 +64,40 @@ def test_slipped_checkin_replans_through_review(coach: Coach) -> None:
     assert turn.review is not None, "a re-plan goes through review again"
     profile = turn.review.plan["profile"]
     assert profile["horizon_months"] < 12 and profile["skills"]["agents"] == 1
+    assert turn.review.plan["citations"], "the re-plan retrieves its passages again"
     coach.resume(thread, "approve")
-    assert [p["version"] for p in list_plans(coach.persistence.store, "local")] == [1, 2]
+    assert [p.version for p in list_plans(coach.persistence.store, "local")] == [1, 2]
 
 
 def test_checkin_without_levels_asks_for_them(coach: Coach) -> None:
     thread = approved(coach)
     turn = coach.send(thread, "check in")
-    assert "Tell me your levels now" in turn.messages[-1]
+    assert "Tell me where you are now" in turn.messages[-1]
+
+
+def test_a_natural_checkin_in_a_new_session_uses_the_saved_plan(coach: Coach) -> None:
+    approved(coach)
+    thread = coach.new_thread_id()  # a new session: nothing in this thread's state
+    turn = coach.send(thread, "It's been two months, my python is now a 5 and I finished a statistics course")
+    text = "\n".join(turn.messages)
+    assert "## Check-in after 9 weeks" in text
+    assert "statistics" in text and "Finished" in text
+    assert "Slipped:** nothing" in text and turn.review is None, (
+        "nothing slipped: no re-plan, no fresh redraft"
+    )
+    assert coach.values(thread)["route"] == "checkin"
+    assert len(list_plans(coach.persistence.store, "local")) == 1
+
+
+def test_elapsed_time_falls_back_to_the_dates(coach: Coach) -> None:
+    approved(coach)
+    turn = coach.send(coach.new_thread_id(), "quick update: python is now 5")
+    assert "Check-in after 0 weeks (from the date the plan was saved)" in turn.messages[-1]
+
+
+def test_a_level_change_without_a_plan_is_a_profile_edit(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, ["hi", "I'm a data analyst with SQL 3"])
+    turn = coach.send(thread, "my sql is now a 4")
+    assert coach.values(thread)["profile"]["skills"]["sql"] == 4
+    assert "Noted: sql 4" in turn.messages[-1]

@@ -1,8 +1,15 @@
-"""The deterministic understanding of what people type."""
+"""The deterministic understanding of what people type: facts, intents, limits and speed."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from agent.coaching.parsing import parse_message
+from agent.coaching.parsing import parse_message, understand
 
 
 @pytest.mark.parametrize(
@@ -21,11 +28,69 @@ from agent.coaching.parsing import parse_message
         ("Data scientist", "plan_b", "plan_b", {"position": "Data scientist", "industry": "fintech"}),
         ("in 9 months", None, "horizon_months", 9),
         ("Python 4, SQL: 3 and k8s=2", None, "skills", {"Python": 4, "SQL": 3, "k8s": 2}),
+        # the forms people actually used
+        ("Python maybe 2", None, "skills", {"Python": 2}),
+        ("SQL really well (I'd say 4/5)", None, "skills", {"SQL": 4}),
+        ("Java (5/5), Python (3), AWS (4)", None, "skills", {"Java": 5, "Python": 3, "AWS": 4}),
+        ("java 5 out of 5", None, "skills", {"java": 5}),
+        ("Tableau 4, statistics 3. I can do 6 hours a week", None, "skills", {"Tableau": 4, "statistics": 3}),
+        ("Tableau 4, statistics 3. I can do 6 hours a week", None, "hours_per_week", 6.0),
+        ("Communication is good, maybe 4", None, "skills", {"Communication": 4}),
+        (
+            "level 3 for statistics, a 2 in docker, four in python",
+            None,
+            "skills",
+            {"statistics": 3, "docker": 2, "python": 4},
+        ),
+        ("sql 8/10", "skills", "skills", {"sql": 4}),
+        ("mlflow 2 & weights and biases 1", "skills", "skills", {"mlflow": 2, "weights and biases": 1}),
+        ("5h/wk", None, "hours_per_week", 5.0),
+        ("twelve hours a week", None, "hours_per_week", 12.0),
+        ("6, 8 on a good week", "hours_per_week", "hours_per_week", 6.0),
+        ("an hour a day", "hours_per_week", "hours_per_week", 7.0),
+        ("I've been a data analyst for 3 years", None, "current_role", "Data analyst"),
+        ("Senior data analyst here", None, "current_role", "Senior data analyst"),
+        ("my title is Staff Engineer", None, "current_role", "Staff Engineer"),
+        ("nurse, 8 years", "current_role", "current_role", "Nurse"),
+        ("no, statistics is 3", None, "skills", {"statistics": 3}),
+        ("aim for statistics 2", None, "targets", {"statistics": 2}),
+        ("lower deep learning to 1", None, "targets", {"deep learning": 1}),
+        ("sorry, I meant python 3 not 4", None, "skills", {"python": 3}),
     ],
 )
-def test_facts(text, asking, field, value) -> None:
+def test_facts(text: str, asking: Any, field: str, value: Any) -> None:
     parsed = parse_message(text, asking, default_industry="fintech")
     assert getattr(parsed, field) == value
+
+
+def test_ranges_take_the_lower_and_say_so() -> None:
+    parsed = parse_message("SQL 3-4", "skills")
+    assert parsed.skills == {"SQL": 3} and any("lower" in n for n in parsed.notes)
+    parsed = parse_message("6, 8 on a good week", "hours_per_week")
+    assert any("lower" in n for n in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    "text", ["hi, I'm back", "I'm looking to switch careers", "I have a team of 20 people"]
+)
+def test_no_role_or_skill_from_small_talk(text: str) -> None:
+    parsed = parse_message(text)
+    assert parsed.current_role is None and parsed.skills == {}
+
+
+def test_filler_words_are_never_skills() -> None:
+    parsed = parse_message("Communication is good, maybe 4. Python maybe 2", "skills")
+    assert set(parsed.skills) == {"Communication", "Python"}
+
+
+def test_a_long_plan_answer_is_split_into_plan_a_and_b() -> None:
+    text = (
+        "GenAI engineer in edtech, building AI tutors for schools. If that doesn't work out, "
+        "data engineer in education"
+    )
+    parsed = parse_message(text, "plan_a")
+    assert parsed.plan_a == {"position": "GenAI engineer", "industry": "edtech"}
+    assert parsed.plan_b == {"position": "Data engineer", "industry": "education"}
 
 
 @pytest.mark.parametrize(
@@ -33,8 +98,100 @@ def test_facts(text, asking, field, value) -> None:
     [
         ("Python 7", "Python: level 7"),
         ("-2 hours a week", "hours a week: -2"),
-        ("Plan A: astronaut in space", "don't know the role"),
+        ("Plan A: astronaut in space", "don't know the role 'astronaut'"),
+        ("Plan B: data engineer in x", "Plan B industry 'x' is too short"),
+        ("Plan A: ML engineer in " + "a very long industry description " * 3, "Plan A industry is too long"),
+        ("within 40 months", "horizon"),
     ],
 )
-def test_problems_are_named(text, needle) -> None:
-    assert any(needle in p for p in parse_message(text).problems)
+def test_problems_are_named(text: str, needle: str) -> None:
+    parsed = parse_message(text)
+    assert any(needle in p for p in parsed.problems), parsed.problems
+    assert parsed.plan_a is None and parsed.plan_b is None
+
+
+def test_nothing_is_swapped_silently() -> None:
+    unknown = parse_message("product manager for AI products, in SaaS", "plan_a")
+    assert unknown.plan_a is None and "The roles I know" in unknown.problems[0]
+    assert parse_message("developer advocate", "plan_a", "fintech").plan_a is None
+    close = parse_message("ML engneer in healthcare", "plan_a")
+    assert close.plan_a is None and close.confirm and close.confirm["name"] == "ML engineer"
+    kept = parse_message("GenAI engineer in edtech", "plan_a")
+    assert kept.plan_a == {"position": "GenAI engineer", "industry": "edtech"}
+
+
+@pytest.mark.parametrize(
+    ("text", "asking", "has_plan", "intent"),
+    [
+        ("draft my plan", "plan_a", False, "plan"),
+        ("ok let's go", None, False, "plan"),
+        ("what should I learn first?", None, False, "question"),
+        ("why is evaluation priority 1?", None, True, "question"),
+        ("when would plan B be attainable?", None, True, "question"),
+        (
+            "It's been two months, my python is now a 3 and I finished a statistics course",
+            None,
+            True,
+            "checkin",
+        ),
+        ("my python is now a 3", None, False, "profile"),
+        ("thanks!", None, False, "chitchat"),
+    ],
+)
+def test_intents(text: str, asking: Any, has_plan: bool, intent: str) -> None:
+    understood = understand(text, asking, "fintech", has_plan=has_plan)
+    assert understood.intent == intent
+    assert understood.plan_a is None or intent == "profile"
+
+
+def test_a_natural_checkin_is_read() -> None:
+    u = understand(
+        "It's been two months, my python is now a 3 and I finished a statistics course", has_plan=True
+    )
+    assert u.skills == {"python": 3} and u.elapsed_weeks == 9 and u.courses == ["statistics"]
+
+
+# ---- bounded: any text, any length, no crash and no backtracking --------------------
+
+_ALPHABET = st.sampled_from(
+    [*"0123456789 .,-/()h:;aeiouxyzPSQLweekhours\n", "hours", "week", "plan a", " and "]
+)
+_WORST_CASES = [
+    "1" * 4000,
+    "1 " * 2000,
+    "1-" * 2000,
+    "1." * 2000,
+    "a " * 2000,
+    "python 3, " * 400,
+    "9 hours 9 " * 400,
+    "plan a " * 570,
+    "I'm a " * 660,
+    "in " * 1333,
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.lists(_ALPHABET, max_size=600).map("".join),
+    asking=st.sampled_from([None, "hours_per_week", "skills", "plan_a", "current_role"]),
+)
+def test_any_text_parses_quickly(text: str, asking: Any) -> None:
+    start = time.perf_counter()
+    understand(text[:4000], asking, "fintech", has_plan=True)
+    # A generous bound (the machine is shared): catastrophic backtracking takes
+    # seconds to minutes; `coach eval conversations` reports the real worst case.
+    assert time.perf_counter() - start < 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(max_size=4000))
+def test_any_unicode_parses(text: str) -> None:
+    understand(text, "skills")
+
+
+@pytest.mark.parametrize("text", _WORST_CASES)
+@pytest.mark.parametrize("asking", [None, "hours_per_week", "skills", "plan_a", "current_role"])
+def test_worst_cases_are_linear(text: str, asking: Any) -> None:
+    start = time.perf_counter()
+    understand(text[:4000], asking, "fintech", has_plan=True)
+    assert time.perf_counter() - start < 1.0

@@ -1,17 +1,112 @@
-"""With a capable model the router and extractor use structured output; without, the parsers."""
+"""Understanding across turns: what the coach says it understood, confirmations, returning
+people, and a capable model's reading checked against the message and the catalog."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from conftest import CONVERSATION, converse
+from pydantic import Field
+
+from agent.graph.nodes.intake import GREETING
 from agent.llm.models import ScriptedChatModel
 from agent.runtime.session import Coach, Settings
 
 
-def capable(home, replies) -> Coach:
+def capable(home: Path, replies: list[Any]) -> Coach:
     model = ScriptedChatModel(replies=replies, default="A short note.", structured=True)
     return Coach(Settings(home=home, model="fake"), chat_model=model, interface="test")
 
 
-def test_free_form_facts_are_read_by_the_model(home) -> None:
+def test_each_message_is_answered_with_what_was_understood(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    first = coach.send(thread, "hi")
+    assert first.messages[-1].startswith(GREETING)
+    turn = coach.send(
+        thread,
+        "I've been a data analyst. SQL 4, Python maybe 2, Tableau 4, statistics 3. I can do 6 hours a week",
+    )
+    assert turn.messages[-1].startswith(
+        "Noted: role Data analyst; SQL 4, Python 2, Tableau 4, statistics 3; 6 hours a week."
+    )
+    assert "coach " not in "\n".join(first.messages + turn.messages), "replies name no CLI command"
+
+
+def test_what_could_not_be_used_is_said_and_nothing_breaks(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION[:3])
+    long = "GenAI engineer in " + "a company that builds tutoring products for schools and colleges " * 2
+    turn = coach.send(thread, long)
+    assert "Plan A industry is too long" in turn.messages[-1]
+    assert "plan_a" not in coach.values(thread)["profile"]
+    turn = coach.send(
+        thread,
+        "GenAI engineer in edtech, building AI tutors. If that doesn't work out, data engineer in education",
+    )
+    profile = coach.values(thread)["profile"]
+    assert profile["plan_a"] == {"position": "GenAI engineer", "industry": "edtech"}
+    assert profile["plan_b"] == {"position": "Data engineer", "industry": "education"}
+
+
+def test_a_close_name_is_confirmed_not_taken(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION[:3])
+    turn = coach.send(thread, "ML engneer in healthcare")
+    assert "Did you mean ML engineer" in turn.messages[-1]
+    assert "plan_a" not in coach.values(thread)["profile"]
+    coach.send(thread, "yes")
+    assert coach.values(thread)["profile"]["plan_a"] == {"position": "ML engineer", "industry": "healthcare"}
+
+
+def test_an_unknown_role_lists_the_known_ones(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION[:3])
+    turn = coach.send(thread, "developer advocate in SaaS")
+    assert "I don't know the role 'developer advocate'" in turn.messages[-1]
+    assert "GenAI engineer" in turn.messages[-1] and "plan_a" not in coach.values(thread)["profile"]
+
+
+def test_corrections_change_current_or_target(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, ["hi", "I'm a data analyst with statistics 2 and SQL 3"])
+    coach.send(thread, "no, statistics is 3")
+    coach.send(thread, "aim for statistics 4")
+    values = coach.values(thread)
+    assert values["profile"]["skills"] == {"SQL": 3, "statistics": 3}
+    assert values["overrides"]["a"] == {"statistics": 4}
+
+
+def test_a_returning_person_is_welcomed_back(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "approve")
+    again = coach.new_thread_id()
+    turn = coach.send(again, "hi, I'm back")
+    text = turn.messages[-1]
+    assert text.startswith(
+        "Welcome back! Last time: Backend engineer; 8 hours a week; Plan A GenAI engineer in fintech"
+    )
+    assert "latest saved plan is version 1" in text and "What has changed" in text
+    assert coach.values(again)["profile"]["current_role"] == "Backend engineer", "'I'm back' is not a role"
+    turn = coach.send(again, "I can do 10 hours a week now")
+    assert coach.values(again)["profile"]["hours_per_week"] == 10
+    turn = coach.send(again, "plan")
+    assert turn.review is not None, "a returning person drafts without answering everything again"
+
+
+def test_the_parse_travels_in_state(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    coach.send(thread, "I'm a nurse, python 1")
+    understood = coach.values(thread)["understood"]
+    assert understood["current_role"] == "Nurse" and understood["skills"] == {"python": 1}
+    assert understood["intent"] == "profile" and understood["by"] == "parser"
+
+
+# ---- a capable model ------------------------------------------------------------------
+
+
+def test_the_model_adds_what_the_message_supports(home: Path) -> None:
     coach = capable(
         home,
         [
@@ -20,7 +115,6 @@ def test_free_form_facts_are_read_by_the_model(home) -> None:
                 "args": {
                     "intent": "profile",
                     "current_role": "Backend engineer",
-                    "industry": "fintech",
                     "skills": {"Python": 4, "SQL": 3},
                     "plan_a": {"position": "LLM engineer", "industry": "a bank"},
                 },
@@ -30,7 +124,7 @@ def test_free_form_facts_are_read_by_the_model(home) -> None:
     thread = coach.new_thread_id()
     turn = coach.send(
         thread,
-        "Five years writing Python services for a bank; SQL is fine; I want to build LLM products there",
+        "Backend engineer, five years of Python at a bank; SQL is fine; I want to build LLM products there",
     )
     values = coach.values(thread)
     assert values["understood_by"] == "model" and values["route"] == "intake"
@@ -38,18 +132,35 @@ def test_free_form_facts_are_read_by_the_model(home) -> None:
     assert profile["current_role"] == "Backend engineer"
     assert profile["skills"] == {"Python": 4, "SQL": 3}
     assert profile["plan_a"] == {"position": "GenAI engineer", "industry": "fintech"}
-    assert "hours a week" in turn.messages[-1]  # the next missing fact
+    assert "my estimate from your words" in turn.messages[-1], "an inferred level is shown, not hidden"
 
 
-def test_model_intent_routes_a_question(home) -> None:
-    coach = capable(home, [{"tool": "Extraction", "args": {"intent": "question"}}, "Three months [1]."])
+def test_the_model_cannot_invent_facts(home: Path) -> None:
+    invented = {
+        "intent": "profile",
+        "current_role": "Chief data officer",
+        "skills": {"Kubernetes": 5},
+        "plan_a": {"position": "ML engineer", "industry": "fintech"},
+    }
+    coach = capable(home, [{"tool": "Extraction", "args": invented}])
     thread = coach.new_thread_id()
-    turn = coach.send(thread, "statistics phase duration for data scientists")
-    assert coach.values(thread)["route"] == "question"
-    assert "Sources:" in turn.messages[-1]
+    coach.send(thread, "hello there, I'm a nurse")
+    profile = coach.values(thread)["profile"]
+    assert profile["current_role"] == "Nurse"
+    assert "skills" not in profile and "plan_a" not in profile
 
 
-def test_out_of_schema_answer_falls_back_to_the_parsers(home) -> None:
+def test_a_command_never_becomes_a_plan_a(home: Path) -> None:
+    reading = {"intent": "profile", "plan_a": {"position": "Draft my plan", "industry": "fintech"}}
+    coach = capable(home, [{"tool": "Extraction", "args": reading}] * 8)
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION[:3])
+    coach.send(thread, "draft my plan")
+    values = coach.values(thread)
+    assert "plan_a" not in values["profile"] and values["understood"]["intent"] == "plan"
+
+
+def test_out_of_schema_answer_falls_back_to_the_parsers(home: Path) -> None:
     coach = capable(home, [{"tool": "Extraction", "args": {"intent": "dance", "hours_per_week": -4}}])
     thread = coach.new_thread_id()
     coach.send(thread, "I'm a data analyst with SQL 3")
@@ -58,7 +169,24 @@ def test_out_of_schema_answer_falls_back_to_the_parsers(home) -> None:
     assert values["profile"]["current_role"] == "Data analyst" and values["profile"]["skills"] == {"SQL": 3}
 
 
-def test_embedded_model_never_gets_structured_calls(coach, model) -> None:
+class _RecordingModel(ScriptedChatModel):
+    """Keeps the keyword arguments of each call, to see how the model was called."""
+
+    kwargs_seen: list[dict[str, Any]] = Field(default_factory=list)
+
+    def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:
+        self.kwargs_seen.append(kwargs)
+        return super()._generate(messages, stop, run_manager, **kwargs)
+
+
+def test_structured_output_is_a_plain_call(home: Path) -> None:
+    model = _RecordingModel(replies=[{"tool": "Extraction", "args": {"intent": "chitchat"}}], structured=True)
+    coach = Coach(Settings(home=home, model="fake"), chat_model=model, interface="test")
+    coach.send(coach.new_thread_id(), "hello", on_token=lambda _: None)  # even while streaming the turn
+    assert model.kwargs_seen and model.kwargs_seen[0].get("stream") is False
+
+
+def test_embedded_model_never_gets_structured_calls(coach: Coach, model: ScriptedChatModel) -> None:
     thread = coach.new_thread_id()
     coach.send(thread, "I'm a data analyst with SQL 3")
     assert coach.values(thread)["understood_by"] == "parser"

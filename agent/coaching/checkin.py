@@ -11,7 +11,7 @@ from agent.coaching.plan import Plan
 from tools.gap import WEEKS_PER_MONTH, gap_report, resolve_skills
 from tools.models import GapReport, Profile, SkillLine
 
-Status = Literal["ahead", "on track", "slipped", "done"]
+Status = Literal["ahead", "on track", "slipped", "done", "not reported"]
 
 
 class ProgressLine(BaseModel):
@@ -32,6 +32,8 @@ class CheckinReport(BaseModel):
     lines: list[ProgressLine]
     remaining: GapReport
     profile: Profile
+    courses: list[str] = []
+    elapsed_from: Literal["words", "dates"] = "words"
 
     @property
     def slipped(self) -> list[ProgressLine]:
@@ -57,8 +59,9 @@ def expected_level(line: SkillLine, week: int) -> int:
 def compare(plan: Plan, levels: dict[str, int], weeks: int) -> CheckinReport:
     """Check the person's reported levels against Plan A's schedule after `weeks`.
 
-    Skills not mentioned keep their level from the plan. The rest of the plan is
-    recomputed from the new levels over what is left of the horizon.
+    Skills not mentioned keep their level from the plan and are marked "not
+    reported": silence is not a slip. The rest of the plan is recomputed from the new
+    levels over what is left of the horizon.
     """
     scheduled = plan.a.scheduled
     reported = resolve_skills(levels).levels
@@ -66,8 +69,10 @@ def compare(plan: Plan, levels: dict[str, int], weeks: int) -> CheckinReport:
     for s in scheduled.skills:
         now = reported.get(s.skill_id, s.current)
         expected = expected_level(s, weeks)
-        if now >= s.target:
-            status: Status = "done"
+        if s.skill_id not in reported:
+            status: Status = "done" if now >= s.target else "not reported"
+        elif now >= s.target:
+            status = "done"
         elif now > expected:
             status = "ahead"
         elif now == expected:
@@ -93,10 +98,16 @@ def checkin_markdown(report: CheckinReport) -> str:
         f"| {x.name} | {x.was} | {x.expected} | {x.now} | {x.target} | {x.status} |" for x in report.lines
     ]
     r = report.remaining
-    parts = [f"## Check-in after {report.weeks} weeks", "\n".join(rows)]
+    since = "" if report.elapsed_from == "words" else " (from the date the plan was saved)"
+    parts = [f"## Check-in after {report.weeks} weeks{since}", "\n".join(rows)]
     moved = ", ".join(f"{x.name} {x.was}->{x.now}" for x in report.moved) or "nothing yet"
     slipped = ", ".join(x.name for x in report.slipped) or "nothing"
     parts.append(f"**Moved:** {moved}. **Slipped:** {slipped}.")
+    if report.courses:
+        parts.append(
+            "**Finished:** " + ", ".join(report.courses) + ". Well done: tell me the level it brought you to "
+            "(for example 'statistics is now 3') and I will count it."
+        )
     fits = "still fits" if r.attainable else "no longer fits"
     parts.append(
         f"**The rest of Plan A {fits}:** {r.total_hours:g} h left, {r.total_weeks} weeks at "

@@ -1,67 +1,88 @@
 """Deterministic understanding of what a person types: profile facts and intents.
 
 The embedded model cannot do reliable structured output, so every fact the coach
-needs has a parser here; a capable model only adds to it. Parsers never raise on
-odd text: they return what they found and a list of problems to tell the person.
+needs has a parser (numbers.py, levels.py, targets.py); a capable model only adds
+to it. A message is read once per turn into an `Understood` record that travels in
+the graph state. Parsers never raise on odd text: they return what they found, a
+note for anything they narrowed, and a one-line problem for anything they refused.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Literal
 
-from tools.catalog import match_industry, match_role, match_skill
+from pydantic import BaseModel, Field
+
+from agent.coaching.levels import MAX_CANDIDATES, parse_skills, skill_name
+from agent.coaching.numbers import find_elapsed_weeks, find_horizon, find_hours, words_to_digits
+from agent.coaching.targets import (
+    FALLBACK,
+    GOAL,
+    MAX_ROLE,
+    PLAN_MARK,
+    ROLE_STOP,
+    TargetRead,
+    find_industry,
+    find_role,
+    read_target,
+)
 
 ProfileField = Literal[
     "current_role", "skills", "hours_per_week", "plan_a", "plan_b", "role_skills", "industry"
 ]
 Intent = Literal["profile", "question", "plan", "review", "checkin", "chitchat"]
 
-_NUM = r"-?\d+(?:\.\d+)?"
-_HOURS = re.compile(
-    rf"(?P<n>{_NUM})\s*(?:-|to)?\s*(?:{_NUM}\s*)?(?:h|hrs?|hours?)\b\s*(?:a|per|/|each|every)?\s*(?:week|wk|w)\b",
+MAX_CHARS = 4000
+MAX_PLAN_MARKS = 4
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_TARGET_WORDS = re.compile(
+    r"\b(?:aim(?:ing)? for|target(?:ing|s)?|goal|lower|raise|reduce|drop|bump|increase|decrease|"
+    r"only need|want to reach|get to|set the target)\b",
     re.I,
 )
-_HOURS_LOOSE = re.compile(rf"(?P<n>{_NUM})\s*(?:h|hrs?|hours?)\b", re.I)
-_HORIZON = re.compile(
-    rf"(?:horizon|within|in|over|next)\s*(?:of\s*)?(?:the\s*next\s*)?(?P<n>{_NUM})\s*months?|(?P<n2>{_NUM})\s*-?\s*months?\s*horizon",
+_COURSE = re.compile(
+    r"\b(?:finished|completed|done with|passed|took|wrapped up|got through)\s{1,3}(?:a|an|the|my|that)?\s{0,3}"
+    r"(?P<what>[A-Za-z][\w+#/.-]{0,25}(?:\s{1,3}[A-Za-z][\w+#/.-]{0,25}){0,3}?)\s{1,3}"
+    r"(?:course|class|module|book|bootcamp|certificate|certification|specialization|tutorial|mooc|program)\b",
     re.I,
 )
-_PLAN = re.compile(
-    r"plan\s*(?P<which>[ab])\b\s*(?:is|would be|[:=\-])?\s*(?P<text>.+?)(?=(?:[.;\n]|\bplan\s*[ab]\b|$))",
-    re.I | re.S,
-)
-_ROLE = re.compile(
-    r"(?:i'?m|i am|i work as|working as|currently|my (?:current )?(?:role|job|title) is|current role\s*[:=]?|role\s*[:=])"
-    r"\s*(?:an?\s+|the\s+)?(?P<role>[a-z][\w /+&-]{1,60}?)"
-    r"(?=\s*(?:$|[,.;\n]|\bwith\b|\band\b|\bin\b|\bat\b|\bfor\b|\bwho\b))",
-    re.I,
-)
-_INDUSTRY = re.compile(
-    r"\bin\s+(?:the\s+)?(?P<ind>[a-z][\w -]{1,40}?)(?:\s+industry|\s+sector)?(?=$|[,.;\n]|\s+(?:as|with|and)\b)",
-    re.I,
-)
-_SKILL = re.compile(
-    rf"(?P<name>[A-Za-z][\w+#./&' -]{{0,40}}?)\s*(?:[:=]|\s-\s|\blevel\b|\bat\b|\bis\b)?\s*(?P<lvl>{_NUM})\s*(?:/\s*5)?\s*$"
-)
-_SPLIT = re.compile(r"[,;\n]|\band\b|\bwith\b|\bplus\b", re.I)
 _QUESTION_START = re.compile(
-    r"^\s*(what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b",
+    r"^\s*(?:what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b",
     re.I,
 )
-_PLAN_WORDS = re.compile(r"\b(plan|draft|gaps?|matrix|roadmap for me|let'?s go|go ahead|ready|start)\b", re.I)
-CHECKIN = re.compile(r"^\s*/?(?:check[- ]?in|progress(?: update)?)\b[:,]?\s*", re.I)
-_WEEKS_IN = re.compile(
-    r"\b(?:after|it'?s been|been)\s+(?P<n>\d+)\s*weeks?\b|\b(?P<m>\d+)\s*weeks?\s+in\b", re.I
+PLAN_COMMAND = re.compile(
+    r"^\s*(?:ok(?:ay)?[,! ]{1,3}|so[,! ]{1,3}|now[,! ]{1,3})?(?:please\s{1,3}|pls\s{1,3}|can you\s{1,3}|could you\s{1,3})?"
+    r"(?:(?:draft|make|build|create|write|generate|show|give me|redo|re-?draft|start|do|compute|get)\b[^.?!]{0,40}"
+    r"\b(?:plan|gaps?|matrix|roadmap)\b|(?:plan|go|let'?s go|go ahead|ready|i'?m ready|draft(?: it)?|"
+    r"let'?s (?:do|start|plan)(?: it| this)?)\s{0,3}[.!]*\s*$|(?:what are|what'?s|show me) my (?:skill )?gaps?\b)",
+    re.I,
 )
-_SKIP = re.compile(r"^\s*(skip|none|no|nothing|n/a|later|that'?s all|done)\s*[.!]?\s*$", re.I)
-_MAX_SKILL_WORDS = 5
+CHECKIN = re.compile(r"^\s*/?(?:check[- ]?in|progress(?: update)?|update)\b[:,]?\s*", re.I)
+_PROGRESS = re.compile(
+    r"\b(?:is now|are now|now (?:a|at|an)?\s{0,2}\d|up to|went up|improved|moved up|got better|progress|"
+    r"since (?:last time|we (?:last )?(?:spoke|talked))|so far)\b",
+    re.I,
+)
+_SKIP = re.compile(
+    r"^\s*(?:skip|none|no|nope|nothing|n/a|later|that'?s all|done|no others?|nothing else|not really)"
+    r"(?:\s{1,3}(?:really|yet|at all|for now|thanks))?\s*[.!]?\s*$",
+    re.I,
+)
+_UNSURE = re.compile(r"\b(?:not sure|no idea|don'?t know|dunno|undecided|no clue|haven'?t decided)\b", re.I)
+YES = re.compile(
+    r"^\s*(?:y|yes|yeah|yep|yup|ya|sure|correct|right|exactly|indeed|ok|okay|of course|yes please|"
+    r"that'?s (?:it|right|correct|the one)|that one|bingo|affirmative)\b[\s.!,]*(?:that'?s (?:it|right))?[\s.!]*$",
+    re.I,
+)
+NO = re.compile(r"^\s*(?:n|no|nope|nah|not really|wrong|neither|not that|no,? (?:i meant|not))\b", re.I)
 
 
-@dataclass
-class Parsed:
-    """What one message said about the profile, and what was wrong with it."""
+class Understood(BaseModel):
+    """What one message said: profile facts, target changes, check-in facts and intent.
+
+    JSON-able so it travels in the graph state (`understood`) and into recordings.
+    """
 
     current_role: str | None = None
     industry: str | None = None
@@ -69,12 +90,21 @@ class Parsed:
     horizon_months: int | None = None
     plan_a: dict[str, str] | None = None
     plan_b: dict[str, str] | None = None
-    skills: dict[str, int] = field(default_factory=dict)
+    skills: dict[str, int] = Field(default_factory=dict)  # current levels
+    targets: dict[str, int] = Field(default_factory=dict)  # "aim for statistics 2", "lower rag to 1"
+    confirm: dict[str, str] | None = None  # {"field": "plan_a", "name": "ML engineer", "industry", "said"}
+    elapsed_weeks: int | None = None
+    courses: list[str] = Field(default_factory=list)
     skipped: bool = False
-    problems: list[str] = field(default_factory=list)
+    unsure: bool = False
+    notes: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+    unused: list[str] = Field(default_factory=list)
+    intent: Intent = "chitchat"
+    by: Literal["parser", "model"] = "parser"
 
     def found_anything(self) -> bool:
-        """True when the message carried at least one profile fact."""
+        """True when the message carried at least one profile fact (or a skip)."""
         return bool(
             self.current_role
             or self.industry
@@ -83,167 +113,206 @@ class Parsed:
             or self.plan_a
             or self.plan_b
             or self.skills
+            or self.targets
             or self.skipped
+            or self.confirm
         )
 
 
-def parse_target(text: str, default_industry: str | None = None) -> tuple[dict[str, str] | None, str | None]:
-    """'GenAI engineer in fintech' -> ({position, industry}, None) or (None, problem)."""
-    text = text.strip().strip(".").strip()
-    text = re.sub(r"^(?:to be|become|becoming|an?|the)\s+", "", text, flags=re.I)
-    parts = re.split(
-        r"\s+(?:in|at|within|for|inside)\s+(?:the\s+|a\s+|an\s+)?|\s*,\s*|\s+-\s+|\s*/\s*",
-        text,
-        maxsplit=1,
-        flags=re.I,
-    )
-    position = parts[0].strip()
-    industry = parts[1].strip() if len(parts) > 1 else (default_industry or "")
-    industry = re.sub(r"\s+(?:industry|sector|company|companies)$", "", industry, flags=re.I)
-    role = match_role(position)
-    if role is None:
-        return None, f"I don't know the role '{position}'"
-    if not industry:
-        return None, f"which industry for {role.name}? Write it as '{role.name} in fintech'"
-    ind = match_industry(industry)
-    return {"position": role.name, "industry": ind.name if ind else industry}, None
+Parsed = Understood  # the name the review node imports
 
 
-def _level(raw: str, name: str, problems: list[str]) -> int | None:
-    value = float(raw)
-    if value != int(value) or not 0 <= value <= 5:
-        problems.append(
-            f"{name}: level {raw} is out of range; use a whole number 0-5 (0 unaware ... 5 can teach it)"
+def _blank(work: str, start: int, end: int) -> str:
+    """Consume a span: later parsers must not read it again (a separator keeps words apart)."""
+    return work[:start] + ";" + " " * max(0, end - start - 1) + work[end:]
+
+
+def _phrase_end(work: str, start: int) -> int:
+    stops = [len(work), start + 240]
+    if m := _SENTENCE_END.search(work, start):
+        stops.append(m.start())
+    for pattern in (PLAN_MARK, FALLBACK):
+        if m := pattern.search(work, start):
+            stops.append(m.start())
+    return min(stops)
+
+
+def _set_target(out: Understood, key: str, read: TargetRead) -> None:
+    if read.target:
+        setattr(out, key, read.target)
+    elif read.confirm:
+        out.confirm = {"field": key, "name": read.confirm, "industry": read.industry, "said": read.said}
+    elif read.problem:
+        out.problems.append(read.problem)
+
+
+def _read_plans(work: str, out: Understood, asking: str | None, default_industry: str | None) -> str:
+    spans: list[tuple[str, int, int]] = []
+    for m in PLAN_MARK.finditer(work):
+        if len(spans) >= MAX_PLAN_MARKS:
+            break  # a person names Plan A and Plan B, perhaps once more each
+        sentence_start = (
+            max(work.rfind(".", 0, m.start()), work.rfind("?", 0, m.start()), work.rfind("\n", 0, m.start()))
+            + 1
         )
-        return None
-    return int(value)
-
-
-def parse_skills(text: str, problems: list[str], *, loose: bool = False) -> dict[str, int]:
-    """'Python 4, SQL 3 and Docker: 2' -> {'Python': 4, 'SQL': 3, 'Docker': 2}.
-
-    A name the catalog does not know is kept when it is short enough to be a skill
-    name (the gap engine flags it); `loose` accepts any short name, for answers to a
-    question about skills.
-    """
-    skills: dict[str, int] = {}
-    for segment in _SPLIT.split(text):
-        m = _SKILL.search(segment.strip())
-        if not m:
-            continue
-        name = re.sub(
-            r"^(?:i (?:know|have|rate)|my|also|about|maybe|around|level)\s+",
-            "",
-            m.group("name").strip(),
-            flags=re.I,
+        if _asks(work[sentence_start : _phrase_end(work, m.end()) + 1]):
+            continue  # "when would plan B be attainable?" is a question, not a Plan B
+        which = "a" if m.group("which").lower() in ("a", "1") else "b"
+        spans.append((which, m.start(), _phrase_end(work, m.end())))
+    if not any(w == "b" for w, _, _ in spans) and (fb := FALLBACK.search(work)):
+        spans.append(("b", fb.start(), _phrase_end(work, fb.end())))
+    if not any(w == "a" for w, _, _ in spans) and (goal := GOAL.search(work)):
+        spans.append(("b" if asking == "plan_b" else "a", goal.start(), _phrase_end(work, goal.end())))
+    wanted = asking[-1] if asking in ("plan_a", "plan_b") else None
+    if wanted and not any(w == wanted for w, _, _ in spans):
+        first = min([s for _, s, _ in spans], default=len(work))
+        head = work[:first]
+        if head.strip(" .;,") and not (
+            _QUESTION_START.match(head)
+            or PLAN_COMMAND.match(head)
+            or _UNSURE.search(head)
+            or _SKIP.match(head)
+            or YES.match(head)
+            or NO.match(head)
+        ):
+            spans.append((wanted, 0, _phrase_end(work, 0) if first == len(work) else first))
+    for which, start, end in sorted(spans, key=lambda s: s[1]):
+        phrase = PLAN_MARK.sub("", work[start:end], count=1)
+        phrase = FALLBACK.sub("", phrase, count=1) if which == "b" else phrase
+        phrase = GOAL.sub("", phrase, count=1)
+        industry = (
+            default_industry if which == "a" else ((out.plan_a or {}).get("industry") or default_industry)
         )
-        name = name.strip(" :-=").strip()
-        if not name or len(name.split()) > _MAX_SKILL_WORDS:
-            continue
-        if not loose and match_skill(name) is None and len(name.split()) > 2:
-            continue
-        level = _level(m.group("lvl"), name, problems)
-        if level is not None:
-            skills[name] = level
-    return skills
+        _set_target(out, f"plan_{which}", read_target(phrase, industry, which.upper()))
+        work = _blank(work, start, end)
+    return work
 
 
 def parse_message(
     text: str, asking: ProfileField | None = None, default_industry: str | None = None
-) -> Parsed:
-    """All profile facts in one message. `asking` is the question the coach last asked."""
-    out = Parsed()
-    rest = text
-
-    for m in _PLAN.finditer(text):
-        target, problem = parse_target(m.group("text"), default_industry)
-        if problem:
-            out.problems.append(f"Plan {m.group('which').upper()}: {problem}")
-        elif m.group("which").lower() == "a":
-            out.plan_a = target
-        else:
-            out.plan_b = target
-        rest = rest.replace(m.group(0), " ")
-
-    if m_h := _HORIZON.search(rest):
-        raw = m_h.group("n") or m_h.group("n2")
-        months = float(raw)
-        if months != int(months) or not 1 <= months <= 36:
-            out.problems.append(f"horizon: {raw} months is out of range; use 1-36 months")
-        else:
-            out.horizon_months = int(months)
-        rest = rest.replace(m_h.group(0), " ")
-
-    m_hours = _HOURS.search(rest) or (_HOURS_LOOSE.search(rest) if asking == "hours_per_week" else None)
-    if m_hours is None and asking == "hours_per_week":
-        m_hours = re.fullmatch(rf"\s*(?P<n>{_NUM})\s*", rest)
-    if m_hours:
-        hours = float(m_hours.group("n"))
-        if not 0 < hours <= 80:
-            out.problems.append(
-                f"hours a week: {m_hours.group('n')} is out of range; use a number above 0 and at most 80"
-            )
-        else:
-            out.hours_per_week = hours
-        rest = rest.replace(m_hours.group(0), " ")
-
-    if m_r := _ROLE.search(rest):
-        role = m_r.group("role").strip()
-        if not re.match(r"^(?:not|also|looking|trying|hoping|going|interested)\b", role, re.I):
-            out.current_role = role[:1].upper() + role[1:]
-    if m_i := _INDUSTRY.search(rest):
-        ind = match_industry(m_i.group("ind"))
-        if ind:
-            out.industry = ind.name
-
-    answered = out.plan_a if asking == "plan_a" else out.plan_b
-    if (
-        asking in ("plan_a", "plan_b")
-        and not answered
-        and not _QUESTION_START.match(text)
-        and not out.problems
-    ):
-        target, problem = parse_target(rest, default_industry)
-        if problem:
-            out.problems.append(f"Plan {asking[-1].upper()}: {problem}")
-        else:
-            setattr(out, asking, target)
-            rest = ""
-    if asking == "current_role" and not out.current_role and rest.strip() and not _QUESTION_START.match(rest):
-        candidate = rest.strip().strip(".")
-        if not re.search(r"\d", candidate) and len(candidate.split()) <= 8:
-            out.current_role = candidate[:1].upper() + candidate[1:80]
-            rest = ""
-
-    if asking in ("skills", "role_skills") and _SKIP.match(text):
+) -> Understood:
+    """All facts in one message. `asking` is the question the coach last asked."""
+    out = Understood()
+    work = words_to_digits(text[:MAX_CHARS])
+    if asking in ("skills", "role_skills") and _SKIP.match(work):
         out.skipped = True
         return out
-    out.skills = parse_skills(rest, out.problems, loose=asking in ("skills", "role_skills"))
+    out.unsure = bool(_UNSURE.search(work))
+    work = _read_plans(work, out, asking, default_industry)
+    amount, m = find_horizon(work)
+    if amount and m:
+        if amount.value != int(amount.value) or not 1 <= amount.value <= 36:
+            out.problems.append(f"horizon: {amount.raw} is out of range; use 1-36 months")
+        else:
+            out.horizon_months = int(amount.value)
+        work = _blank(work, m.start(), m.end())
+    weeks, m = find_elapsed_weeks(work)
+    if m:
+        out.elapsed_weeks = weeks
+        work = _blank(work, m.start(), m.end())
+    amount, m = find_hours(
+        work, answering=asking == "hours_per_week", names_before=lambda t: bool(skill_name(t))
+    )
+    if amount and m:
+        if not 0 < amount.value <= 80:
+            out.problems.append(
+                f"hours a week: {amount.raw} is out of range; use a number above 0 and at most 80"
+            )
+        else:
+            out.hours_per_week = amount.value
+            if amount.note:
+                out.notes.append(f"hours: {amount.note}")
+        work = _blank(work, m.start(), m.end())
+    for m in _COURSE.finditer(work):
+        out.courses.append(m.group("what").strip())
+        work = _blank(work, m.start(), m.end())
+    role, span = find_role(work, answering=asking == "current_role", opening=asking in (None, "current_role"))
+    if role and span:
+        out.current_role = role
+        work = _blank(work, *span)
+    elif asking == "current_role":
+        work = _whole_answer_as_role(work, out)
+    industry, m = find_industry(work)
+    if industry and m:
+        out.industry = industry
+        work = _blank(work, m.start(), m.end())
+    loose = asking in ("skills", "role_skills")
+    budget = MAX_CANDIDATES
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", work):
+        if budget <= 0:
+            break
+        if _asks(sentence) and not _TARGET_WORDS.search(sentence):
+            continue  # "why is evaluation priority 1?" asks; it rates nothing
+        read = parse_skills(sentence, loose=loose, budget=budget)
+        budget -= read.spent
+        into = out.targets if _TARGET_WORDS.search(sentence) else out.skills
+        into.update(read.levels)
+        out.notes += read.notes
+        out.problems += read.problems
+        out.unused += read.unused
     return out
 
 
-def parse_checkin(text: str) -> tuple[dict[str, int], int | None, list[str]]:
-    """'check in after 8 weeks: python 4, rag 2' -> ({'python': 4, 'rag': 2}, 8, problems)."""
-    body = CHECKIN.sub("", text, count=1)
-    weeks = None
-    if m := _WEEKS_IN.search(body):
-        weeks = int(m.group("n") or m.group("m"))
-        body = body.replace(m.group(0), " ")
-    problems: list[str] = []
-    return parse_skills(body, problems, loose=True), weeks, problems
+def _asks(sentence: str) -> bool:
+    return bool(_QUESTION_START.match(sentence)) or sentence.rstrip().endswith("?")
 
 
-def classify(text: str, parsed: Parsed, reviewing: bool) -> Intent:
+def _whole_answer_as_role(work: str, out: Understood) -> str:
+    """The answer to 'What is your current role?' is the role, if it reads like one:
+    its first clause ('nurse, 8 years' -> Nurse; 'Data scientist at a startup' -> Data scientist)."""
+    first = re.split(r"[,;(]|\.(?=\s|$)|\s-\s", work.strip(), maxsplit=1)[0]
+    candidate = ROLE_STOP.sub("", " " + first)[1:].strip(" .!")
+    if (
+        not candidate
+        or _QUESTION_START.match(candidate)
+        or PLAN_COMMAND.match(candidate)
+        or re.search(r"\d", candidate)
+    ):
+        return work
+    if len(candidate) > MAX_ROLE:
+        out.problems.append(
+            f"current role is too long ({len(candidate)} characters); keep it under {MAX_ROLE}"
+        )
+        return ""
+    if len(candidate.split()) <= 6 and not YES.match(candidate) and not NO.match(candidate):
+        out.current_role = candidate[:1].upper() + candidate[1:]
+        start = work.find(first)
+        return _blank(work, 0, start + len(candidate)) if start >= 0 else work
+    return work
+
+
+def classify(text: str, parsed: Understood, reviewing: bool = False, *, has_plan: bool = False) -> Intent:
     """The intent of a message, from its words and what it carried."""
-    lowered = text.strip().lower()
     if CHECKIN.match(text):
         return "checkin"
-    if reviewing and re.match(r"^(approve|ok|yes|looks good|lgtm|edit|change|reject|no)\b", lowered):
+    if reviewing and re.match(r"^\s*(approve|ok|yes|looks good|lgtm|edit|change|reject|no)\b", text, re.I):
         return "review"
+    progress = parsed.elapsed_weeks is not None or parsed.courses or _PROGRESS.search(text)
+    if has_plan and progress and (parsed.skills or parsed.courses or parsed.elapsed_weeks is not None):
+        return "checkin"
+    if PLAN_COMMAND.match(text) and not (parsed.plan_a or parsed.plan_b or parsed.skills):
+        return "plan"
     if parsed.found_anything() or parsed.problems:
         return "profile"
     if _QUESTION_START.match(text) or text.rstrip().endswith("?"):
         return "question"
-    if _PLAN_WORDS.search(text):
-        return "plan"
     return "chitchat"
+
+
+def understand(
+    text: str,
+    asking: ProfileField | None = None,
+    default_industry: str | None = None,
+    *,
+    has_plan: bool = False,
+) -> Understood:
+    """Parse a message and decide its intent: the one reading a turn works from."""
+    parsed = parse_message(text, asking, default_industry)
+    parsed.intent = classify(text, parsed, has_plan=has_plan)
+    return parsed
+
+
+def parse_checkin(text: str) -> tuple[dict[str, int], int | None, list[str]]:
+    """'check in after 8 weeks: python 4, rag 2' -> ({'python': 4, 'rag': 2}, 8, problems)."""
+    parsed = parse_message(CHECKIN.sub("", text, count=1), "skills")
+    return parsed.skills, parsed.elapsed_weeks, parsed.problems

@@ -2,7 +2,7 @@
 
 route -> intake -> retrieve -> analyze_gaps -> draft_plan -> review -> commit
       \\-> retrieve -> answer          review --edit--> analyze_gaps
-      \\-> checkin --slipped--> analyze_gaps
+      \\-> checkin --slipped--> retrieve (plan passages) -> analyze_gaps
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def build_graph(
     builder.add_node("review", nodes.review, destinations=("commit", "analyze_gaps", END))
     builder.add_node("commit", nodes.commit)
     builder.add_node("answer", nodes.answer)
-    builder.add_node("checkin", nodes.checkin, destinations=("analyze_gaps", END))
+    builder.add_node("checkin", nodes.checkin, destinations=("retrieve", END))
     builder.add_edge(START, "route")
     builder.add_conditional_edges("route", nodes.after_route, ["intake", "retrieve", "checkin"])
     builder.add_conditional_edges("intake", nodes.after_intake, ["retrieve", END])

@@ -1,4 +1,9 @@
-"""Check-in: compare reported levels with the saved plan; re-plan when it slipped."""
+"""Check-in: compare what the person reports with their latest saved plan; re-plan only if needed.
+
+"It's been two months, my python is now a 3 and I finished a statistics course" is
+read once by the route node; here it is compared with the latest plan saved from any
+session. Elapsed time comes from the words, else from the date the plan was saved.
+"""
 
 from __future__ import annotations
 
@@ -10,38 +15,65 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agent.coaching.checkin import checkin_markdown, compare
-from agent.coaching.parsing import parse_checkin
+from agent.coaching.parsing import Understood, parse_message
 from agent.coaching.plan import Plan
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human
+from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
-from agent.storage.plans import get_plan
+from agent.storage.profiles import save_profile
+
+ASK_LEVELS = (
+    "Tell me where you are now, for example 'it's been 8 weeks, python is now 4 and rag 2', "
+    "and I will compare it with your saved plan."
+)
 
 
-def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["analyze_gaps", "__end__"]]:
-    """Compare reported levels with the committed plan; re-plan (through review) if it slipped."""
-    committed = state.get("committed")
-    if not committed or runtime.store is None:
+def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["retrieve", "__end__"]]:
+    """Compare reported levels with the latest saved plan; re-plan (through review) if it slipped."""
+    ctx = runtime.context
+    record = latest_plan(runtime.store, ctx.user_id)
+    if record is None:
         text = "There is no saved plan to check in against yet: approve a plan first."
         return Command(goto="__end__", update={"messages": [AIMessage(text)]})
-    record = get_plan(runtime.store, runtime.context.user_id, committed["version"])
-    plan = Plan.model_validate(record["plan"])
-    levels, weeks, problems = parse_checkin(last_human(state))
-    if not levels:
-        text = "Tell me your levels now, for example 'check in after 8 weeks: python 4, rag 2'."
-        if problems:
-            text = "I could not use that: " + "; ".join(problems) + ". " + text
-        return Command(goto="__end__", update={"messages": [AIMessage(text)]})
+    raw = state.get("understood")
+    u = Understood.model_validate(raw) if raw else parse_message(last_human(state), "skills")
+    if not u.skills:
+        lines = [f"I could not use that: {p}." for p in u.problems]
+        if u.courses:
+            lines.append(f"Well done on finishing {', '.join(u.courses)}.")
+        return Command(goto="__end__", update={"messages": [AIMessage("\n\n".join([*lines, ASK_LEVELS]))]})
+    plan = Plan.model_validate(record.plan)
+    weeks, source = u.elapsed_weeks, "words"
     if weeks is None:
-        saved = datetime.fromisoformat(record["saved_at"])
-        weeks = max(0, (datetime.now(UTC) - saved).days // 7)
-    report = compare(plan, levels, weeks)
+        saved = datetime.fromisoformat(record.saved_at)
+        weeks, source = max(0, (datetime.now(UTC) - saved).days // 7), "dates"
+    report = compare(plan, u.skills, weeks).model_copy(update={"courses": u.courses, "elapsed_from": source})
     text = checkin_markdown(report)
-    update: dict[str, Any] = {"profile": {**(state.get("profile") or {}), **report.profile.model_dump()}}
+    update: dict[str, Any] = {"profile": report.profile.model_dump(), "route": "checkin"}
+    if runtime.store is not None and ctx.side_effects:
+        save_profile(runtime.store, ctx.user_id, report.profile)
+    unreported = [
+        line.name for line in report.lines if line.status == "not reported" and line.expected > line.was
+    ]
+    if not report.slipped and not report.remaining.attainable and unreported:
+        # Silence is not a slip: ask before re-planning on the assumption that nothing else moved.
+        names = ", ".join(unreported[:4])
+        update["messages"] = [
+            AIMessage(
+                text + "\n\nNothing you reported slipped. If the skills you did not mention have not moved, "
+                f"the rest no longer fits: tell me where you are on {names} to check properly, or say 'plan' "
+                "to re-plan now."
+            )
+        ]
+        return Command(goto="__end__", update=update)
     if report.slipped or not report.remaining.attainable:
         targets = {s.skill_id: s.target for s in plan.a.scheduled.skills}
         update["overrides"] = {**(state.get("overrides") or {}), "a": targets}
-        update["messages"] = [AIMessage(text + "\n\nRe-planning from here; the new draft needs your review.")]
-        return Command(goto="analyze_gaps", update=update)
-    update["messages"] = [AIMessage(text + "\n\nYou are on track: keep going.")]
+        update["route"] = "plan"
+        update["messages"] = [
+            AIMessage(text + "\n\nRe-planning from where you are now; the new draft needs your review.")
+        ]
+        return Command(goto="retrieve", update=update)
+    update["messages"] = [AIMessage(text + "\n\nYou are on track: keep going. Nothing to re-plan.")]
     return Command(goto="__end__", update=update)

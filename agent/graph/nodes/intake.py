@@ -1,4 +1,7 @@
-"""Intake: merge the facts of a message into the profile and ask for what is missing."""
+"""Intake: fold this turn's reading into the profile, say what was understood, ask for what is missing.
+
+Replies are interface-neutral text: the same words in the REPL, Slack and the server.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,14 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
-from agent.coaching.parsing import parse_message
-from agent.coaching.understanding import Extraction, merge
+from agent.coaching.matching import merge_skills
+from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human, missing_field, profile_of, unrated_role_skills
+from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
-from tools.lc_tools import save_profile
+from agent.storage.profiles import save_profile
+from tools.models import Target
 
 QUESTIONS: dict[str, str] = {
     "current_role": "What is your current role (for example 'Backend engineer')?",
@@ -24,66 +29,152 @@ QUESTIONS: dict[str, str] = {
     "plan_a": "What is your Plan A: a position in an industry (for example 'GenAI engineer in fintech')?",
     "plan_b": "And your Plan B, ideally in a similar field (for example 'MLOps engineer in fintech')?",
 }
+GREETING = "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year."
 
 
-# ---- helpers ---------------------------------------------------------------------
+def _target(value: dict[str, str]) -> str:
+    return f"{value['position']} in {value['industry']}"
 
 
-def _describe_fact(name: str, value: Any) -> str:
-    match name:
-        case "plan_a" | "plan_b":
-            return f"Plan {name[-1].upper()} {value['position']} in {value['industry']}"
-        case "hours_per_week":
-            return f"{value:g} hours a week"
-        case "horizon_months":
-            return f"a horizon of {value} months"
-        case _:
-            return f"{name.replace('_', ' ')} {value}"
+def noted_line(u: Understood) -> str:
+    """One line saying everything this message was read as ('' when nothing)."""
+    parts: list[str] = []
+    if u.current_role:
+        parts.append(f"role {u.current_role}")
+    if u.industry:
+        parts.append(f"industry {u.industry}")
+    if u.skills:
+        parts.append(", ".join(f"{k} {v}" for k, v in u.skills.items()))
+    if u.hours_per_week is not None:
+        parts.append(f"{u.hours_per_week:g} hours a week")
+    if u.horizon_months is not None:
+        parts.append(f"a horizon of {u.horizon_months} months")
+    if u.plan_a:
+        parts.append(f"Plan A {_target(u.plan_a)}")
+    if u.plan_b:
+        parts.append(f"Plan B {_target(u.plan_b)}")
+    if u.targets:
+        parts.append("targets " + ", ".join(f"{k} {v}" for k, v in u.targets.items()))
+    if not parts:
+        return ""
+    notes = f" ({'; '.join(u.notes)})" if u.notes else ""
+    return "Noted: " + "; ".join(parts) + notes + "."
+
+
+def not_used_lines(u: Understood) -> list[str]:
+    """What the message said that the coach could not use, one line each."""
+    lines = [f"I could not use that: {p}." for p in u.problems]
+    if u.unused:
+        shown = ", ".join(u.unused[:3])
+        lines.append(
+            f"Not used: {shown} (I could not tell which skill {'it was' if len(u.unused) == 1 else 'they were'} for)."
+        )
+    return lines
+
+
+def recap(profile: dict[str, Any]) -> str:
+    """A one-line summary of a saved profile."""
+    skills = ", ".join(f"{k} {v}" for k, v in list((profile.get("skills") or {}).items())[:6])
+    return (
+        f"{profile.get('current_role')}; {profile.get('hours_per_week', 0):g} hours a week; "
+        f"Plan A {_target(profile['plan_a'])}, Plan B {_target(profile['plan_b'])}"
+        + (f"; {skills}" if skills else "")
+    )
+
+
+def _apply(u: Understood, profile: dict[str, Any], overrides: dict[str, dict[str, int]]) -> None:
+    for name in ("current_role", "industry", "hours_per_week", "horizon_months"):
+        if getattr(u, name) is not None:
+            profile[name] = getattr(u, name)
+    for key in ("plan_a", "plan_b"):
+        target = getattr(u, key)
+        if target:
+            profile[key] = Target.model_validate(target).model_dump()
+    if u.skills:
+        profile["skills"] = merge_skills(profile.get("skills", {}), u.skills)
+    for skill, level in u.targets.items():
+        for key in ("a", "b"):
+            overrides.setdefault(key, {})[skill] = level
+
+
+def _answer_pending(text: str, pending: dict[str, Any], profile: dict[str, Any], lines: list[str]) -> bool:
+    """Apply or drop a name waiting for confirmation; True when the message was the answer."""
+    if YES.match(text):
+        industry = pending.get("industry") or profile.get("industry") or ""
+        if industry:
+            profile[pending["field"]] = {"position": pending["name"], "industry": industry}
+            lines.append(f"Noted: Plan {pending['field'][-1].upper()} {pending['name']} in {industry}.")
+        else:
+            lines.append(f"Which industry for {pending['name']}? Write it as '{pending['name']} in fintech'.")
+        return True
+    if NO.match(text):
+        lines.append(f"OK, not {pending['name']}.")
+        return True
+    return False
 
 
 def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Merge the facts of this message into the profile, and ask for what is missing."""
+    """Merge what this message said into the profile, say so in one line, and ask for what is missing."""
+    ctx = runtime.context
     text = last_human(state)
-    asking = state.get("asking")
     profile: dict[str, Any] = dict(state.get("profile") or {})
-    parsed = parse_message(text, asking, profile.get("industry"))  # type: ignore[arg-type]
-    if state.get("understood_by") == "model" and state.get("extraction"):
-        parsed = merge(parsed, Extraction.model_validate(state["extraction"]), profile.get("industry"))
-    got: list[str] = []
-    for name in ("current_role", "industry", "hours_per_week", "horizon_months", "plan_a", "plan_b"):
-        value = getattr(parsed, name)
-        if value:
-            profile[name] = value
-            got.append(_describe_fact(name, value))
-    if parsed.skills:
-        profile["skills"] = {**profile.get("skills", {}), **parsed.skills}
-        got.append("skills " + ", ".join(f"{k} {v}" for k, v in parsed.skills.items()))
-    role_skills_asked = bool(state.get("role_skills_asked"))
-    if asking == "role_skills" and (parsed.skipped or parsed.skills):
-        role_skills_asked = True
-    if asking == "skills" and parsed.skipped:
-        profile["skills_skipped"] = True
-
+    raw = state.get("understood")
+    asking: ProfileField | None = state.get("asking")  # type: ignore[assignment]
+    u = Understood.model_validate(raw) if raw else understand(text, asking, profile.get("industry"))
+    returning = bool((raw or {}).get("returning"))
+    overrides = {k: dict(v) for k, v in (state.get("overrides") or {}).items()}
     lines: list[str] = []
-    if got:
-        lines.append("Noted: " + "; ".join(got) + ".")
-    for problem in parsed.problems:
-        lines.append(f"I could not use that: {problem}.")
-    update: dict[str, Any] = {"profile": profile, "role_skills_asked": role_skills_asked}
-    nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
-    if nxt is None and runtime.store is not None and runtime.context.side_effects:
-        save_profile(runtime.store, runtime.context.user_id, profile_of(profile))
-    if nxt is None:
-        if state.get("route") == "plan" or got or asking is not None:
-            lines.append("I have what I need. Looking at the roadmaps and computing your skill gap...")
-            return {**update, "asking": None, "messages": [AIMessage("\n\n".join(lines))]}
-        lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
-        return {**update, "asking": None, "route": "question", "messages": [AIMessage("\n\n".join(lines))]}
-    first_turn = len(state.get("messages", [])) <= 1 and not got
-    if first_turn and runtime.context.interface != "repl":  # the REPL's banner greets already
-        lines.insert(
-            0, "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year."
+    pending = state.get("pending")
+    answered = bool(pending) and _answer_pending(text, pending or {}, profile, lines)
+    _apply(u, profile, overrides)
+    if line := noted_line(u):
+        lines.append(line)
+    lines += not_used_lines(u)
+    role_skills_asked = bool(state.get("role_skills_asked"))
+    if asking == "role_skills" and (u.skipped or u.skills):
+        role_skills_asked = True
+    if asking == "skills" and u.skipped:
+        profile["skills_skipped"] = True
+    update: dict[str, Any] = {
+        "profile": profile,
+        "overrides": overrides,
+        "role_skills_asked": role_skills_asked,
+        "pending": None,
+    }
+    if u.confirm:
+        which = u.confirm["field"][-1].upper()
+        question = (
+            f"Did you mean {u.confirm['name']} (you wrote '{u.confirm['said']}') for Plan {which}? Yes or no."
         )
+        lines.append(question)
+        return {
+            **update,
+            "pending": u.confirm,
+            "asking": u.confirm["field"],
+            "route": "intake",
+            "messages": [AIMessage("\n\n".join(lines))],
+        }
+    nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
+    if nxt is None and runtime.store is not None and ctx.side_effects:
+        save_profile(runtime.store, ctx.user_id, profile_of(profile))
+    got = bool(u.found_anything() or answered)
+    if nxt is None:
+        if returning and u.intent != "plan":
+            lines.insert(0, f"Welcome back! Last time: {recap(profile)}.")
+            if plan := latest_plan(runtime.store, ctx.user_id):
+                lines.append(f"Your latest saved plan is version {plan.version} ({plan.saved_at[:10]}).")
+            lines.append("What has changed since then? Tell me, or say 'plan' to draft from this profile.")
+            return {**update, "asking": None, "route": "intake", "messages": [AIMessage("\n\n".join(lines))]}
+        if state.get("route") == "plan" or u.intent == "plan" or (got and asking is not None):
+            lines.append("I have what I need. Looking at the roadmaps and computing your skill gap...")
+            return {**update, "asking": None, "route": "plan", "messages": [AIMessage("\n\n".join(lines))]}
+        lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
+        return {**update, "asking": None, "route": "intake", "messages": [AIMessage("\n\n".join(lines))]}
+    first_turn = sum(1 for m in state.get("messages", []) if m.type == "human") <= 1
+    if first_turn and not got:
+        lines.insert(0, GREETING)
+    if u.intent == "plan" and not got:
+        lines.append("Before I can draft a plan I need a few facts.")
     if nxt == "role_skills":
         names = ", ".join(unrated_role_skills(profile))
         lines.append(
@@ -96,5 +187,5 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 def after_intake(state: CoachState) -> Literal["retrieve", "__end__"]:
-    """Draft when the profile is complete and this turn asked for it; else wait."""
-    return "retrieve" if state.get("asking") is None and state.get("route") != "question" else "__end__"
+    """Draft when the profile is complete and this turn asked for it (or completed it); else wait."""
+    return "retrieve" if state.get("route") == "plan" and state.get("asking") is None else "__end__"

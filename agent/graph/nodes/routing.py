@@ -1,41 +1,93 @@
-"""Routing: what this turn is about, and where each node goes next."""
+"""Routing: read the message once, decide what the turn is about, and where it goes next.
+
+The reading (`understood`, an `agent.coaching.parsing.Understood`) travels in the
+state, so intake and check-in work from the same parse. A thread with no profile
+starts from the person's saved one, if any: a returning person is remembered.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
+from langgraph.store.base import BaseStore
 
-from agent.coaching.parsing import classify, parse_message
-from agent.coaching.understanding import as_state, extract
+from agent.coaching.parsing import NO, YES, understand
+from agent.coaching.understanding import extract, merge
 from agent.graph import history
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human, missing_field, model_for
 from agent.graph.state import CoachState
 from agent.llm.models import is_capable
+from agent.storage.plans import list_plans
+from agent.storage.profiles import load_profile
+from agent.storage.records import PlanRecord
+from tools.errors import CoachError
+
+
+def saved_profile(store: BaseStore | None, user_id: str) -> dict[str, Any] | None:
+    """The person's saved profile as state data, or None (also when it no longer validates)."""
+    if store is None:
+        return None
+    try:
+        profile = load_profile(store, user_id)
+    except CoachError:
+        return None
+    return profile.model_dump(mode="json") if profile is not None else None
+
+
+def latest_plan(store: BaseStore | None, user_id: str) -> PlanRecord | None:
+    """The person's most recent saved plan record, from any session, or None."""
+    if store is None:
+        return None
+    plans = list_plans(store, user_id)
+    return plans[-1] if plans else None
 
 
 def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Decide what this turn is about: with a capable model, from its structured
-    reading of the message; otherwise (or when it fails) from the parsers."""
+    """Read the message (parsers, then a capable model if there is one) and pick the route."""
     ctx = runtime.context
     text = last_human(state)
-    parsed = parse_message(text, state.get("asking"), (state.get("profile") or {}).get("industry"))  # type: ignore[arg-type]
+    update: dict[str, Any] = {"turn": state.get("turn", 0) + 1}
+    profile = state.get("profile") or {}
+    returning = False
+    if not profile and (saved := saved_profile(runtime.store, ctx.user_id)) is not None:
+        profile, returning = saved, True
+        update |= {"profile": saved, "role_skills_asked": True}
+    has_plan = bool(state.get("committed")) or latest_plan(runtime.store, ctx.user_id) is not None
+    asking = state.get("asking")
+    understood = understand(text, asking, profile.get("industry"), has_plan=has_plan)  # type: ignore[arg-type]
     extraction = None
     if is_capable(ctx.model, ctx.chat_model):
-        extraction = extract(model_for(ctx), text, state.get("asking"), state.get("summary", ""))
-    intent = extraction.intent if extraction is not None else classify(text, parsed, reviewing=False)
-    complete = (
-        state.get("asking") is None
-        and bool(state.get("profile"))
-        and missing_field(state, state.get("profile") or {}) is None
-    )
-    if intent == "chitchat":
-        intent = "question" if complete else "intake"  # type: ignore[assignment]
-    elif intent in ("profile", "review"):
-        intent = "intake"  # type: ignore[assignment]
+        extraction = extract(model_for(ctx), text, asking, state.get("summary", ""))
+        if extraction is not None:
+            understood = merge(understood, extraction, text, profile.get("industry"))
+    seen: CoachState = {
+        **state,
+        "role_skills_asked": bool(update.get("role_skills_asked") or state.get("role_skills_asked")),
+    }
+    complete = bool(profile) and asking is None and missing_field(seen, profile) is None
+    intent = understood.intent
+    if state.get("pending") and (YES.match(text) or NO.match(text)):
+        intent = "profile"
+    match intent:
+        case "question":
+            goto = "question"
+        case "checkin":
+            goto = "checkin"
+        case "plan":
+            goto = "plan"
+        case "chitchat":
+            goto = "question" if complete and not returning else "intake"
+        case _:
+            goto = "intake"
+    update |= {
+        "route": goto,
+        "understood": understood.model_dump(mode="json") | {"returning": returning},
+        "understood_by": understood.by,
+        "extraction": extraction.model_dump() if extraction is not None else None,
+    }
     removals, summary = history.trim(state.get("messages", []), state.get("summary", ""))
-    update: dict[str, Any] = {"route": intent, "turn": state.get("turn", 0) + 1, **as_state(extraction)}
     if removals:
         update |= {"messages": removals, "summary": summary}
     return update

@@ -1,0 +1,469 @@
+"""Skills with levels, as people write them.
+
+"SQL really well (I'd say 4/5)", "Java (5/5), Python (3), AWS (4)", "python maybe 2",
+"a 3 for statistics", "Communication is good, maybe 4", "3-4 in docker" (the lower,
+said so). Filler words are never skills. Patterns are linear (see numbers.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from agent.coaching.matching import is_catalog_skill
+from tools.catalog import load_catalog
+
+_LEVEL = re.compile(
+    r"(?<![\w.])(?:(?P<paren>\()\s{0,2})?(?P<lo>\d{1,3}(?:\.\d{1,2})?)(?![\d])"
+    r"(?:\s{0,2}(?:/|out\s{1,3}of|of)\s{0,2}(?P<scale>5|10)(?![\d.])"
+    r"|\s{0,2}(?:-|–|~|to|or|/)\s{0,2}(?P<hi>\d{1,2}(?:\.\d)?)(?![\d])"
+    r"(?:\s{0,2}(?:/|out\s{1,3}of)\s{0,2}(?P<scale2>5|10)(?![\d.]))?)?"
+    r"(?:\s{0,2}\))?",
+    re.I,
+)
+# A number followed by one of these is a count, not a level ("3 years", "team of 20").
+_NOT_A_LEVEL = re.compile(
+    r"\s{0,3}(?:\+\s{0,2})?(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h\b|people|"
+    r"persons?|reports|%|k\b|x\b|times|projects?|courses?|jobs?|companies|teams?|am\b|pm\b|yoe)",
+    re.I,
+)
+_WORD = re.compile(r"\.net|c\+\+|c#|ci/cd|a/b|[A-Za-z][\w+#'’-]{0,30}(?:\.(?:js|net|io|py))?", re.I)
+SPLIT = re.compile(
+    r"[,;\n•]|\s\+\s|\s-\s|\b(?:and|plus|with|also|but|while|though|then|besides|as well as)\b", re.I
+)
+FILLER = frozenset(
+    [
+        "i",
+        "i'd",
+        "i'm",
+        "im",
+        "id",
+        "i've",
+        "ive",
+        "me",
+        "my",
+        "myself",
+        "mine",
+        "say",
+        "said",
+        "would",
+        "could",
+        "should",
+        "rate",
+        "rating",
+        "rated",
+        "give",
+        "gave",
+        "put",
+        "guess",
+        "think",
+        "feel",
+        "know",
+        "knew",
+        "have",
+        "has",
+        "had",
+        "got",
+        "am",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "at",
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "approx",
+        "maybe",
+        "perhaps",
+        "probably",
+        "possibly",
+        "like",
+        "a",
+        "an",
+        "the",
+        "level",
+        "levels",
+        "lvl",
+        "pretty",
+        "quite",
+        "really",
+        "very",
+        "fairly",
+        "so",
+        "ok",
+        "okay",
+        "good",
+        "great",
+        "decent",
+        "solid",
+        "strong",
+        "weak",
+        "well",
+        "bad",
+        "fine",
+        "not",
+        "too",
+        "bit",
+        "little",
+        "kind",
+        "sort",
+        "of",
+        "more",
+        "less",
+        "still",
+        "now",
+        "currently",
+        "actually",
+        "honestly",
+        "also",
+        "just",
+        "only",
+        "in",
+        "on",
+        "for",
+        "to",
+        "it",
+        "that",
+        "this",
+        "its",
+        "it's",
+        "hmm",
+        "um",
+        "uh",
+        "lol",
+        "haha",
+        "yeah",
+        "yes",
+        "no",
+        "oh",
+        "mostly",
+        "somewhat",
+        "skill",
+        "skills",
+        "out",
+        "comfortable",
+        "experienced",
+        "experience",
+        "expert",
+        "beginner",
+        "intermediate",
+        "knowledge",
+        "score",
+        "self",
+        "assessment",
+        "between",
+        "new",
+        "old",
+        "lower",
+        "raise",
+        "reduce",
+        "drop",
+        "bump",
+        "increase",
+        "decrease",
+        "set",
+        "aim",
+        "aiming",
+        "target",
+        "targets",
+        "targeting",
+        "goal",
+        "goals",
+        "want",
+        "wanted",
+        "need",
+        "needed",
+        "reach",
+        "get",
+        "go",
+        "up",
+        "down",
+        "from",
+        "by",
+        "we",
+        "you",
+        "your",
+        "our",
+        "their",
+        "they",
+        "he",
+        "she",
+        "his",
+        "her",
+        "them",
+        "us",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "done",
+        "can",
+        "cant",
+        "can't",
+        "cannot",
+        "as",
+        "when",
+        "where",
+        "what",
+        "which",
+        "who",
+        "how",
+        "why",
+        "if",
+        "then",
+        "than",
+        "there",
+        "here",
+        "sure",
+        "correction",
+        "correct",
+        "update",
+        "updated",
+        "oops",
+        "sorry",
+        "typo",
+        "mean",
+        "meant",
+        "instead",
+        "rather",
+        "though",
+        "nope",
+        "nah",
+        "yep",
+        "yup",
+        "ish",
+        "most",
+        "least",
+        "best",
+        "worst",
+        "things",
+        "thing",
+        "stuff",
+        "something",
+        "anything",
+        "everything",
+        "somewhere",
+        "today",
+        "lately",
+        "these",
+        "days",
+        "moment",
+        "right",
+        "these",
+        "those",
+        "i'll",
+        "only",
+        "basically",
+        "generally",
+        "overall",
+        "tbh",
+        "imo",
+        "probs",
+        "prob",
+        "atm",
+        "rn",
+        "def",
+        "definitely",
+        "pls",
+        "please",
+        "thanks",
+        "plan",
+        "current",
+        "currently",
+        "hours",
+        "hour",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "day",
+        "days",
+        "time",
+        "times",
+        "weaker",
+        "stronger",
+        "better",
+        "worse",
+        "rusty",
+        "shaky",
+        "higher",
+        "decent",
+        "alright",
+        "average",
+        "meh",
+        "some",
+        "went",
+        "moved",
+        "gone",
+        "got",
+        "bit",
+        "little",
+        "bits",
+        "lot",
+        "lots",
+        "super",
+        "extremely",
+        "kinda",
+        "sorta",
+        "fair",
+        "fairly",
+        "reasonably",
+        "reasonable",
+        "average-ish",
+        "ish",
+    ]
+)
+_MAX_NAME_WORDS = 4
+MAX_CANDIDATES = 60
+
+
+@dataclass
+class SkillRead:
+    """Skills found in a text, with notes on narrowed values and problems to tell."""
+
+    levels: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+    spent: int = 0  # level candidates looked at
+
+
+def _words(text: str) -> list[str]:
+    return [m.group(0) for m in _WORD.finditer(text)]
+
+
+def _trim(words: list[str]) -> list[str]:
+    """Drop filler words from both ends: 'my python is now a' -> ['python']."""
+    start, end = 0, len(words)
+    while start < end and words[start].lower().strip("'’") in FILLER:
+        start += 1
+    while end > start and words[end - 1].lower().strip("'’") in FILLER:
+        end -= 1
+    return words[start:end]
+
+
+def skill_name(text: str) -> str:
+    """The skill a stretch of words names, or '' when it names none.
+
+    A catalog name inside longer words wins ("working mostly on deep learning" ->
+    "deep learning"); otherwise a short name (at most 3 words) is kept as written.
+    """
+    words = _trim(_words(text))
+    if not words:
+        return ""
+    whole = " ".join(words)
+    if len(words) > 1 and not is_catalog_skill(whole):
+        for size in range(min(_MAX_NAME_WORDS, len(words) - 1), 0, -1):
+            tail = " ".join(words[-size:])
+            if is_catalog_skill(tail):
+                return tail
+    if len(words) > 3 and not is_catalog_skill(whole):
+        return ""
+    return whole.strip(" :-=")
+
+
+def _level_of(m: re.Match[str], name: str, out: SkillRead) -> int | None:
+    raw = m.group(0).strip(" ()")
+    lo = float(m.group("lo"))
+    hi = m.group("hi")
+    scale = m.group("scale") or m.group("scale2")
+    value = lo
+    if hi is not None:
+        value = min(lo, float(hi))
+        out.notes.append(f"{name} {raw}: took the lower, {value:g}")
+    if scale == "10":
+        value = value / 2
+        out.notes.append(f"{name} {raw}: read as {int(value)} on the 0-5 scale")
+    if value != int(value) and hi is None and scale != "10":
+        out.notes.append(f"{name} {raw}: took the lower, {int(value)}")
+    if not 0 <= value <= 5:
+        out.problems.append(
+            f"{name}: level {raw} is out of range; use a whole number 0-5 (0 unaware ... 5 can teach it)"
+        )
+        return None
+    return int(value)
+
+
+def _name_after(segment: str, end: int) -> str:
+    """'a 3 for python' / '4 in SQL' -> the name after the level."""
+    m = re.match(r"\s{0,3}(?:in|at|for|on|with|of)?\s{0,3}(?P<rest>[^()]{1,60})", segment[end:], re.I)
+    return skill_name(m.group("rest")) if m else ""
+
+
+@cache
+def _joined_aliases() -> re.Pattern[str] | None:
+    """Catalog names with 'and' or '&' inside ('weights & biases'): kept whole before splitting."""
+    names = sorted(
+        {a for s in load_catalog().skills for a in [s.name, *s.aliases] if re.search(r"\band\b|&", a)},
+        key=len,
+        reverse=True,
+    )
+    if not names:
+        return None
+    alternatives = "|".join(
+        re.escape(n)
+        .replace(r"\ and\ ", r"\s{1,3}(?:and|&)\s{1,3}")
+        .replace(r"\ \&\ ", r"\s{1,3}(?:and|&)\s{1,3}")
+        for n in names
+    )
+    return re.compile(rf"\b(?:{alternatives})\b", re.I)
+
+
+_NEGATED = re.compile(r"(?:\bnot|\binstead of|\brather than|\bfrom)\s{0,3}(?:a\s{1,3})?$", re.I)
+
+
+def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES) -> SkillRead:
+    """'Python 4, SQL 3 and Docker: 2' -> {'Python': 4, 'SQL': 3, 'Docker': 2}.
+
+    `loose` (the coach asked for skills) also takes a name that trails its level in a
+    separate clause: "Communication is good, maybe 4". At most `budget` numbers are
+    looked at: nobody rates sixty skills in a message, and a wall of digits stays cheap.
+    """
+    out = SkillRead()
+    pending = ""
+    if (joined := _joined_aliases()) is not None:
+        text = joined.sub(lambda m: re.sub(r"\W+", "_", m.group(0)), text)
+    for segment in SPLIT.split(text):
+        if not segment or not segment.strip():
+            continue
+        found = False
+        pos = 0
+        for m in _LEVEL.finditer(segment):
+            out.spent += 1
+            if out.spent > budget:
+                return out
+            if _NOT_A_LEVEL.match(segment, m.end()):
+                continue
+            if _NEGATED.search(segment[max(0, m.start() - 20) : m.start()]):
+                pos = m.end()  # "python 3 not 4": the old value, named to be replaced
+                continue
+            # A name is the few words right before its level: bounded, so a long run of
+            # numbers without names costs linear time.
+            before = segment[max(pos, m.start() - 80) : m.start()].rsplit(")", 1)[-1]
+            outer, _, inner = before.rpartition("(")
+            name = skill_name(inner) or skill_name(outer) or _name_after(segment, m.end())
+            if not name and pending:
+                name = pending
+            if not name:
+                out.unused.append(m.group(0).strip())
+                pos = m.end()
+                continue
+            name = name.replace("_", " ")
+            level = _level_of(m, name, out)
+            if level is not None:
+                out.levels[name] = level
+            found = True
+            pending = ""
+            pos = m.end()
+        if not found:
+            candidate = skill_name(segment)
+            pending = candidate if candidate and (loose or is_catalog_skill(candidate)) else ""
+    return out

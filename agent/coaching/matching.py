@@ -1,0 +1,141 @@
+"""Names a person wrote, resolved against the catalog without swapping anything silently.
+
+A name the catalog holds (as a title or an alias) is taken. A name that is only
+close to one ("ML engeneer") is not taken: the coach asks "Did you mean ML engineer?".
+Anything else is either kept as written (industries, skills) or, for positions, goes
+to the one unknown-role branch below (`unknown_role_reply`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from tools.catalog import load_catalog, match_industry, match_role, match_skill, normalize, role_titles
+
+How = Literal["exact", "confirm", "unknown"]
+# A plain edit-distance ratio, not WRatio: WRatio scores partial matches high
+# ("product manager" against "product data scientist"), which is how silent
+# substitutions happened. Only typo-close names are offered as a question.
+CONFIRM_RATIO = 86.0
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a written name resolved to: exact, to confirm, or unknown."""
+
+    said: str
+    how: How
+    name: str = ""  # the catalog name (exact or suggested), or what was written
+
+
+def _variants(key: str) -> list[str]:
+    """'bank' -> bank, banks, banking; 'banks' -> bank: plural and -ing forms people use."""
+    out = [key]
+    if key.endswith("s"):
+        out.append(key[:-1])
+    else:
+        out += [key + "s", key + "ing"]
+    if key.endswith("ing"):
+        out.append(key[:-3])
+    return out
+
+
+@cache
+def _role_aliases() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for role in load_catalog().roles:
+        for alias in [role.title, *role.aliases]:
+            table.setdefault(normalize(alias), role.title)
+    return table
+
+
+def resolve_role(said: str) -> Resolved:
+    """A target position: exact catalog name or alias, a close name to confirm, or unknown."""
+    key = normalize(said)
+    for variant in _variants(key):
+        found = match_role(variant)
+        if found is not None and found.exact:
+            return Resolved(said, "exact", found.name)
+    table = _role_aliases()
+    best = process.extractOne(key, list(table), scorer=fuzz.ratio) if key else None
+    if best is not None and best[1] >= CONFIRM_RATIO:
+        return Resolved(said, "confirm", table[best[0]])
+    return Resolved(said, "unknown", said)
+
+
+def resolve_industry(said: str) -> Resolved:
+    """An industry: the catalog's name for an exact alias ('banking' -> fintech), else as
+    written. An industry the catalog lacks is never replaced by a near one."""
+    for variant in _variants(normalize(said)):
+        found = match_industry(variant)
+        if found is not None and found.exact:
+            return Resolved(said, "exact", found.name)
+    return Resolved(said, "unknown", said.strip())
+
+
+# Words that name no skill of their own ("kubernetes basics" -> "kubernetes"), as the catalog folds them.
+_FILLER = re.compile(r"\b(basics?|fundamentals?|advanced|intro(duction)?( to)?|skills?|the)\b")
+
+
+@cache
+def _skill_aliases() -> frozenset[str]:
+    return frozenset(
+        normalize(alias)
+        for s in load_catalog().skills
+        for alias in [s.name, s.id.replace("_", " "), *s.aliases]
+    )
+
+
+@cache
+def _industry_aliases() -> dict[str, str]:
+    return {normalize(a): i.name for i in load_catalog().industries for a in [i.name, *i.aliases]}
+
+
+def contained_industries(said: str) -> list[str]:
+    """Catalog industries named word for word inside a short phrase ('university lab' ->
+    research labs and academia). More than one means the phrase is ambiguous."""
+    words = f" {normalize(said)} "
+    found = {name for alias, name in _industry_aliases().items() if f" {alias} " in words}
+    return sorted(found)
+
+
+def is_catalog_skill(name: str) -> bool:
+    """True when a name is a catalog skill or one of its aliases (not a near miss).
+    A set lookup, not the fuzzy matcher: the parsers ask this for every candidate."""
+    key = normalize(name)
+    if key in _skill_aliases():
+        return True
+    stripped = re.sub(r"\s+", " ", _FILLER.sub(" ", key)).strip()
+    return bool(stripped) and stripped in _skill_aliases()
+
+
+def skill_key(name: str) -> str:
+    """One key per skill: the catalog id for a catalog name or alias, else the folded name
+    ("SQL" and "sql" and "postgres" are one skill; "Java" and "java" are one)."""
+    found = match_skill(name)
+    return found.id if found is not None and found.exact else normalize(name)
+
+
+def merge_skills(old: dict[str, int], new: dict[str, int]) -> dict[str, int]:
+    """Skills with new levels replacing old ones of the same skill, whatever the spelling."""
+    out = dict(old)
+    for name, level in new.items():
+        key = skill_key(name)
+        for existing in [k for k in out if skill_key(k) == key]:
+            del out[existing]
+        out[name] = level
+    return out
+
+
+def unknown_role_reply(position: str) -> str:
+    """The one place that answers a position the catalog does not know.
+
+    Engineer C is making any position valid (a proposal flow in tools/); when it
+    lands, this is the branch that switches to it.
+    """
+    return f"I don't know the role '{position}' yet. The roles I know: " + ", ".join(role_titles())

@@ -1,0 +1,239 @@
+"""Roles and targets as people write them.
+
+"I've been a data analyst", "Senior data analyst here", "my title is Staff engineer";
+"Plan A: GenAI engineer in edtech, building AI tutors for schools. If that doesn't
+work out, data engineer in education" -> Plan A GenAI engineer in edtech, Plan B
+Data engineer in education. Every pattern is linear (bounded quantifiers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.coaching.matching import (
+    Resolved,
+    contained_industries,
+    resolve_industry,
+    resolve_role,
+    unknown_role_reply,
+)
+
+MAX_ROLE = 60
+MAX_INDUSTRY = 40
+_ROLE_NOUNS = re.compile(
+    r"\b(?:engineer|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
+    r"student|grad|graduate|intern|teacher|tutor|administrator|admin|specialist|director|officer|owner|"
+    r"advocate|writer|tester|qa|sre|devops|programmer|coder|founder|cto|ceo|vp|head|nurse|doctor|"
+    r"accountant|economist|physicist|statistician|technician|marketer|associate|coordinator|professor|"
+    r"lecturer|phd|postdoc|freelancer|contractor|strategist|operator|support|recruiter|lawyer|"
+    r"journalist|editor|sales|banker|trader|actuary|chemist|biologist|mathematician|pm|po|"
+    r"librarian|pharmacist|secretary|assistant|clerk|teller|agent|representative|executive|partner)s?\b",
+    re.I,
+)
+_ROLE_INTRO = re.compile(
+    r"\b(?:change my (?:current )?(?:role|title|job) to|my (?:role|title|job) is now|i'?m now an?|"
+    r"i work as|i'?m working as|working as|i'?ve been|i have been|at the moment i'?m|i'?m|i am|im|i was|"
+    r"currently|my (?:current )?(?:role|job|title|position) is|"
+    r"(?:current )?(?:role|title|position|job)\s{0,2}[:=-])\s{1,3}(?:(?:currently|now|still)\s{1,3})?"
+    r"(?:(?:working|employed)\s{1,3}as\s{1,3})?"
+    r"(?:an?\s{1,3}|the\s{1,3})?(?P<role>[A-Za-z][\w/+&.'-]{0,30}(?:\s{1,3}[A-Za-z][\w/+&.'-]{0,30}){0,6})",
+    re.I,
+)
+_LEADING = re.compile(
+    r"^\s{0,3}(?:(?:hi|hey|hello)[,!.\s]{1,3})?(?P<role>(?:[A-Za-z][\w/+&.'-]{0,30}\s{1,3}){0,4}?"
+    r"(?:engineer|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
+    r"teacher|statistician|administrator|specialist)s?)(?=\s{0,3}(?:$|[,;.(]|\s(?:at|in|with|for)\b))",
+    re.I,
+)
+_HERE = re.compile(
+    r"^\s{0,3}(?:hi|hey|hello)?[,!\s]{0,3}(?P<role>[A-Za-z][\w/+&.'-]{0,30}(?:\s{1,3}[A-Za-z][\w/+&.'-]{0,30}){0,5})"
+    r"\s{1,3}here\b",
+    re.I,
+)
+# Where a role phrase ends: the words that start what comes after it.
+ROLE_STOP = re.compile(
+    r"\s(?:in|at|with|for|from|who|and|but|since|working|looking|trying|hoping|wanting|doing|on|"
+    r"by|currently|now|today|right|mostly|mainly|also|so|because|that|which|where|while|over|like|for|until|"
+    r"i|i'?m|my|to|into|at|a|an)\b.*$",
+    re.I,
+)
+_NOT_ROLE = re.compile(
+    r"^(?:back|here|new|ready|fine|good|ok|okay|sure|looking|trying|interested|excited|happy|hoping|going|"
+    r"stuck|confused|done|not|still|just|also|so|very|really|thinking|wondering|curious|planning|"
+    r"learning|studying|glad|sorry|afraid|able|about|aiming|keen|eager|open|free|available|busy|tired)\b",
+    re.I,
+)
+_INDUSTRY = re.compile(
+    r"\b(?:in|at|within|inside|for)\s{1,3}(?:the\s{1,3}|a\s{1,3}|an\s{1,3})?"
+    r"(?P<ind>[A-Za-z][\w&/.-]{0,30}(?:\s{1,3}[A-Za-z][\w&/.-]{0,30}){0,3}?)"
+    r"(?P<suffix>\s{1,3}(?:industry|sector|space|domain|field|companies|company|startups?|firms?|world))?"
+    r"(?=\s{0,3}(?:$|[,.;:!?)\n]|\s(?:as|with|and|but|for|building|doing|working|where|because|so|since|"
+    r"at|on|who|which|that|while|i|my|now|currently|right|then)\b))",
+    re.I,
+)
+_TARGET_SPLIT = re.compile(
+    r"\s{1,3}(?:in|at|within|inside|into|for)\s{1,3}(?:the\s{1,3}|a\s{1,3}|an\s{1,3})?", re.I
+)
+_GOAL_LEAD = re.compile(
+    r"^(?:(?:i\s{1,3})?(?:would|'d|d)?\s{0,3}(?:want|wanna|like|love|hope|plan|aim|need)\s{1,3}(?:to\s{1,3})?"
+    r"|to\s{1,3}|ideally\s{1,3}|probably\s{1,3}|maybe\s{1,3}|something like\s{1,3}|i'?d say\s{1,3}"
+    r"|is\s{1,3}|would be\s{1,3}|will be\s{1,3}|should be\s{1,3}|could be\s{1,3}|be\s{1,3}|become\s{1,3}|becoming\s{1,3}|an?\s{1,3}|the\s{1,3}"
+    r"|move\s{1,3}(?:in)?to\s{1,3}|get\s{1,3}into\s{1,3}|switch\s{1,3}(?:in)?to\s{1,3}|work\s{1,3}as\s{1,3}"
+    r"|transition\s{1,3}(?:in)?to\s{1,3}|go\s{1,3}for\s{1,3}|land\s{1,3}(?:a\s{1,3})?(?:job|role)\s{1,3}as\s{1,3}"
+    r"|[:=-]\s{0,3})",
+    re.I,
+)
+PLAN_MARK = re.compile(
+    r"\b(?:my\s{1,3})?plan\s{0,2}(?P<which>[ab12])\b\s{0,3}(?:is|would be|will be|=|:|-)?\s{0,3}", re.I
+)
+FALLBACK = re.compile(
+    r"\b(?:if (?:that|it|this|plan a) (?:doesn'?t|does not|won'?t|fails?|falls? through|isn'?t possible)"
+    r"(?:\s{1,3}(?:work|pan)(?:\s{1,3}out)?)?|otherwise|failing that|as a (?:backup|fallback|plan b)"
+    r"|(?:my\s{1,3})?(?:backup|fallback)(?:\s{1,3}(?:plan|option))?(?:\s{1,3}(?:is|would be))?|or else"
+    r"|second choice(?:\s{1,3}(?:is|would be))?)\b[\s,:]{0,4}",
+    re.I,
+)
+GOAL = re.compile(
+    r"\b(?:i\s{0,3}(?:want|wanna|would like|'d like|'d love|would love|hope|plan|aim)\s{1,3}(?:to\s{1,3})?"
+    r"(?:become|be|move into|get into|switch to|transition (?:in)?to|work as|land a role as)"
+    r"|i'?m aiming (?:for|at)|aiming for|my goal is(?: to become| to be)?|hoping to (?:become|be|move into)"
+    r"|looking to (?:become|move into|get into)|my dream (?:job|role) is|my target (?:role )?is)\s{1,3}",
+    re.I,
+)
+
+
+@dataclass
+class TargetRead:
+    """A Plan A or B answer: the target, a name to confirm, or one problem to say."""
+
+    target: dict[str, str] | None = None
+    confirm: str | None = None  # the catalog title to ask about ("Did you mean ...?")
+    said: str = ""
+    industry: str = ""
+    problem: str | None = None
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def find_role(text: str, answering: bool, opening: bool = False) -> tuple[str | None, tuple[int, int] | None]:
+    """The person's current role, seniority kept: 'I've been a senior data analyst'.
+    `opening`: the message may start with the role itself ('backend engineer at a bank,
+    python 4'). Returns the role and the span it was read from."""
+    patterns = (_HERE, _ROLE_INTRO, _LEADING) if opening else (_HERE, _ROLE_INTRO)
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            # A sentence ends the role ("a BI developer. power bi 4"); "sr. ML engineer" does not.
+            first = re.split(r"(?<!\bsr)(?<!\bjr)(?<!\bsnr)\.(?=\s|$)", m.group("role"), flags=re.I)[0]
+            raw = ROLE_STOP.sub("", " " + first)[1:]
+            role = raw.strip(" .,'-")
+            if not role or _NOT_ROLE.match(role):
+                continue
+            if answering or _ROLE_NOUNS.search(role):
+                end = m.end() if pattern is _HERE else m.start("role") + len(raw)
+                return _cap(role), (m.start(), end)
+    return None, None
+
+
+def find_industry(text: str) -> tuple[str | None, re.Match[str] | None]:
+    """The person's own industry: a catalog industry ('at a bank' -> fintech), or one
+    named as an industry ('in the edtech space'), kept as written."""
+    for m in _INDUSTRY.finditer(text):
+        said = m.group("ind").strip()
+        for candidate in (said, _clean_industry(said)):
+            found = resolve_industry(candidate)
+            if found.how == "exact":
+                return found.name, m
+        if m.group("suffix") and len(said) <= MAX_INDUSTRY:
+            return said, m
+    return None, None
+
+
+_ADJECTIVES = re.compile(
+    r"^(?:(?:the|a|an|some|big|large|small|huge|tiny|major|leading|local|global|top|good|great|"
+    r"well-known|known|mid-sized|midsize|fast-growing|growing|bigger|smaller)\s{1,3}){1,3}",
+    re.I,
+)
+_SAME = re.compile(
+    r"^(?:the\s{1,3})?same(?:\s{1,3}(?:one|industry|field|sector|space|domain|area))?$|^(?:there|here)$", re.I
+)
+_POSITION_END = re.compile(
+    r"\s{1,3}(?:working|building|doing|focused|focusing|specializing|specialising|who|that|which)\b.*$", re.I
+)
+
+
+def _clean_industry(text: str) -> str:
+    text = _ADJECTIVES.sub("", text.strip(" .,;:-"))
+    return re.sub(
+        r"\s{1,3}(?:industry|sector|space|domain|field|companies|company|startups?|firms?|world|lab|labs)$",
+        "",
+        text,
+        flags=re.I,
+    ).strip()
+
+
+def industry_name(said: str, default: str | None) -> str:
+    """The catalog name for an industry phrase, else the phrase as written."""
+    if _SAME.match(said):
+        return default or ""
+    for candidate in (said, _clean_industry(said)):
+        found = resolve_industry(candidate)
+        if found.how == "exact":
+            return found.name
+    cleaned = _clean_industry(said)
+    contained = contained_industries(cleaned) if len(cleaned.split()) <= 3 else []
+    return contained[0] if len(contained) == 1 else cleaned
+
+
+def read_target(text: str, default_industry: str | None, which: str) -> TargetRead:
+    """'GenAI engineer in edtech, building AI tutors for schools' -> GenAI engineer in edtech.
+
+    The position is what comes before 'in/at/for ...'; the industry the words after it,
+    up to the end of the clause. A long description is not an industry: it is refused
+    in one line naming the field, and nothing is set.
+    """
+    phrase = re.sub(r"(?:[\s,;]{1,3}(?:and|or|but|then)\b)?[\s,;.!]*$", "", text.strip(), flags=re.I)
+    for _ in range(8):
+        stripped = _GOAL_LEAD.sub("", phrase, count=1)
+        if stripped == phrase:
+            break
+        phrase = stripped
+    clauses = [
+        c.strip() for c in re.split(r"[,;()]|\s-\s|\s{1,3}(?:but|because|since|so|where|which)\s", phrase)
+    ]
+    head = clauses[0] if clauses else ""
+    parts = _TARGET_SPLIT.split(head, maxsplit=1)
+    position = _POSITION_END.sub("", parts[0]).strip(" .:-")
+    industry = parts[1].strip(" .,;:-") if len(parts) > 1 else ""
+    if not industry and len(clauses) > 1 and 0 < len(clauses[1].split()) <= 3:
+        industry = re.sub(r"^(?:in|at|for)\s{1,3}", "", clauses[1], flags=re.I).strip(" .,;:-")
+    label = f"Plan {which}"
+    if not position:
+        return TargetRead(problem=f"{label}: name a position, for example 'ML engineer in fintech'")
+    if len(position) > MAX_ROLE:
+        return TargetRead(
+            problem=f"{label} position is too long ({len(position)} characters); name the role in a few words"
+        )
+    role: Resolved = resolve_role(position)
+    if role.how == "unknown":
+        return TargetRead(said=position, problem=f"{label}: {unknown_role_reply(position)}")
+    if len(industry) > MAX_INDUSTRY or len(industry.split()) > 4:
+        return TargetRead(
+            problem=f"{label} industry is too long ({len(industry)} characters); name it in a few words, like 'edtech'"
+        )
+    resolved = industry_name(industry, default_industry) if industry else (default_industry or "")
+    if resolved and len(resolved) < 2:
+        return TargetRead(
+            problem=f"{label} industry '{resolved}' is too short; name it in a word or two, like 'edtech'"
+        )
+    if role.how == "confirm":
+        return TargetRead(confirm=role.name, said=position, industry=resolved)
+    if not resolved:
+        return TargetRead(
+            said=position,
+            confirm=None,
+            problem=f"{label}: which industry for {role.name}? Write it as '{role.name} in fintech'",
+        )
+    return TargetRead(target={"position": role.name, "industry": resolved}, said=position, industry=resolved)
