@@ -65,8 +65,6 @@ class CoachState(TypedDict, total=False):
     summary: str  # a digest of messages trimmed away (agent.graph.history)
     understood_by: str  # "model" or "parser": who read this turn's message
     extraction: dict[str, Any] | None  # the capable model's reading (agent.coaching.understanding.Extraction)
-    understood: dict[str, Any] | None  # this turn's reading of the message (agent.coaching.parsing.Understood)
-    pending: dict[str, Any] | None  # a name waiting for a yes or no ("Did you mean ML engineer?")
     understood: (
         dict[str, Any] | None
     )  # this turn's reading of the message (agent.coaching.parsing.Understood)
