@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -260,10 +261,16 @@ class KnowledgeIndex:
         `coach kb rebuild` re-ingests."""
         try:
             folder = root / (root / "CURRENT").read_text("utf-8").strip()
-            sources = json.loads((folder / "manifest.json").read_text("utf-8")).get("sources", {})
-            return sources if isinstance(sources, dict) else {}
-        except (OSError, ValueError):
+        except OSError:
             return {}
+        try:
+            sources = json.loads((folder / "manifest.json").read_text("utf-8")).get("sources", {})
+            if isinstance(sources, dict):
+                return sources
+        except (OSError, ValueError, AttributeError):
+            pass
+        # A damaged manifest: the chunk file still names every source it holds.
+        return {source: {} for source in _sources_in_chunk_file(folder / "chunks.sqlite")}
 
     @classmethod
     def load(cls, root: Path, model_id: str) -> KnowledgeIndex:
@@ -325,3 +332,17 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _sources_in_chunk_file(path: Path) -> list[str]:
+    """The distinct sources of a chunk file, read-only; [] when it is missing or unreadable."""
+    if not path.is_file():
+        return []
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return [str(row[0]) for row in con.execute("SELECT DISTINCT source FROM chunks")]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []

@@ -104,6 +104,20 @@ def test_old_index_format_asks_for_a_rebuild_that_keeps_ingested_files(tmp_path:
     assert r.search("kafka rebalancing", k=1)[0].chunk.source == str(doc.resolve())
 
 
+def test_rebuild_after_a_damaged_manifest_keeps_ingested_files(tmp_path: Path) -> None:
+    doc = tmp_path / "notes.md"
+    doc.write_text("# Notes\n\nKafka consumer groups need rebalancing care.\n")
+    r = Retriever(tmp_path / "home")
+    r.ingest([doc])
+    root = tmp_path / "home" / "index"
+    folder = root / (root / "CURRENT").read_text().strip()
+    (folder / "manifest.json").write_text("{ not json")
+    with pytest.raises(KnowledgeError, match="coach kb rebuild"):
+        KnowledgeIndex.load(root, r.embeddings.model_id)
+    index, _ = Retriever(tmp_path / "home").rebuild()
+    assert any(c.source == str(doc.resolve()) for c in index.chunks), "the ingested file came back"
+
+
 def test_retriever_builds_bundled_index_on_first_use(tmp_path: Path) -> None:
     r = Retriever(tmp_path)
     hits = r.search("Which projects show Kubernetes skills?", k=3)
