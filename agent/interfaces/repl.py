@@ -8,11 +8,12 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.markup import escape
 from rich.status import Status
+from rich.text import Text
 
 from agent.coaching.render import gaps_markdown
 from agent.coaching.review import ReviewRequest
+from agent.interfaces.cli.common import printable
 from agent.runtime.session import Coach, Turn
 from tools.errors import CoachError
 from tools.models import GapReport
@@ -60,11 +61,11 @@ class Repl:
 
     def say(self, text: str) -> None:
         """Print a coach message as Markdown."""
-        self.console.print(Markdown(text))
+        self.console.print(Markdown(printable(text)))  # model output, echoed messages: no terminal escapes
 
     def note(self, text: str) -> None:
         """Print a short system line."""
-        self.console.print(f"[dim]{text}[/dim]", highlight=False)
+        self.console.print(Text(printable(text), style="dim"))
 
     def show_turn(self, turn: Turn) -> None:
         """Print a turn's messages and any review it stopped for."""
@@ -119,14 +120,16 @@ class Repl:
             except KeyboardInterrupt:
                 self.note("(turn cancelled)")
             except CoachError as exc:
-                self.console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+                self.console.print(Text(printable(str(exc)), style="red"))
             except Exception as exc:  # one bad turn must not end the session
                 if self.debug:
                     self.console.print_exception()
                 self.console.print(
-                    f"[red]Something went wrong in that turn ({type(exc).__name__}); your session is safe. "
-                    "Run with --debug for details.[/red]",
-                    highlight=False,
+                    Text(
+                        f"Something went wrong in that turn ({type(exc).__name__}); your session is safe. "
+                        "Run with --debug for details.",
+                        style="red",
+                    )
                 )
 
     def _busy(self) -> Status | _Null:
@@ -150,7 +153,7 @@ class Repl:
             if not streamed:
                 status.stop()  # the spinner gives way to the words
             streamed.append(piece)
-            self.console.print(piece, end="", highlight=False, markup=False)
+            self.console.print(printable(piece), end="", highlight=False, markup=False)
 
         status = self._busy()
         with status:
@@ -231,7 +234,7 @@ class Repl:
                 self.export(arg)
             case _:
                 self.console.print(
-                    f"[red]Unknown command {name}; /help lists the commands.[/red]", highlight=False
+                    Text(printable(f"Unknown command {name}; /help lists the commands."), style="red")
                 )
         return True
 

@@ -351,6 +351,8 @@ def _redact(value: Any, users: dict[str, str]) -> Any:
 def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -> dict[str, Any]:
     """Write a self-contained bundle: the session's recorded turns and calls, enough to
     replay it anywhere (personal data replaced when `redact`)."""
+    from agent.replay.bundles import redact_call_input
+
     turns = coach.persistence.recordings.turns(thread)
     if not turns:
         raise InputError(f"Session {thread} has no recording to export.")
@@ -371,38 +373,19 @@ def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -
         for turn in bundle["turns"]:
             turn["payload"] = _redact(turn["payload"], users)
             for call in turn["calls"]:
-                call["input"], call["output"] = _redact(call["input"], users), _redact(call["output"], users)
+                call["output"] = _redact(call["output"], users)
+                redact_call_input(call, lambda value: _redact(value, users))
     path.write_text(json.dumps(bundle, indent=1, default=str), "utf-8")
     return {"path": str(path), "turns": len(turns), "redacted": redact}
 
 
 def import_bundle(coach: Coach, path: Path) -> dict[str, Any]:
-    """Replay a bundle into this data directory as a new session, with its recorded
-    model outputs; the new thread can then be inspected like any other."""
-    try:
-        bundle = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"Cannot read the bundle {path}: {exc}.") from None
-    if not isinstance(bundle, dict) or bundle.get("version") != BUNDLE_VERSION or not bundle.get("turns"):
-        raise InputError(
-            f"{path} is not a replay bundle of version {BUNDLE_VERSION}; export one with `coach replay THREAD --export FILE`."
-        )
-    turns = bundle["turns"]
-    thread = f"import-{bundle['thread'][-6:]}-{Coach.new_thread_id()[:6]}"
-    importer = Coach(
-        coach.settings,
-        user_id=bundle.get("user", "imported"),
-        interface="replay",
-        chat_model=recorded_model(turns),
-        side_effects=False,
-    )
-    try:
-        for turn in turns:
-            play_turn(importer, thread, turn)
-        replayed = importer.persistence.recordings.turns(thread)
-    finally:
-        importer.persistence.close()
-    return {"thread": thread, "turns": len(turns), "divergences": compare(turns, replayed)}
+    """Replay a bundle into this data directory as a new session of this user, with its
+    recorded model outputs; the new thread can then be inspected like any other. The
+    bundle is validated first and a refused one changes nothing (see bundles.py)."""
+    from agent.replay import bundles
+
+    return bundles.import_bundle(coach, path)
 
 
 def purge(coach: Coach, days: float) -> list[str]:

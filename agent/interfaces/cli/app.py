@@ -10,10 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.markdown import Markdown
-from rich.markup import escape
 
 from agent.interfaces.cli.common import coach as _coach
-from agent.interfaces.cli.common import err, out
+from agent.interfaces.cli.common import err, error_line, out, styled
 from agent.interfaces.cli.knowledge import eval_app, ingest, kb_app, search
 from agent.interfaces.cli.sessions import replay, sessions, slack
 from tools.errors import CoachError, InputError
@@ -135,7 +134,7 @@ def explain(
         raise InputError(f"--plan takes a or b, not {which!r}.")
     prof = load_profile(profile)
     report = gap_report(prof, prof.plan_a if which.lower() == "a" else prof.plan_b)
-    out.print(f"[bold]Plan {which.upper()}: {report.target.label()}[/bold]", highlight=False)
+    out.print(styled(f"Plan {which.upper()}: {report.target.label()}", "bold"))
     for line in ([] if skill else explain_model()) + explain_report(report, skill):
         out.print(line, highlight=False)
 
@@ -196,7 +195,7 @@ def main() -> None:
     except CoachError as exc:
         if DEBUG:
             err.print_exception()
-        err.print(f"[red]Error:[/red] {escape(str(exc))}", highlight=False)
+        err.print(error_line(str(exc)), soft_wrap=True)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         err.print("Cancelled.")
@@ -210,8 +209,8 @@ def main() -> None:
         if DEBUG:
             err.print_exception()
         err.print(
-            f"[red]Error:[/red] unexpected {type(exc).__name__}: {escape(str(exc))}. Run again with --debug for details.",
-            highlight=False,
+            error_line(f"unexpected {type(exc).__name__}: {exc}. Run again with --debug for details."),
+            soft_wrap=True,
         )
         sys.exit(1)
     finally:

@@ -2,14 +2,56 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from agent.graph.context import Interface
 
-out = Console()
-err = Console(stderr=True)
+# Control characters (terminal escapes, carriage returns) and bidirectional overrides
+# could rewrite or disguise what is on screen; tab and newline are kept.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text from a person, a file or a bundle made safe for a terminal: control and
+    bidirectional-override characters, and the lone surrogates that stand for the bytes
+    of an undecodable file name, shown as \\uXXXX escapes (valid inside JSON too)."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+class SafeConsole(Console):
+    """A console that prints strings as text, never as Rich markup: "[/red]" in a chat
+    message, a user id or a file path is shown as typed, and cannot break the command.
+    Styling is given with `style=` or `Text` objects, never inside a string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, highlight=False, **kwargs)
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Console.print with every string made printable and read literally."""
+        kwargs.pop("markup", None)
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), markup=False, **kwargs)
+
+
+def styled(text: str, style: str) -> Text:
+    """A printable, literal line in one style (for headings)."""
+    return Text(printable(text), style=style)
+
+
+def error_line(message: str) -> Text:
+    """'Error: <message>' with the label in red and the message literal (it may quote input)."""
+    return Text.assemble(("Error:", "red"), " ", printable(message))
+
+
+out = SafeConsole()
+err = SafeConsole(stderr=True)
 
 
 def settings() -> Any:
