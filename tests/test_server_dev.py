@@ -6,6 +6,7 @@ embeddings with the index copied in, tracing and analytics off."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -16,8 +17,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import json
 
 import httpx
 import pytest
