@@ -77,3 +77,146 @@ def test_langfuse_session_without_keys_is_one_line(monkeypatch, capsys) -> None:
 
     code, _, err = run(monkeypatch, capsys, "replay", "--langfuse-session", "x")
     assert code == 2 and "LANGFUSE_PUBLIC_KEY" in err
+
+
+# ---- round trip: a real run's spans on the wire, served back, re-run without the database ----
+
+
+def _subprocess_env(home, url: str, **extra: str) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANGFUSE_", "OPENAI_", "COACH_"))}
+    return env | {
+        "COACH_HOME": str(home),
+        "COACH_MODEL": "fake",
+        "LANGFUSE_PUBLIC_KEY": "pk-lf-roundtrip",
+        "LANGFUSE_SECRET_KEY": "sk-lf-roundtrip",
+        "LANGFUSE_BASE_URL": url,
+        **extra,
+    }
+
+
+def _coach(args, env, cwd, stdin=""):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    coach = str(Path(sys.executable).parent / "coach")
+    return subprocess.run(
+        [coach, *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=240
+    )
+
+
+def _traced_chat(home, tmp_path, url, state, **extra):
+    from conftest import CONVERSATION
+
+    script = (
+        "\n".join([*CONVERSATION, "e 12 hours a week", "a", "how long is the retrieval phase?", "/quit"])
+        + "\n"
+    )
+    proc = _coach(["chat", "--new"], _subprocess_env(home, url, **extra), tmp_path, stdin=script)
+    assert proc.returncode == 0, proc.stderr
+    sessions = {s.attributes.get("session.id") for s in state.spans if s.name == "career-coach"}
+    assert len(sessions) == 1
+    return sessions.pop()
+
+
+def _fresh_home(tmp_path, built_index):
+    import shutil
+
+    other = tmp_path / "laptop"
+    other.mkdir()
+    shutil.copytree(built_index, other / "index")  # the knowledge index, but no database
+    return other
+
+
+def test_rerun_a_session_from_its_langfuse_traces_alone(home, built_index, tmp_path) -> None:
+    from langfuse_stub import LangfuseStub, serve
+
+    state = LangfuseStub()
+    server = serve(state)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        session = _traced_chat(home, tmp_path, url, state)
+        laptop = _fresh_home(tmp_path, built_index)
+        proc = _coach(
+            ["replay", "--langfuse-session", session, "--rerun"], _subprocess_env(laptop, url), tmp_path
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No divergence" in proc.stdout, proc.stdout
+    assert "turns: 9" in proc.stdout, proc.stdout
+    reads = [path for method, path, _ in state.requests if method == "GET"]
+    assert reads and all("sessionId=" + session in path for path in reads)
+    assert not (laptop / "coach.sqlite").exists(), "the re-run needed no database"
+
+
+def test_rerun_from_langfuse_reports_a_changed_engine(monkeypatch, capsys, home, tmp_path) -> None:
+    """The comparison is not vacuous: a change to the gap engine shows as a divergence."""
+    import json
+    import uuid
+
+    from conftest import CONVERSATION
+    from langfuse import Langfuse
+    from langfuse_stub import LangfuseStub, serve
+
+    from agent.graph.nodes import planning
+    from agent.replay import langfuse_pull
+    from agent.runtime.session import Coach, Settings
+
+    state = LangfuseStub()
+    server = serve(state)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    public = f"pk-lf-{uuid.uuid4().hex}"
+    monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", public)
+    monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf-x")
+    monkeypatch.setenv("LANGFUSE_BASE_URL", url)
+    try:
+        client = Langfuse(public_key=public, secret_key="sk-lf-x", base_url=url)
+        coach = Coach(Settings(home=home, model="fake"), interface="test")
+        thread = coach.new_thread_id()
+        for line in CONVERSATION:
+            coach.send(thread, line)
+        client.flush()
+        same = langfuse_pull.rerun(coach, thread)
+        assert same["divergences"] == [], same
+
+        real = planning.gap_report
+
+        def slower(profile, target, *args, **kwargs):
+            return real(
+                profile.model_copy(update={"hours_per_week": profile.hours_per_week / 2}),
+                target,
+                *args,
+                **kwargs,
+            )
+
+        monkeypatch.setattr(planning, "gap_report", slower)
+        changed = langfuse_pull.rerun(coach, thread)
+    finally:
+        server.shutdown()
+        server.server_close()
+    whats = {d["what"] for d in changed["divergences"]}
+    assert "totals" in whats or "skill_gap_report result" in whats, json.dumps(changed, default=str)[:2000]
+
+
+def test_metadata_mode_sessions_cannot_be_rerun(home, built_index, tmp_path) -> None:
+    from langfuse_stub import LangfuseStub, serve
+
+    state = LangfuseStub()
+    server = serve(state)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        session = _traced_chat(home, tmp_path, url, state, COACH_TRACE_CONTENT="metadata")
+        proc = _coach(
+            ["replay", "--langfuse-session", session, "--rerun"], _subprocess_env(home, url), tmp_path
+        )
+        shown = _coach(["replay", "--langfuse-session", session], _subprocess_env(home, url), tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 2 and "COACH_TRACE_CONTENT=metadata" in proc.stderr, proc.stderr
+    assert proc.stderr.count("Error:") == 1 and "Traceback" not in proc.stderr
+    assert shown.returncode == 0 and "GENERATION" in shown.stdout
