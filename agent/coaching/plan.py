@@ -23,6 +23,7 @@ from agent.coaching.actions import (
     project_skills,
     skill_guides,
 )
+from agent.coaching.quoting import looks_like_instruction
 from tools.gap import WEEKS_PER_MONTH, gap_report
 from tools.models import GapReport, Profile, Target, TargetSkill
 
@@ -100,7 +101,7 @@ def _projects(citations: list[Citation], passages: list[dict[str, Any]]) -> list
             continue
         for line in passage["text"].splitlines():
             m = re.match(r"^\s*(?:[-*+]|\d+\.)\s+(?:\[.\]\s*)?(.+)$", line)
-            if m and len(m.group(1)) > 12:
+            if m and len(m.group(1)) > 12 and not looks_like_instruction(m.group(1)):
                 found.append((m.group(1).strip().rstrip("."), cite.n))
     return found
 
