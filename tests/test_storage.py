@@ -158,3 +158,44 @@ def test_an_older_sqlite_database_is_adopted_and_upgraded(tmp_path: Path) -> Non
 def test_a_database_url_that_is_not_postgres_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CoachError, match="postgresql://"):
         open_storage(tmp_path, "mysql://localhost/coach")
+
+
+def test_checkpoints_copy_between_backends(storage: Storage, tmp_path: Path) -> None:
+    from typing import TypedDict
+
+    from langgraph.graph import END, START, StateGraph
+    from langgraph.types import Command, interrupt
+
+    from agent.storage.threads import copy_checkpoints
+
+    class State(TypedDict, total=False):
+        n: int
+        answer: str
+
+    def bump(state: State) -> State:
+        return {"n": state.get("n", 0) + 1}
+
+    def ask(state: State) -> State:
+        return {"answer": interrupt("ok?")}
+
+    builder = StateGraph(State)
+    builder.add_node("bump", bump)
+    builder.add_node("ask", ask)
+    builder.add_edge(START, "bump")
+    builder.add_edge("bump", "ask")
+    builder.add_edge("ask", END)
+    cfg = {"configurable": {"thread_id": "t1"}}
+    builder.compile(checkpointer=storage.saver).invoke({"n": 1}, cfg)
+
+    scratch = open_storage(tmp_path / "scratch")  # SQLite, whatever the source runs on
+    try:
+        assert copy_checkpoints(storage.saver, scratch.saver, "t1") == len(list(storage.saver.list(cfg)))
+        graph = builder.compile(checkpointer=scratch.saver)
+        history = [s.values for s in graph.get_state_history(cfg)]
+        assert history == [
+            s.values for s in builder.compile(checkpointer=storage.saver).get_state_history(cfg)
+        ]
+        assert graph.get_state(cfg).tasks[0].interrupts[0].value == "ok?", "the pending interrupt came along"
+        assert graph.invoke(Command(resume="yes"), cfg)["answer"] == "yes"
+    finally:
+        scratch.close()

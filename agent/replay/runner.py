@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from langchain_core.messages import BaseMessage
 
 from agent.llm.models import ScriptedChatModel
 from agent.runtime.session import Coach, Settings
+from agent.storage.threads import copy_checkpoints
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -139,12 +139,6 @@ def scratch_coach(coach: Coach, model: Any, copy_db: bool) -> Iterator[Coach]:
 
     with tempfile.TemporaryDirectory(prefix="coach-replay-") as tmp:
         home = Path(tmp)
-        if copy_db:
-            src = sqlite3.connect(coach.settings.home / "coach.sqlite")
-            dst = sqlite3.connect(home / "coach.sqlite")
-            src.backup(dst)
-            src.close()
-            dst.close()
         settings = Settings(home=home, model=coach.settings.model, embeddings=coach.settings.embeddings)
         retriever = Retriever(coach.settings.home, coach.settings.embeddings)
         replayer = Coach(
@@ -155,6 +149,8 @@ def scratch_coach(coach: Coach, model: Any, copy_db: bool) -> Iterator[Coach]:
             retriever=retriever,
             side_effects=False,
         )
+        if copy_db:  # the checkpoints, from SQLite or PostgreSQL alike, into the scratch SQLite
+            copy_checkpoints(coach.persistence.saver, replayer.persistence.saver)
         try:
             yield replayer
         finally:
