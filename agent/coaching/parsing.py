@@ -10,7 +10,7 @@ note for anything they narrowed, and a one-line problem for anything they refuse
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -168,7 +168,9 @@ def _read_plans(work: str, out: Understood, asking: str | None, default_industry
         first = min([s for _, s, _ in spans], default=len(work))
         head = work[:first]
         if head.strip(" .;,") and not (
-            _QUESTION_START.match(head)
+            re.search(r"\d", head)  # levels or hours: positions have no digits
+            or _TARGET_WORDS.search(head)
+            or _QUESTION_START.match(head)
             or PLAN_COMMAND.match(head)
             or _UNSURE.search(head)
             or _SKIP.match(head)
@@ -297,6 +299,15 @@ def classify(text: str, parsed: Understood, reviewing: bool = False, *, has_plan
     if _QUESTION_START.match(text) or text.rstrip().endswith("?"):
         return "question"
     return "chitchat"
+
+
+def default_industry(profile: dict[str, Any], asking: str | None) -> str | None:
+    """The industry a bare position means: Plan A's for Plan B ('ideally in a similar
+    field'), else the person's own industry."""
+    plan_a = profile.get("plan_a") or {}
+    if asking == "plan_b" and plan_a.get("industry"):
+        return str(plan_a["industry"])
+    return profile.get("industry") or (str(plan_a["industry"]) if plan_a.get("industry") else None)
 
 
 def understand(

@@ -11,7 +11,7 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from agent.coaching.matching import merge_skills
-from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
+from agent.coaching.parsing import NO, YES, ProfileField, Understood, default_industry, understand
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human, missing_field, profile_of, unrated_role_skills
 from agent.graph.nodes.routing import latest_plan
@@ -120,7 +120,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     profile: dict[str, Any] = dict(state.get("profile") or {})
     raw = state.get("understood")
     asking: ProfileField | None = state.get("asking")  # type: ignore[assignment]
-    u = Understood.model_validate(raw) if raw else understand(text, asking, profile.get("industry"))
+    u = Understood.model_validate(raw) if raw else understand(text, asking, default_industry(profile, asking))
     returning = bool((raw or {}).get("returning"))
     overrides = {k: dict(v) for k, v in (state.get("overrides") or {}).items()}
     lines: list[str] = []

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
-from agent.coaching.parsing import NO, YES, understand
+from agent.coaching.parsing import NO, YES, default_industry, understand
 from agent.coaching.understanding import extract, merge
 from agent.graph import history
 from agent.graph.context import Context
@@ -56,12 +56,13 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         update |= {"profile": saved, "role_skills_asked": True}
     has_plan = bool(state.get("committed")) or latest_plan(runtime.store, ctx.user_id) is not None
     asking = state.get("asking")
-    understood = understand(text, asking, profile.get("industry"), has_plan=has_plan)  # type: ignore[arg-type]
+    industry = default_industry(profile, asking)
+    understood = understand(text, asking, industry, has_plan=has_plan)  # type: ignore[arg-type]
     extraction = None
     if is_capable(ctx.model, ctx.chat_model):
         extraction = extract(model_for(ctx), text, asking, state.get("summary", ""))
         if extraction is not None:
-            understood = merge(understood, extraction, text, profile.get("industry"))
+            understood = merge(understood, extraction, text, industry)
     seen: CoachState = {
         **state,
         "role_skills_asked": bool(update.get("role_skills_asked") or state.get("role_skills_asked")),
@@ -69,7 +70,7 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     complete = bool(profile) and asking is None and missing_field(seen, profile) is None
     intent = understood.intent
     if state.get("pending") and (YES.match(text) or NO.match(text)):
-        intent = "profile"
+        intent = understood.intent = "profile"  # the answer to "Did you mean ...?"
     match intent:
         case "question":
             goto = "question"
