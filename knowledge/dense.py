@@ -10,6 +10,7 @@ what is returned is exact among the candidates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ class DenseIndex:
         """'hnsw' or 'exact'."""
         return "hnsw" if self._hnsw is not None else "exact"
 
-    def rows(self, rows: np.ndarray | list[int]) -> np.ndarray:
+    def rows(self, rows: np.ndarray | Sequence[int]) -> np.ndarray:
         """Some vectors as float32."""
         return np.asarray(self.vectors[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
 

@@ -1,4 +1,4 @@
-"""The hybrid knowledge index: dense vectors + BM25, fused by reciprocal rank.
+"""The hybrid knowledge index: dense vectors + BM25 over stemmed terms, fused (ranking.py).
 
 On disk an index is a folder of plain files, never pickle (a tampered pickle runs
 code on load): `vectors.npy` (+ `hnsw.faiss` past 50k chunks), the BM25 arrays

@@ -136,3 +136,26 @@ def eval_plans() -> None:
         out.print(line, highlight=False)
     if outcome["failed"]:
         raise typer.Exit(1)
+
+
+@eval_app.command("conversations")
+def eval_conversations(
+    model: Annotated[
+        str, typer.Option("--model", help="fake (scripted, default) or local (embedded).")
+    ] = "fake",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of text.")] = False,
+) -> None:
+    """Fact precision/recall/F1, intent accuracy, silent substitutions, turns to a first draft
+    and review answers on the conversations corpus; exit 1 when a target is missed."""
+    from evals.conversations import report_lines, run
+
+    if model not in ("fake", "local"):
+        raise InputError(f"--model takes fake or local, not {model!r}.")
+    result = run(model)
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        for text in report_lines(result):
+            out.print(text, highlight=False, markup=False, soft_wrap=True)
+    if not result["ok"]:
+        raise typer.Exit(1)  # a failed check exits 1

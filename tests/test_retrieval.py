@@ -1,0 +1,203 @@
+"""Ranking: stems, chunk context, alias expansion, own documents first, the sentence stage,
+the lazily read index on disk and the HNSW path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge import dense as dense_module
+from knowledge.chunking import Chunk, chunk_markdown
+from knowledge.dense import DenseIndex
+from knowledge.embeddings import make_embeddings
+from knowledge.expansion import expand
+from knowledge.index import Hit, KnowledgeIndex
+from knowledge.retriever import Retriever, bundled_documents
+from knowledge.sentences import Quote, best_sentences, units
+from knowledge.store import ChunkTable
+from knowledge.terms import overlap, terms
+
+
+def test_stems_and_stop_words_meet_across_word_forms() -> None:
+    assert terms("retries") == terms("retry")
+    assert terms("tracing") == terms("traces") == terms("trace")
+    assert terms("How should I do the testing?") == terms("tests")
+    assert set(terms("fine-tuning")) >= set(terms("finetuning")) | set(terms("fine tuning"))
+    assert overlap("Which tools trace requests?", "Tracing with Langfuse for requests") == pytest.approx(
+        2 / 3
+    )
+
+
+def _index(texts: dict[str, str]) -> KnowledgeIndex:
+    chunks = [c for source, text in texts.items() for c in chunk_markdown(text, source)]
+    return KnowledgeIndex.build(chunks, make_embeddings("local"))
+
+
+def test_bm25_matches_a_question_in_other_word_forms_and_catalog_aliases() -> None:
+    index = _index(
+        {
+            "a.md": "# A\n\n## Reliability\n\nWrap external calls in retries with exponential backoff.\n",
+            "b.md": "# B\n\n## Clusters\n\nRun the service on Kubernetes with autoscaling.\n",
+            "c.md": "# C\n\n## Cooking\n\nBake bread with a sourdough starter.\n",
+        }
+    )
+    top = index.sparse_search("how do I retry a call", 3)
+    assert top and index.chunks[top[0][0]].source == "a.md"
+    assert "kubernet" in expand("is k8s worth learning?")
+    hit = index.search("is k8s worth learning?", np.zeros(384, np.float32), k=1, mode="bm25")[0]
+    assert hit.chunk.source == "b.md"
+    assert (
+        index.search(
+            "is k8s worth learning?", np.zeros(384, np.float32), k=1, mode="bm25", expand_query=False
+        )
+        == []
+    )
+
+
+def test_a_piece_cut_from_a_long_list_carries_its_parent_items_and_exact_lines() -> None:
+    lines = ["# Plan", "", "## Track B", "", "- Build a RAG system", "    - Ingestion pipeline:"]
+    lines += [f"        - step {i} loads and chunks document set number {i} with care" for i in range(40)]
+    text = "\n".join(lines) + "\n"
+    chunks = chunk_markdown(text, "plan.md", max_chars=600)
+    assert len(chunks) > 2
+    later = chunks[-1]
+    assert later.context == "Build a RAG system > Ingestion pipeline:"
+    assert later.indexed_text.startswith("Plan > Track B\nBuild a RAG system > Ingestion pipeline:\n")
+    source_lines = text.split("\n")
+    for c in chunks:
+        for i, line in enumerate(c.text.split("\n")):
+            assert source_lines[c.line_start - 1 + i].rstrip() == line
+
+
+def test_a_table_cut_in_the_middle_carries_its_header() -> None:
+    rows = ["| Level | Label | Description |", "|---|---|---|"]
+    rows += [f"| {i} | label {i} | a fairly long description of level {i} for the test |" for i in range(30)]
+    chunks = chunk_markdown("# T\n\n" + "\n".join(rows) + "\n", "t.md", max_chars=500)
+    assert len(chunks) > 1 and chunks[-1].context == "| Level | Label | Description |"
+
+
+def test_own_document_outranks_a_bundled_roadmap_saying_the_same(home: Path, tmp_path: Path) -> None:
+    bundled = bundled_documents()["bundled/data_scientist.md"]
+    section = bundled.split("## Phase 2")[1].split("## Phase 3")[0]
+    mine = tmp_path / "my_plan.md"
+    mine.write_text(
+        "# My plan\n\n## Experiments\n\n" + section.split("\n", 1)[1].replace("Design", "I will design")
+    )
+    r = Retriever(home)
+    question = "How do I design an A/B test and pick the sample size?"
+    before = r.search(question, k=3)
+    assert before[0].chunk.source == "bundled/data_scientist.md"
+    r.ingest([mine])
+    after = r.search(question, k=3)
+    assert after[0].chunk.source == str(mine.resolve())
+    assert "bundled/data_scientist.md" in [h.chunk.source for h in after], "the roadmap stays, just below"
+    unrelated = r.search("Which project uses Kafka with exactly-once output?", k=1)
+    assert unrelated[0].chunk.source.startswith("bundled/"), "only restatements move"
+
+
+DOC = """# Roadmap
+
+## Phase 1: Basics (2 months)
+
+Learn Python well. Write tests with pytest, e.g. for the parser. Use Git every day!
+
+### Projects
+
+- Build a CLI tool:
+    - with argument parsing and logging
+    - and 80% test coverage in CI
+
+| Level | Meaning |
+|---|---|
+| 1 | Can follow a tutorial |
+"""
+
+
+def _hits(text: str = DOC) -> list[Hit]:
+    return [Hit(c, 1.0, 0.0, 0.0, i) for i, c in enumerate(chunk_markdown(text, "doc.md"))]
+
+
+def test_units_are_whole_sentences_items_and_rows_with_their_lines() -> None:
+    got = [(u.text, u.first, u.last, u.context) for h in _hits() for u in units(h)]
+    texts = [g[0] for g in got]
+    assert "Learn Python well." in texts
+    assert "Write tests with pytest, e.g. for the parser." in texts, "no cut after an abbreviation"
+    assert "Use Git every day!" in texts
+    assert not any(t.startswith(("#", "Roadmap", "Phase 1", "Projects")) for t in texts), "headings skipped"
+    assert not any(t == "Build a CLI tool:" for t in texts), "label-only items skipped"
+    item = next(g for g in got if g[0] == "and 80% test coverage in CI")
+    assert item[1] == item[2] == 11 and item[3] == "Build a CLI tool"
+    row = next(g for g in got if g[0].startswith("1 |"))
+    assert row[0] == "1 | Can follow a tutorial" and row[1] == 15 and row[3] == "Level | Meaning"
+
+
+def test_best_sentences_ranks_the_answer_first_with_or_without_embeddings() -> None:
+    quotes = best_sentences(
+        "How much test coverage should my command line tool have?", _hits(), None, None, k=2
+    )
+    assert isinstance(quotes[0], Quote) and quotes[0].text == "and 80% test coverage in CI"
+    assert quotes[0].lines == (11, 11) and quotes[0].source == "doc.md"
+    assert quotes[0].chunk_id.startswith("doc.md#")
+    emb = make_embeddings("local")
+    with_vectors = best_sentences(
+        "Which version control tool to use daily?",
+        _hits(),
+        lambda q: emb.embed_array([q])[0],
+        emb.embed_array,
+        k=3,
+    )
+    assert with_vectors[0].text == "Use Git every day!"
+    assert with_vectors[0].score >= with_vectors[1].score >= with_vectors[2].score
+    for q in with_vectors:  # quoted as written: every word of the quote is a word of the source
+        assert all(w in DOC for w in q.text.replace("|", " ").split())
+
+
+def test_retriever_quotes_answer_with_citations_and_nothing_when_irrelevant(home: Path) -> None:
+    r = Retriever(home)
+    quotes = r.quotes("Which tools show the cost and latency of each LLM request?")
+    assert quotes and any("Langfuse" in q.text for q in quotes)
+    best = quotes[0]
+    assert r.chunk(best.chunk_id) is not None and best.source.startswith("bundled/")
+    assert r.quotes("underwater basket weaving techniques") == []
+
+
+def test_saved_index_reads_chunks_lazily_and_filters(home: Path, tmp_path: Path) -> None:
+    r = Retriever(home)
+    (tmp_path / "kafka.md").write_text("# Kafka\n\n## Streams\n\nConsumer groups rebalance partitions.\n")
+    r.ingest([tmp_path / "kafka.md"])
+    fresh = Retriever(home)
+    assert isinstance(fresh.index.chunks, ChunkTable)
+    hits = fresh.search("consumer group rebalancing", k=3, sources=["kafka.md"])
+    assert [h.chunk.source.endswith("kafka.md") for h in hits] == [True]
+    assert all(
+        "mlops_engineer" in h.chunk.roles for h in fresh.search("projects", k=4, role="mlops_engineer")
+    )
+    assert fresh.chunk(hits[0].chunk.id) == hits[0].chunk
+
+
+def test_hnsw_path_finds_what_exact_search_finds_and_survives_a_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dense_module, "HNSW_THRESHOLD", 500)
+    rng = np.random.default_rng(1)
+    centers = rng.standard_normal((20, 64))
+    vectors = (centers[rng.integers(0, 20, 3000)] + 0.4 * rng.standard_normal((3000, 64))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chunks = [Chunk(f"v#{i}", "v.md", "V", i + 1, i + 1, f"text number {i}") for i in range(3000)]
+    index = KnowledgeIndex(chunks=chunks, vectors=vectors, model_id="test")
+    assert index.dense.kind == "hnsw"
+    queries = vectors[:50] + 0.05 * rng.standard_normal((50, 64)).astype(np.float32)
+    exact = np.argsort(-(vectors @ queries.T), axis=0)[:10].T
+    found = sum(
+        len({r for r, _ in index.dense.search(q, 10)} & set(e)) for q, e in zip(queries, exact, strict=True)
+    )
+    assert found / 500 >= 0.95
+    index.save(tmp_path)
+    loaded = KnowledgeIndex.load(tmp_path, "test")
+    assert loaded.dense.kind == "hnsw"
+    assert [h.chunk.id for h in loaded.search("text number 7", queries[7], k=3)] == [
+        h.chunk.id for h in index.search("text number 7", queries[7], k=3)
+    ]
+    assert isinstance(DenseIndex.load(tmp_path / (tmp_path / "CURRENT").read_text(), 64).vectors, np.memmap)
