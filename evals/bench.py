@@ -133,11 +133,19 @@ def bench_load() -> list[str]:
     ]
 
 
+def bench_conversations() -> list[str]:
+    """Understanding people: fact F1, intents, substitutions, review answers, parse time (see conversations)."""
+    from evals.conversations import bench_lines
+
+    return bench_lines()
+
+
 SECTIONS: dict[str, Callable[[], list[str]]] = {
     "gap": bench_gap,
     "retrieval": bench_knowledge,
     "graph": bench_coach,
     "load": bench_load,
+    "conversations": bench_conversations,
 }
 
 

@@ -124,6 +124,9 @@ def run_personas(tally: Any, model: str) -> dict[str, Any]:
         "failures": [],
     }
     home = Path(tempfile.mkdtemp(prefix="coach-eval-conversations-"))
+    built = Settings.from_env().home / "index"
+    if built.is_dir():  # reuse the person's built index rather than embed the roadmaps again
+        shutil.copytree(built, home / "index")
     try:
         for persona in personas:
             one = run_persona(persona, home, model, tally)

@@ -15,6 +15,7 @@ Figures: fact precision / recall / F1, intent accuracy, silent substitutions (mu
 from __future__ import annotations
 
 import statistics
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -146,6 +147,56 @@ def run(model: str = "fake", personas: bool = True) -> dict[str, Any]:
         "failures": tally.failures + persona_result["failures"] + review.get("failures", []),
         "ok": ok,
     }
+
+
+# Inputs that made backtracking parsers take minutes: each must parse in under 50 ms.
+WORST_CASES = [
+    "1" * 4000,
+    "1 " * 2000,
+    "1-" * 2000,
+    "1." * 2000,
+    "a " * 2000,
+    "python 3, " * 400,
+    "9 hours 9 " * 400,
+    "plan a " * 570,
+    "I'm a " * 660,
+    "in " * 1333,
+]
+PARSE_MS_TARGET = 50.0
+
+
+def worst_parse_ms(repeats: int = 5) -> tuple[float, str]:
+    """The slowest median parse over the worst-case inputs and every question asked."""
+    worst, which = 0.0, ""
+    for text in WORST_CASES:
+        for asking in (None, "hours_per_week", "skills", "plan_a", "current_role"):
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                understand(text[:4000], asking, "fintech", has_plan=True)
+                times.append((time.perf_counter() - start) * 1000)
+            if (ms := statistics.median(times)) > worst:
+                worst, which = ms, f"{text[:12]!r}... asking {asking}"
+    return worst, which
+
+
+def bench_lines() -> list[str]:
+    """`make bench`: the conversation figures beside their targets, for the scripted fake
+    model and the embedded default, and the slowest parse of a 4,000-character message."""
+    lines = ["Conversations (coach eval conversations)"]
+    for model in ("fake", "local"):
+        try:
+            result = run(model)
+        except Exception as exc:  # the embedded model may not be installed: say so, go on
+            lines.append(f"  {model} model: not run ({type(exc).__name__}: {exc})")
+            continue
+        lines += ["  " + text for text in report_lines(result) if not text.startswith("  FAIL")]
+    ms, which = worst_parse_ms()
+    verdict = "ok" if ms <= PARSE_MS_TARGET else "OVER"
+    lines.append(
+        f"  slowest parse of a 4,000-character message {ms:.1f} ms ({which}); target < {PARSE_MS_TARGET:g} ms, {verdict}"
+    )
+    return lines
 
 
 def report_lines(result: dict[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent.coaching.parsing import parse_message, understand
+from evals.conversations import WORST_CASES
 
 
 @pytest.mark.parametrize(
@@ -156,18 +157,6 @@ def test_a_natural_checkin_is_read() -> None:
 _ALPHABET = st.sampled_from(
     [*"0123456789 .,-/()h:;aeiouxyzPSQLweekhours\n", "hours", "week", "plan a", " and "]
 )
-_WORST_CASES = [
-    "1" * 4000,
-    "1 " * 2000,
-    "1-" * 2000,
-    "1." * 2000,
-    "a " * 2000,
-    "python 3, " * 400,
-    "9 hours 9 " * 400,
-    "plan a " * 570,
-    "I'm a " * 660,
-    "in " * 1333,
-]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -189,7 +178,7 @@ def test_any_unicode_parses(text: str) -> None:
     understand(text, "skills")
 
 
-@pytest.mark.parametrize("text", _WORST_CASES)
+@pytest.mark.parametrize("text", WORST_CASES)
 @pytest.mark.parametrize("asking", [None, "hours_per_week", "skills", "plan_a", "current_role"])
 def test_worst_cases_are_linear(text: str, asking: Any) -> None:
     start = time.perf_counter()
