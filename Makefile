@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: chat test lint bench eval clean setup setup-dev
+.PHONY: chat test lint bench eval clean setup setup-dev fuzz
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ chat: $(VENV)/.base
 
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+# Every test marked fuzz, with a long random budget (make test runs them short and derandomized).
+fuzz: $(VENV)/.dev
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -m fuzz -q
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check agent tools knowledge evals tests

@@ -52,7 +52,9 @@ def seeds() -> Path:
     """The user's seed documents beside the repository (CI lays shared/ beside the clone).
     Missing seeds fail the tests that need them: a skip would hide that they never ran."""
     if not SEEDS.is_dir():
-        pytest.fail(f"the seed documents are missing: expected {SEEDS} (shared/ beside the repository)", pytrace=False)
+        pytest.fail(
+            f"the seed documents are missing: expected {SEEDS} (shared/ beside the repository)", pytrace=False
+        )
     return SEEDS
 
 
@@ -168,3 +170,10 @@ def database_url(backend: str, request: pytest.FixtureRequest) -> str | None:
 def _no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
     # A developer's COACH_DATABASE_URL must not send the suite to their database.
     monkeypatch.delenv("COACH_DATABASE_URL", raising=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `make fuzz` runs every test marked fuzz with HYPOTHESIS_PROFILE=long (see tests/fuzzing.py).
+    config.addinivalue_line(
+        "markers", "fuzz: hypothesis fuzz test of a parser or loader (make fuzz runs long)"
+    )

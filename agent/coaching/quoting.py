@@ -77,7 +77,7 @@ def quote_document_text(text: str, citation: str) -> str:
     The text is cleaned (`clean_quote`); a line that reads like an instruction to an
     AI is not repeated at all: the result then says the cited passage was withheld.
     """
-    cite = " ".join(citation.split())[:80]
+    cite = " ".join("".join(ch for ch in citation if unicodedata.category(ch)[0] != "C").split())[:80]
     if looks_like_instruction(text):
         return f"(withheld: the passage {cite} reads like an instruction to an AI, not roadmap content)"
     quoted = clean_quote(text)
