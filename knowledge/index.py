@@ -70,7 +70,7 @@ class Hit:
             "source": c.source,
             "section": c.section,
             "lines": [c.line_start, c.line_end],
-            "score": round(self.score, 6),
+            "score": round(float(self.score), 6),  # a numpy float is not msgpack-serialisable in state
         }
 
 
