@@ -151,12 +151,13 @@ def _read_capped(path: Path, limit: int) -> bytes:
         raise InputError(f"No bundle at {path}; {HOW}.") from None
     except OSError as exc:
         raise InputError(f"Cannot open the bundle {path}: {exc.strerror or exc}.") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise InputError(
+            f"{path} is not a regular file ({_kind(info.st_mode)}); a bundle is a JSON file ({HOW})."
+        )
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(
-                f"{path} is not a regular file ({_kind(info.st_mode)}); a bundle is a JSON file ({HOW})."
-            )
         if info.st_size > limit:
             raise InputError(
                 f"The bundle {path} is larger than {limit // (1024 * 1024)} MB; it cannot be one."
