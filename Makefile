@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: chat test lint bench eval clean setup setup-dev fuzz
+.PHONY: chat test lint bench eval clean setup setup-dev browser fuzz
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ setup-dev: $(VENV)/.dev
 chat: $(VENV)/.base
 	$(VENV)/bin/coach chat
 
-test: $(VENV)/.dev
+# Headless Chromium renders the exported plan page in tests/test_export.py (which fails,
+# never skips, without it): installed here so a fresh machine gets it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
+
+test: $(VENV)/.dev browser
 	$(PY) -m pytest
 
 # Every test marked fuzz, with a long random budget (make test runs them short and derandomized).

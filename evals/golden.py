@@ -20,6 +20,8 @@ from tools.proposal import propose_skills
 
 Category = Literal["fits", "barely_misses", "misses", "far"]
 EXPECTED = "data/golden_expected.json"
+EXPORT = "data/golden_export.md"
+EXPORT_PERSONA = "analyst-to-ai-pm-postings"
 
 
 def category(report: GapReport) -> Category:
@@ -97,6 +99,15 @@ def compute() -> dict[str, dict[str, Any]]:
     return out
 
 
+def export_golden() -> str:
+    """The Markdown export of one persona's plan (figures only, no retrieval), frozen in EXPORT."""
+    from agent.coaching.export import export_markdown
+    from agent.coaching.plan import build_plan
+
+    profile = persona_profile(next(p for p in personas() if p["id"] == EXPORT_PERSONA))
+    return export_markdown(build_plan(profile, compare_plans(profile), [], []))
+
+
 def main() -> None:
     """Check (or re-freeze) the golden figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -107,6 +118,8 @@ def main() -> None:
     if args.update:
         with resources.as_file(path) as file:
             file.write_text(json.dumps(got, indent=1) + "\n", "utf-8")
+        with resources.as_file(resources.files("evals").joinpath(EXPORT)) as file:
+            file.write_text(export_golden(), "utf-8")
     expected = json.loads(path.read_text("utf-8"))
     bad = 0
     for p in personas():

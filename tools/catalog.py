@@ -180,6 +180,18 @@ def match_skill(name: str) -> Match | None:
     return _lookup(name, table, names)
 
 
+# A skill a person names in a target's list is the catalog's only when it is the catalog's
+# name or alias (or a near-exact spelling of one): a fuzzy match there would silently merge
+# "Product requirements documents" into success metrics.
+STRICT_SKILL_SCORE = 95.0
+
+
+def match_skill_strict(name: str) -> Match | None:
+    """The catalog skill a name is (exactly, or all but a typo), or None."""
+    found = match_skill(name)
+    return found if found is not None and (found.exact or found.score >= STRICT_SKILL_SCORE) else None
+
+
 def match_role(name: str) -> Match | None:
     """Find the catalog role a user means ("LLM engineer", "Senior LLM engineer" -> GenAI
     engineer), or None for a position the catalog lacks ("AI product manager")."""

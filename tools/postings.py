@@ -40,133 +40,21 @@ _AMBIGUOUS = {
     "publishing",
     "math",
 }
-_STOP = set(
-    [
-        "a",
-        "an",
-        "and",
-        "or",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "with",
-        "at",
-        "by",
-        "from",
-        "as",
-        "is",
-        "are",
-        "be",
-        "will",
-        "you",
-        "your",
-        "we",
-        "our",
-        "us",
-        "they",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "who",
-        "what",
-        "which",
-        "how",
-        "about",
-        "into",
-        "across",
-        "within",
-        "per",
-        "via",
-        "etc",
-        "e.g",
-        "i.e",
-        "experience",
-        "years",
-        "year",
-        "strong",
-        "excellent",
-        "good",
-        "great",
-        "solid",
-        "proven",
-        "ability",
-        "able",
-        "understanding",
-        "knowledge",
-        "familiarity",
-        "familiar",
-        "plus",
-        "bonus",
-        "preferred",
-        "required",
-        "requirements",
-        "responsibilities",
-        "role",
-        "team",
-        "teams",
-        "work",
-        "working",
-        "skills",
-        "skill",
-        "including",
-        "include",
-        "includes",
-        "such",
-        "using",
-        "use",
-        "new",
-        "other",
-        "all",
-        "any",
-        "more",
-        "most",
-        "well",
-        "must",
-        "should",
-        "can",
-        "have",
-        "has",
-        "having",
-        "including",
-        "across",
-        "job",
-        "company",
-        "candidate",
-        "candidates",
-        "ideal",
-        "looking",
-        "help",
-        "own",
-        "ownership",
-        "day",
-        "days",
-        "based",
-        "level",
-        "senior",
-        "junior",
-        "degree",
-        "bachelor",
-        "master",
-        "phd",
-        "field",
-        "related",
-        "equivalent",
-        "opportunity",
-        "benefits",
-        "salary",
-        "remote",
-        "hybrid",
-        "office",
-        "location",
-        "apply",
-    ]
+_STOP = frozenset(
+    re.split(
+        r"\s+",
+        """
+    a an and or the of to in on for with at by from
+    as is are be will you your we our us they their this that
+    these those it its who what which how about into across within per via
+    etc e.g i.e experience years year strong excellent good great solid proven ability able
+    understanding knowledge familiarity familiar plus bonus preferred required requirements responsibilities role team teams work
+    working skills skill including include includes such using use new other all any more
+    most well must should can have has having including across job company candidate candidates
+    ideal looking help own ownership day days based level senior junior degree bachelor master
+    phd field related equivalent opportunity benefits salary remote hybrid office location apply
+""".strip(),
+    )
 )
 
 
@@ -220,7 +108,16 @@ def skill_mentions(text: str) -> set[str]:
     return {skill_id for skill_id, pattern in _alias_patterns() if pattern.search(norm)}
 
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+#.\-]*[A-Za-z0-9+#]|[A-Za-z]")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+#./\-]*[A-Za-z0-9+#]|[A-Za-z]")
+# Verbs postings start requirements with: a phrase may not begin or end on one.
+_VERBS = frozenset(
+    re.split(
+        r"\s+",
+        "define write communicate drive run partner create gather answer set understand prototype speak "
+        "synthesize lead manage design develop deploy deliver support collaborate work own build hands-on "
+        "comfortable experienced interpret present mentor ensure improve maintain ship launch",
+    )
+)
 
 
 def _requirement_lines(text: str) -> list[str]:
@@ -240,15 +137,20 @@ def _phrases(text: str) -> dict[str, str]:
     digits, + or #: 'Kotlin', 'C++'); longer phrases may not start or end on a stop word."""
     found: dict[str, str] = {}
     for line in _requirement_lines(text):
-        for clause in re.split(r"[,;:()/]|\band\b|\bor\b", line):
+        for clause in re.split(r"[,;:()]|\band\b|\bor\b", line):
             tokens = _TOKEN.findall(clause)
             for n in (1, 2, 3):
                 for i in range(len(tokens) - n + 1):
                     words = tokens[i : i + n]
                     low = [w.lower() for w in words]
-                    if low[0] in _STOP or low[-1] in _STOP or any(w in _STOP for w in low if n == 1):
+                    edges = (low[0], low[-1])
+                    if any(w in _STOP or w in _VERBS for w in edges):
                         continue
-                    if n == 1 and not (re.search(r"[0-9+#]", words[0]) or (i > 0 and words[0][0].isupper())):
+                    if n == 1 and (
+                        len(low[0]) < 3
+                        or low[0] in _AMBIGUOUS
+                        or not (re.search(r"[0-9+#]", words[0]) or (i > 0 and words[0][0].isupper()))
+                    ):
                         continue
                     found.setdefault(" ".join(low), " ".join(words))
     return found

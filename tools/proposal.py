@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tools.catalog import catalog_role, industry, load_catalog, match_skill
+from tools.catalog import catalog_role, industry, load_catalog, match_skill, match_skill_strict
 from tools.errors import InputError
 from tools.models import Evidence, NearRole, SkillKind, Swap, Target, TargetSkill
 from tools.postings import PostingsEvidence, analyse_postings, priority_from_share, skill_mentions
@@ -324,7 +324,7 @@ def apply_skill_edits(proposal: Proposal, edits: str | list[SkillChange]) -> Pro
                 raise InputError(f"Give the new name for {old.name}.")
             if any(s.name.lower() == name.lower() for j, s in enumerate(skills) if j != i):
                 raise InputError(f"{name} is already in the list.")
-            found = match_skill(name) if change.op == "replace" else None
+            found = match_skill_strict(name) if change.op == "replace" else None
             shown = load_catalog().skill(found.id).name if found else name
             reason = f"your choice, in place of {old.name}" if change.op == "replace" else old.reason
             skills[i] = old.model_copy(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tools.catalog import Catalog, catalog_role, industry, load_catalog, match_skill
+from tools.catalog import Catalog, catalog_role, industry, load_catalog, match_skill_strict
 from tools.models import Evidence, Industry, NearRole, RoleDef, SkillDef, Swap, Target, TargetSkill
 
 # A skill the catalog does not know gets the middle of the ease scale and no prerequisites.
@@ -45,7 +45,7 @@ def slug(name: str) -> str:
 
 def skill_for(name: str, kind: str) -> SkillDef:
     """The catalog skill a name means, or a custom skill (moderate ease, no prerequisites)."""
-    found = match_skill(name)
+    found = match_skill_strict(name)
     if found is not None:
         return load_catalog().skill(found.id)
     return SkillDef(id=f"custom:{slug(name)}", name=name, kind=kind, ease=DEFAULT_EASE)  # type: ignore[arg-type]
