@@ -51,7 +51,8 @@ FILLER = frozenset(
     please thanks plan current currently hours hour week weeks month months year years day days
     time times weaker stronger better worse rusty shaky higher decent alright average meh some went
     moved gone got bit little bits lot lots super extremely kinda sorta fair fairly reasonably
-    reasonable average-ish ish
+    reasonable average-ish ish weekend weekends weekday weekdays evening evenings morning mornings
+    night nights
     """.split()  # noqa: SIM905 - a word list is easier to read and extend as text
 )
 _MAX_NAME_WORDS = 4
@@ -127,7 +128,7 @@ def _level_of(m: re.Match[str], name: str, out: SkillRead) -> int | None:
 
 def _name_after(segment: str, end: int) -> str:
     """'a 3 for python' / '4 in SQL' -> the name after the level."""
-    m = re.match(r"\s{0,3}(?:in|at|for|on|with|of)?\s{0,3}(?P<rest>[^()]{1,60})", segment[end:], re.I)
+    m = re.match(r"\s{0,3}(?:in|at|for|on|with)\s{1,3}(?P<rest>[^()]{1,60})", segment[end:], re.I)
     return skill_name(m.group("rest")) if m else ""
 
 
@@ -150,6 +151,7 @@ def _joined_aliases() -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{alternatives})\b", re.I)
 
 
+_STARS = re.compile(r"[★☆]{1,10}")
 _NEGATED = re.compile(r"(?:\bnot|\binstead of|\brather than|\bfrom)\s{0,3}(?:a\s{1,3})?$", re.I)
 
 
@@ -162,6 +164,7 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
     """
     out = SkillRead()
     pending = ""
+    text = _STARS.sub(lambda m: f" {m.group(0).count('★')} ", text)  # "Python ★★★☆☆" -> 3
     if (joined := _joined_aliases()) is not None:
         text = joined.sub(lambda m: re.sub(r"\W+", "_", m.group(0)), text)
     for segment in SPLIT.split(text):

@@ -34,10 +34,13 @@ _PER_WEEK = r"(?:week|wk|w|weekly|wknd|weekend)"
 _PER_DAY = r"(?:day|daily|night|evening|weekday)"
 HOURS = re.compile(
     rf"(?:between\s{{1,3}})?(?P<neg>(?<![\w.])-\s{{0,1}})?(?P<lo>{NUM})(?:\s{{0,2}}(?:-|–|~|to|or|and)\s{{0,2}}(?P<hi>{NUM}))?"
-    rf"\s{{0,2}}(?:h|hrs?|hours?)\b\.?"
+    rf"(?:ish|\+)?\s{{0,2}}(?:h|hrs?|hours?)\b\.?"
     rf"(?:\s{{0,3}}(?:a|an|per|/|each|every|on|at|the|a\s{{1,3}}good|in\s{{1,3}}a)?\s{{0,3}}"
     rf"(?:(?P<week>{_PER_WEEK}s?)|(?P<day>{_PER_DAY}s?))\b(?:\s{{1,3}}on\s{{1,3}}weekdays\b)?)?",
     re.I,
+)
+_PER_DAY_SAID = re.compile(
+    r"\b(?:a|an|per|each|every)\s{1,3}(?:day|night|evening|weekday)|/\s{0,3}day|\bdaily\b", re.I
 )
 BARE = re.compile(rf"(?P<lo>{NUM})(?:\s{{0,2}}(?:-|–|~|to|or|,)\s{{0,2}}(?P<hi>{NUM}))?", re.I)
 _NOT_HOURS_AFTER = re.compile(r"\s{0,3}(?:years?|yrs?|months?|weeks?|days?|%|people|k\b)", re.I)
@@ -105,8 +108,10 @@ def find_hours(
     with a note saying so.
     """
     for m in HOURS.finditer(text):
-        if answering or m.group("week") or m.group("day"):
-            return _hours_amount(m, per_day=bool(m.group("day"))), m
+        # "2 hours a day" is per day; "4 hrs on weekdays" names when, not how often.
+        per_day = bool(m.group("day")) and bool(_PER_DAY_SAID.search(m.group(0)))
+        if answering or m.group("week") or per_day:
+            return _hours_amount(m, per_day=per_day), m
     if answering:
         for m in BARE.finditer(text):
             if _NOT_HOURS_AFTER.match(text, m.end()):

@@ -33,7 +33,7 @@ _ROLE_NOUNS = re.compile(
 )
 _ROLE_INTRO = re.compile(
     r"\b(?:change my (?:current )?(?:role|title|job) to|my (?:role|title|job) is now|i'?m now an?|"
-    r"i work as|i'?m working as|working as|i'?ve been|i have been|at the moment i'?m|i'?m|i am|im|i was|"
+    r"i work(?:\s{1,3}in\s{1,3}[A-Za-z-]{1,30})?\s{1,3}as|i'?m working as|working as|i'?ve been|i have been|at the moment i'?m|i'?m|i am|im|i was|"
     r"currently|my (?:current )?(?:role|job|title|position) is|"
     r"(?:current )?(?:role|title|position|job)\s{0,2}[:=-])\s{1,3}(?:(?:currently|now|still)\s{1,3})?"
     r"(?:(?:working|employed)\s{1,3}as\s{1,3})?"
@@ -43,7 +43,7 @@ _ROLE_INTRO = re.compile(
 _LEADING = re.compile(
     r"^\s{0,3}(?:(?:hi|hey|hello)[,!.\s]{1,3})?(?P<role>(?:[A-Za-z][\w/+&.'-]{0,30}\s{1,3}){0,4}?"
     r"(?:engineer|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
-    r"teacher|statistician|administrator|specialist)s?)(?=\s{0,3}(?:$|[,;.(]|\s(?:at|in|with|for)\b))",
+    r"teacher|statistician|administrator|specialist)s?)(?=\s{0,3}(?:$|[,;.(@]|\s(?:at|in|with|for)\b))",
     re.I,
 )
 _HERE = re.compile(
@@ -73,10 +73,12 @@ _INDUSTRY = re.compile(
     re.I,
 )
 _TARGET_SPLIT = re.compile(
-    r"\s{1,3}(?:in|at|within|inside|into|for)\s{1,3}(?:the\s{1,3}|a\s{1,3}|an\s{1,3})?", re.I
+    r"\s{1,3}(?:in|at|within|inside|into|for|@)\s{1,3}(?:the\s{1,3}|a\s{1,3}|an\s{1,3})?|\s{1,3}/\s{1,3}",
+    re.I,
 )
 _GOAL_LEAD = re.compile(
-    r"^(?:(?:i\s{1,3})?(?:would|'d|d)?\s{0,3}(?:want|wanna|like|love|hope|plan|aim|need)\s{1,3}(?:to\s{1,3})?"
+    r"^(?:(?:i\s{1,3}|i'?d\s{1,3}|id\s{1,3})?(?:would|'d|d)?\s{0,3}(?:want|wanna|like|love|hope|plan|aim|need)"
+    r"\s{1,3}(?:to\s{1,3})?"
     r"|to\s{1,3}|ideally\s{1,3}|(?:ok|okay|fine|alright|then|so|well)[,.!]{0,2}\s{1,3}|probably\s{1,3}|maybe\s{1,3}|something like\s{1,3}|i'?d say\s{1,3}"
     r"|is\s{1,3}|would be\s{1,3}|will be\s{1,3}|should be\s{1,3}|could be\s{1,3}|be\s{1,3}|become\s{1,3}|becoming\s{1,3}|an?\s{1,3}|the\s{1,3}"
     r"|move\s{1,3}(?:in)?to\s{1,3}|get\s{1,3}into\s{1,3}|switch\s{1,3}(?:in)?to\s{1,3}|work\s{1,3}as\s{1,3}"
@@ -95,7 +97,7 @@ FALLBACK = re.compile(
     re.I,
 )
 GOAL = re.compile(
-    r"\b(?:i\s{0,3}(?:want|wanna|would like|'d like|'d love|would love|hope|plan|aim)\s{1,3}(?:to\s{1,3})?"
+    r"\b(?:i\s{0,3}(?:want|wanna|would like|'?d like|'?d love|would love|hope|plan|aim)\s{1,3}(?:to\s{1,3})?"
     r"(?:become|be|move into|get into|switch to|transition (?:in)?to|work as|land a role as)"
     r"|i'?m aiming (?:for|at)|aiming for|my goal is(?: to become| to be)?|hoping to (?:become|be|move into)"
     r"|looking to (?:become|move into|get into)|my dream (?:job|role) is|my target (?:role )?is)\s{1,3}",
