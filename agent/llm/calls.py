@@ -72,6 +72,18 @@ def _limits(deadline_s: float | None, max_tokens: int | None) -> CallLimits:
     return CallLimits(max_tokens=max_tokens or env.max_tokens, deadline_s=deadline_s or env.deadline_s)
 
 
+def cap_kwargs(model: BaseChatModel, max_tokens: int) -> dict[str, Any]:
+    """The call arguments that cap a model's answer at `max_tokens`. ChatOpenAI sends the
+    cap as `max_completion_tokens`, which llama-cpp-python's server ignores: for a
+    server other than OpenAI's, `max_tokens` goes in the request body too."""
+    kwargs: dict[str, Any] = {"max_tokens": max_tokens}
+    base = getattr(model, "openai_api_base", None)
+    if base and "api.openai.com" not in base:
+        extra = dict(getattr(model, "extra_body", None) or {})
+        kwargs["extra_body"] = extra | {"max_tokens": max_tokens}
+    return kwargs
+
+
 def _where() -> str:
     return os.environ.get("OPENAI_BASE_URL") or "the model provider"
 
@@ -155,7 +167,7 @@ def invoke_bounded(
     `deadline_s` seconds, also when the run streams tokens (LangGraph's messages mode
     makes `invoke` stream). Raises ModelCallError with one line otherwise."""
     limits = _limits(deadline_s, max_tokens)
-    bound = model.bind(max_tokens=limits.max_tokens)
+    bound = model.bind(**cap_kwargs(model, limits.max_tokens))
     try:
         reply = run_with_deadline(lambda: bound.invoke(list(messages), config), limits.deadline_s)
     except TimeoutError:
@@ -184,7 +196,7 @@ def stream_bounded(
     deadline for the whole stream. When the deadline passes, the stream is closed (the
     server stops generating) and ModelCallError is raised."""
     limits = _limits(deadline_s, max_tokens)
-    bound = model.bind(max_tokens=limits.max_tokens)
+    bound = model.bind(**cap_kwargs(model, limits.max_tokens))
     pieces: queue.Queue[Any] = queue.Queue()
     cancelled = threading.Event()
     ctx = contextvars.copy_context()
@@ -243,7 +255,7 @@ def invoke_structured(
     the call itself fails or passes its deadline."""
     limits = _limits(deadline_s, max_tokens)
     bound = model.bind_tools(
-        [schema], tool_choice=schema.__name__, max_tokens=limits.max_tokens, stream=False
+        [schema], tool_choice=schema.__name__, stream=False, **cap_kwargs(model, limits.max_tokens)
     )
     try:
         reply = run_with_deadline(lambda: bound.invoke(list(messages), config), limits.deadline_s)

@@ -194,6 +194,8 @@ def _openai(name: str) -> BaseChatModel:
         # A cap on every call, also one made outside agent.llm.calls; the calls there
         # bind their own. The timeout bounds each read; calls.py bounds the whole call.
         max_tokens=limits.max_tokens,  # type: ignore[call-arg]
+        # ...sent as max_completion_tokens, which llama-cpp-python's server ignores.
+        extra_body={"max_tokens": limits.max_tokens} if base_url else None,
         timeout=limits.deadline_s,
         max_retries=0,  # a retry would double the wait on a dead server; the person retries
         # Token counts for streamed answers (off by default when a base URL is set).
