@@ -6,6 +6,7 @@ an approval and its commit leaves a thread that finishes the commit when it resu
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from procs import spawn, start_together
 from agent.llm.models import ScriptedChatModel
 from agent.runtime.session import Coach, NotYourThread, Settings
 from agent.storage.plans import list_plans
+from tools.models import Profile, Target
 
 
 class SlowModel(ScriptedChatModel):
@@ -209,3 +211,61 @@ def test_a_kill_between_approval_and_commit_is_finished_on_return(
     assert [(p.version, p.draft_id) for p in list_plans(back.persistence.store, "local")] == [(1, draft)]
     again = back.resume(thread, "approve")
     assert again.messages == ["There is no plan waiting for review on this thread."]
+    for c in (coach, back):
+        c.persistence.close()
+
+
+PROFILE = Profile(
+    current_role="Backend engineer",
+    industry="fintech",
+    hours_per_week=8,
+    plan_a=Target(position="GenAI engineer", industry="fintech"),
+    plan_b=Target(position="MLOps engineer", industry="fintech"),
+    skills={"Python": 4, "SQL": 3, "Docker": 2},
+)
+
+RESUMER = """
+from pathlib import Path
+from agent.runtime.session import Coach, Settings
+coach = Coach(Settings(home=Path(ARGS["home"]), model="fake", database_url=ARGS["url"]), interface="test")
+_ = coach.graph
+"""
+
+
+def test_killed_at_random_points_of_an_approval_the_plan_is_saved_exactly_once(
+    home, database_url, model
+) -> None:
+    settings = Settings(home=home, model="fake", database_url=database_url)
+    coach = Coach(settings, chat_model=model, interface="test")
+    rng = random.Random(14)
+    drafts = []
+    for hours in (8, 9, 10):  # three different drafts
+        thread = coach.new_thread_id()
+        profile = PROFILE.model_copy(update={"hours_per_week": hours})
+        drafts.append(coach.plan_from_profile(thread, profile).review.draft_id)
+        child = spawn(
+            RESUMER,
+            'coach.resume(ARGS["thread"], "approve")\n',
+            {"home": str(home), "url": database_url, "thread": thread},
+        )
+        start_together([child])
+        time.sleep(rng.uniform(0.0, 1.5))  # a random point of the approval turn (or after it)
+        os.kill(child.pid, signal.SIGKILL)
+        child.communicate(timeout=30)
+        # The person comes back and approves again: whatever the kill interrupted, the
+        # draft ends up saved exactly once.
+        back = Coach(settings, chat_model=model, interface="test")
+        turn = back.resume(thread, "approve")
+        saved = [p for p in list_plans(back.persistence.store, "local") if p.draft_id == drafts[-1]]
+        assert len(saved) == 1, turn.messages
+        v = saved[0].version
+        told = turn.messages[0]
+        # Killed before the approval: saved now. Between approval and commit: finished now
+        # (or found already written). After the turn: nothing is waiting any more.
+        assert told.startswith(
+            (f"Plan saved as version {v}.", f"This plan was already saved as version {v}.")
+        ) or (turn.messages == ["There is no plan waiting for review on this thread."]), told
+        back.persistence.close()
+    plans = list_plans(coach.persistence.store, "local")
+    assert [p.draft_id for p in plans] == drafts and [p.version for p in plans] == [1, 2, 3]
+    coach.persistence.close()

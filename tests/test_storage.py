@@ -12,6 +12,7 @@ import pytest
 from agent.storage import Storage, open_storage
 from agent.storage.migrations import LATEST, MIGRATIONS
 from agent.storage.plans import get_plan, list_plans, save_approved, save_plan_version
+from agent.storage.profiles import load_profile
 from agent.storage.records import ApprovalRecord, PostingRecord, TurnOutcome
 from tools.errors import CoachError
 from tools.lc_tools import save_profile, stored_profile
@@ -80,6 +81,9 @@ def test_recordings_round_trip_and_purge(storage: Storage) -> None:
     assert turns[0]["calls"][0]["output"] == {"total_hours": 12.5} and turns[1]["capable"] is True
     assert storage.recordings.outcomes("t1")[0].totals == {"a": [12.5, 2, True]}
     assert storage.recordings.next_seq("t1") == 3
+    storage.recordings.save_turn("t2", "message", "hello", False, None, calls, outcome)
+    storage.recordings.forget("t2")
+    assert storage.recordings.turns("t2") == [] and len(storage.recordings.turns("t1")) == 2
     assert storage.recordings.purge_older_than(-1) == ["t1"]
     assert storage.recordings.turns("t1") == []
 
@@ -131,7 +135,9 @@ def test_saved_profile_is_read_back_after_a_restart(storage: Storage, tmp_path, 
     storage.close()
     again = reopen(tmp_path, database_url)
     try:
-        assert stored_profile(again.store, "ana") == profile
+        assert stored_profile(again.store, "ana") == profile  # what the model's tools read
+        assert load_profile(again.store, "ana") == profile  # what intake and `coach profile` read
+        assert load_profile(again.store, "bob") is None
         with pytest.raises(CoachError):
             stored_profile(again.store, "bob")
     finally:

@@ -267,6 +267,12 @@ class RecordingStore:
         rows = self.db.read("SELECT outcome FROM coach_turns WHERE thread_id = ? ORDER BY seq", (thread_id,))
         return [TurnOutcome.model_validate_json(r[0] or "{}") for r in rows]
 
+    def forget(self, thread_id: str) -> None:
+        """Delete one thread's recordings (its turns and calls), in one transaction."""
+        with self.db.transaction() as tx:
+            tx.count("DELETE FROM coach_calls WHERE thread_id = ?", (thread_id,))
+            tx.count("DELETE FROM coach_turns WHERE thread_id = ?", (thread_id,))
+
     def purge_older_than(self, days: float) -> list[str]:
         """Thread ids whose last turn is older than `days`; their recordings are deleted."""
         cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
