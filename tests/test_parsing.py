@@ -184,3 +184,16 @@ def test_worst_cases_are_linear(text: str, asking: Any) -> None:
     start = time.perf_counter()
     understand(text[:4000], asking, "fintech", has_plan=True)
     assert time.perf_counter() - start < 1.0
+
+
+def test_the_message_corpus_meets_its_targets() -> None:
+    """The conversations corpus (single messages) read at F1 >= 0.95 and intents >= 0.95,
+    with no silent substitution: the same check `coach eval conversations` reports."""
+    from evals.conversation_facts import prf
+    from evals.conversations import F1_TARGET, INTENT_TARGET, Tally, run_messages
+
+    tally = Tally()
+    assert run_messages(tally) >= 150
+    assert prf(tally.tp, tally.fp, tally.fn)[2] >= F1_TARGET, tally.failures
+    assert tally.intents_right / tally.intents >= INTENT_TARGET, tally.failures
+    assert tally.substitutions == []

@@ -140,7 +140,8 @@ def _hours_amount(m: re.Match[str], per_day: bool) -> Amount:
 
 def find_horizon(text: str) -> tuple[Amount | None, re.Match[str] | None]:
     """'in 9 months', 'within 2 years', 'an 18-month horizon' -> months."""
-    m = HORIZON.search(text)
+    low = text.lower()
+    m = HORIZON.search(text) if ("month" in low or "year" in low or "yr" in low or " mo" in low) else None
     if m is None:
         return None, None
     raw = m.group("n") or m.group("n2")
@@ -151,7 +152,8 @@ def find_horizon(text: str) -> tuple[Amount | None, re.Match[str] | None]:
 
 def find_elapsed_weeks(text: str) -> tuple[int | None, re.Match[str] | None]:
     """'it's been two months' -> 9 weeks; 'after 8 weeks' -> 8; '3 weeks in' -> 3."""
-    m = ELAPSED.search(text)
+    low = text.lower()
+    m = ELAPSED.search(text) if ("week" in low or "wk" in low or "month" in low or "day" in low) else None
     if m is None:
         return None, None
     n = _number(m.group("n") or m.group("n2"))

@@ -122,6 +122,29 @@ class Understood(BaseModel):
 Parsed = Understood  # the name the review node imports
 
 
+# Cheap substring checks before the patterns that need these words: a long message
+# without them costs one scan in C instead of a regex attempt at every position.
+_FALLBACK_WORDS = ("if ", "otherwise", "failing", "backup", "fallback", "or else", "second choice")
+_GOAL_WORDS = ("want", "wanna", "like", "love", "hope", "plan", "aim", "goal", "looking", "dream", "target")
+_UNSURE_WORDS = ("sure", "idea", "know", "dunno", "undecided", "clue", "decided")
+_COURSE_WORDS = (
+    "course",
+    "class",
+    "module",
+    "book",
+    "bootcamp",
+    "certif",
+    "special",
+    "tutorial",
+    "mooc",
+    "program",
+)
+
+
+def _has(low: str, words: tuple[str, ...]) -> bool:
+    return any(w in low for w in words)
+
+
 def _blank(work: str, start: int, end: int) -> str:
     """Consume a span: later parsers must not read it again (a separator keeps words apart)."""
     return work[:start] + ";" + " " * max(0, end - start - 1) + work[end:]
@@ -159,9 +182,14 @@ def _read_plans(work: str, out: Understood, asking: str | None, default_industry
             continue  # "when would plan B be attainable?" is a question, not a Plan B
         which = "a" if m.group("which").lower() in ("a", "1") else "b"
         spans.append((which, m.start(), _phrase_end(work, m.end())))
-    if not any(w == "b" for w, _, _ in spans) and (fb := FALLBACK.search(work)):
+    low = work.lower()
+    if (
+        not any(w == "b" for w, _, _ in spans)
+        and _has(low, _FALLBACK_WORDS)
+        and (fb := FALLBACK.search(work))
+    ):
         spans.append(("b", fb.start(), _phrase_end(work, fb.end())))
-    if not any(w == "a" for w, _, _ in spans) and (goal := GOAL.search(work)):
+    if not any(w == "a" for w, _, _ in spans) and _has(low, _GOAL_WORDS) and (goal := GOAL.search(work)):
         spans.append(("b" if asking == "plan_b" else "a", goal.start(), _phrase_end(work, goal.end())))
     wanted = asking[-1] if asking in ("plan_a", "plan_b") else None
     if wanted and not any(w == wanted for w, _, _ in spans):
@@ -199,7 +227,8 @@ def parse_message(
     if asking in ("skills", "role_skills") and _SKIP.match(work):
         out.skipped = True
         return out
-    out.unsure = bool(_UNSURE.search(work))
+    low = work.lower()
+    out.unsure = _has(low, _UNSURE_WORDS) and bool(_UNSURE.search(work))
     work = _read_plans(work, out, asking, default_industry)
     amount, m = find_horizon(work)
     if amount and m:
@@ -225,7 +254,7 @@ def parse_message(
             if amount.note:
                 out.notes.append(f"hours: {amount.note}")
         work = _blank(work, m.start(), m.end())
-    for m in _COURSE.finditer(work):
+    for m in _COURSE.finditer(work) if _has(low, _COURSE_WORDS) else ():
         out.courses.append(m.group("what").strip())
         work = _blank(work, m.start(), m.end())
     role, span = find_role(work, answering=asking == "current_role", opening=asking in (None, "current_role"))
