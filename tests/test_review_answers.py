@@ -45,6 +45,12 @@ APPROVALS = [
     "i approve",
     "Accept",
     "sure, do it",
+    "Looks great! Can you save it?",
+    "I'm happy with it",
+    "yes, that's right",
+    "yes!!! 🎉",
+    "Approve. Thanks for this!",
+    "deal",
 ]
 
 CASES: list[tuple[str, str, dict[str, Any]]] = [
@@ -129,6 +135,9 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("", "unclear", {}),
     ("underwater welding 3", "unclear", {"ask": "underwater welding"}),
     ("doesn't look good to me", "unclear", {}),
+    ("yes 👎", "unclear", {}),
+    ("can you save it for later?", "question", {}),
+    ("could I see plan B first?", "question", {}),
 ]
 
 

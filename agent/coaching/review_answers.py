@@ -85,20 +85,28 @@ def _words(text: str) -> frozenset[str]:
 _APPROVE_CORE = _words(
     "approve approved approving accept accepted yes yep yeah yup yea ok okay lgtm sgtm good great fine "
     "perfect awesome excellent nice save ship commit confirm confirmed sure agreed agree love works go do "
-    "alright cool brilliant lovely wonderful amazing solid"
+    "alright cool brilliant lovely wonderful amazing solid happy deal correct right"
 )
 _APPROVE_FILLER = _words(
     "it this that the plan please pls plz thanks thank you thx ty lets let's let us with all to me i is "
     "looks look sounds seems ahead for just now really very so totally absolutely definitely quite pretty "
-    "and that's it's its as am happy by one version draft super much ready we're done oh well hey"
+    "and that's it's its as am by one version draft super much ready we're done oh well hey i'm can could "
+    "would will"
 )
 _SINGLE_LETTER = frozenset({"a", "y", "k", "kk"})
 _EMOJI_OK = re.compile("[\U0001f44d\u2705\U0001f44c\U0001f680\U0001f64c]")
+_EMOJI_NO = re.compile("[\U0001f44e\u274c\U0001f6ab]")
+# "Can you save it?" asks for the save itself: the one question that approves.
+_SAVE_REQUEST = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?(?:save|approve|commit) (?:it|this|that|the plan)\b"
+)
 _WORD = re.compile(r"[a-z][a-z']{0,30}|\d{1,6}")
 
 
 def _is_approval(low: str) -> bool:
-    if "?" in low or re.search(r"\d", low):
+    if _SAVE_REQUEST.search(low):
+        low = low.replace("?", " ")
+    if "?" in low or re.search(r"\d", low) or _EMOJI_NO.search(low):
         return False
     words = _WORD.findall(_EMOJI_OK.sub(" ok ", low.replace("\u2019", "'")))
     if len(words) == 1 and words[0] in _SINGLE_LETTER:
