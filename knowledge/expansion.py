@@ -9,6 +9,9 @@ is expanded: the embedding already places such synonyms near each other.
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
+
+import yaml
 
 from knowledge.terms import STOP_WORDS, terms, words
 
@@ -16,39 +19,41 @@ from knowledge.terms import STOP_WORDS, terms, words
 EXPANSION_WEIGHT = 0.3
 
 
-@cache
-def _table() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
-    """(word sequence of one name, stemmed terms of all the entry's names) for every name
-    of every catalog skill, role and industry."""
-    from tools.catalog import load_catalog
+Table = dict[str, list[tuple[tuple[str, ...], frozenset[str]]]]
 
-    catalog = load_catalog()
-    groups = [[s.name, *s.aliases] for s in catalog.skills]
-    groups += [[r.title, *r.aliases] for r in catalog.roles]
-    groups += [[i.name, *i.aliases] for i in catalog.industries]
-    rows = []
+
+@cache
+def _table() -> Table:
+    """First word -> (word sequence of one name, stemmed terms of all the entry's names),
+    for every name of every catalog skill, role and industry.
+
+    Read from the catalog's data file directly (plain YAML, no validation): the catalog
+    module's imports cost more than a first query may take."""
+    text = resources.files("knowledge").joinpath("data/catalog.yaml").read_text("utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(text, Loader=loader) or {}
+    groups = [[e.get("name") or e.get("title") or "", *(e.get("aliases") or [])] for key in (
+        "skills", "roles", "industries") for e in data.get(key) or []]  # fmt: skip
+    table: Table = {}
     for names in groups:
-        all_terms = frozenset(t for n in names for t in terms(n))
+        all_terms = frozenset(t for n in names if isinstance(n, str) for t in terms(n))
         for name in names:
-            seq = tuple(words(name))
+            seq = tuple(words(name)) if isinstance(name, str) else ()
             # A name made only of stop words ("it") would fire on every question.
             if seq and not all(w in STOP_WORDS for w in seq):
-                rows.append((seq, all_terms))
-    return tuple(rows)
-
-
-def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
-    n = len(needle)
-    return any(tuple(haystack[i : i + n]) == needle for i in range(len(haystack) - n + 1))
+                table.setdefault(seq[0], []).append((seq, all_terms))
+    return table
 
 
 def expand(query: str, weight: float = EXPANSION_WEIGHT) -> dict[str, float]:
     """Extra BM25 terms for the catalog entries the query names, with their weight."""
     seq = words(query)
+    table = _table()
     own = set(terms(query))
     extra: dict[str, float] = {}
-    for name, entry_terms in _table():
-        if _contains(seq, name):
-            for t in entry_terms - own:
-                extra[t] = weight
+    for i, word in enumerate(seq):
+        for name, entry_terms in table.get(word, ()):
+            if tuple(seq[i : i + len(name)]) == name:
+                for t in entry_terms - own:
+                    extra[t] = weight
     return extra

@@ -13,12 +13,23 @@ import threading
 from functools import cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS
 
+# The English list bm25s ships as STOPWORDS_EN_PLUS (NLTK's), written out here because
+# importing bm25s pulls scipy: seconds before a first query, and queries never need it.
+_ENGLISH = """a about above after again against ain all am an and any are aren aren't as at be because been
+before being below between both but by can couldn couldn't d did didn didn't do does doesn doesn't doing
+don don't down during each few for from further had hadn hadn't has hasn hasn't have haven haven't having
+he her here hers herself him himself his how i if in into is isn isn't it it's its itself just ll m ma me
+mightn mightn't more most mustn mustn't my myself needn needn't no nor not now o of off on once only or
+other our ours ourselves out over own re s same shan shan't she she's should should've shouldn shouldn't
+so some such t than that that'll the their theirs them themselves then there these they this those
+through to too under until up ve very was wasn wasn't we were weren weren't what when where which while
+who whom why will with won won't wouldn wouldn't y you you'd you'll you're you've your yours yourself
+yourselves"""
 # Words a question is made of rather than what it is about ("how should I ..."),
 # on top of the usual English list.
-_QUESTION_WORDS = {"how", "what", "which", "should", "would", "could", "can", "do", "does", "i", "my", "me"}
-STOP_WORDS = frozenset(STOPWORDS_EN_PLUS) | _QUESTION_WORDS
+_QUESTION_WORDS = {"would", "could"}
+STOP_WORDS = frozenset(_ENGLISH.split()) | _QUESTION_WORDS
 # Words joined by - / . + (ci/cd, a/b, roc-auc, node.js) or with a trailing + or # (c++, c#).
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/.'][a-z0-9]+)*[+#]*")
 _SPLIT = re.compile(r"[-/.']")
