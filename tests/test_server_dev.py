@@ -36,6 +36,14 @@ START = {"messages": [{"role": "user", "content": "Draft my plan from this profi
 pytestmark = pytest.mark.skipif(not LANGGRAPH.exists(), reason="langgraph-cli[inmem] is a dev dependency")
 
 
+_WORK: dict[str, Path] = {}
+
+
+def server_work(url: str) -> Path:
+    """The folder a test server runs in."""
+    return _WORK[url]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,6 +101,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, built_index: Path) -> Itera
         start_new_session=True,  # its own process group: killed whole at the end
     )
     url = f"http://127.0.0.1:{port}"
+    _WORK[url] = work
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -151,6 +160,10 @@ def test_a_whole_session_through_the_sdk(server: str) -> None:
     assert request["name"] == "save_plan" and request["args"]["plan"]["profile"]["hours_per_week"] == 8
     assert review["review_configs"][0]["allowed_decisions"] == ["approve", "edit", "reject"]
     draft = request["args"]["draft_id"]
+    # COACH_MODEL and COACH_HOME came from the server's environment: the scripted model wrote
+    # the note, and the index was read from COACH_HOME (none was built in the working folder).
+    assert request["args"]["plan"]["coach_note"] == "(scripted reply)"
+    assert not (Path(server_work(server)) / "index").exists() and not (ROOT / "index").exists()
 
     # An ambiguous answer and an unusable decision: the review stays pending, the thread is not in error.
     client.runs.wait(
