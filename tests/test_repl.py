@@ -86,7 +86,7 @@ def test_a_crashing_turn_does_not_end_the_session(coach: Coach, monkeypatch) -> 
     monkeypatch.setattr(coach, "send", flaky)
     out, _ = run_repl(coach, ["hello", "I'm a data analyst"])
     assert "Something went wrong in that turn" in out
-    assert "Noted: current role" in out
+    assert "Noted: role Data analyst" in out
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="pty")
