@@ -239,3 +239,19 @@ def test_apply_skill_edits() -> None:
         apply_skill_edits(proposal, "priority #2 7")
     r = gap_report(person(edited.target()), edited.target())
     assert "Figma" in {s.name for s in r.skills}
+
+
+def test_rated_custom_skills_count_and_explain_names_sources() -> None:
+    from tools.explain import explain_report
+
+    proposal = apply_skill_edits(
+        propose_skills("AI product manager", "edtech"), "replace #10 with Stakeholder management"
+    )
+    target = proposal.target()
+    p = person(target, skills={"Python": 4, "Stakeholder management": 3})
+    r = gap_report(p, target)
+    row = next(s for s in r.skills if s.name == "Stakeholder management")
+    assert row.skill_id.startswith("custom:") and row.current == 3 and not row.assumed
+    assert "Stakeholder management" not in r.unknown_skills
+    lines = explain_report(gap_report(p, Target(position="AI product manager", industry="fintech")))
+    assert any("nearest roles" in line for line in lines) and any("swapped in for" in line for line in lines)

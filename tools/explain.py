@@ -32,7 +32,11 @@ def explain_report(report: GapReport, skill: str | None = None) -> list[str]:
         if wanted and wanted not in (s.name.lower(), s.skill_id, (s.matched_from or "").lower()):
             continue
         lines.append(f"{s.name} ({s.kind}, priority {s.priority}, ease {s.ease}): {s.notes}.")
-        if s.gap and not s.skill_id.startswith("unknown:"):
+        if s.assumed and s.current > 0:
+            lines.append(f"  Current level {s.current}: {s.prior}.")
+        if s.evidence is not None:
+            lines.append(f"  Asked for in {s.evidence.text()}.")
+        if s.gap and not s.skill_id.startswith(("unknown:", "custom:")):
             pre = [in_plan[p] for p in catalog.skill(s.skill_id).prereqs if p in in_plan]
             after = f" after {', '.join(pre)}, which it builds on," if pre else ""
             lines.append(
@@ -41,6 +45,16 @@ def explain_report(report: GapReport, skill: str | None = None) -> list[str]:
             )
     if wanted:
         return lines or [f"No skill called '{skill}' in the plan for {report.target.label()}."]
+    if report.custom and report.nearest_roles:
+        near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in report.nearest_roles)
+        lines.append(f"Skills proposed for a position the catalog lacks, from the nearest roles: {near}.")
+    for swap in report.industry_swaps:
+        lines.append(f"{swap.industry}: {swap.skill_in} swapped in for {swap.skill_out}.")
+    if report.assumed_weeks is not None:
+        lines.append(
+            f"With every assumed level at 0 instead, the plan takes {report.assumed_weeks} weeks "
+            f"({'fits' if report.assumed_weeks <= report.horizon_weeks else 'does not fit'})."
+        )
     lines += [
         f"Total: {report.total_hours:g} h, the sum of the ten skills' hours.",
         f"Weeks: ceil({report.total_hours:g} h / {report.hours_per_week:g} h/week) = {report.total_weeks}, "

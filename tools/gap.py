@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from tools.catalog import industry, load_catalog, match_skill
+from tools.catalog import industry, load_catalog, match_skill, normalize
 from tools.learning_time import hours_between, prereq_factor
 from tools.models import GapReport, Profile, Quadrant, SkillLine, Target, Trim, TrimChoice
 from tools.optimize import PRIORITY_WEIGHT, Item, best_trim
@@ -164,6 +164,24 @@ def schedule(
     return Schedule(lines=lines, items=items, total_hours=round(elapsed, 1))
 
 
+def _with_custom(held: HeldSkills, rated: Mapping[str, int], wants: list[Want]) -> HeldSkills:
+    """The person's levels for a target's custom skills too: a rated name that is a custom
+    skill's name ("Stakeholder management: 3") is that skill's level, not an unknown."""
+    custom = {
+        normalize(w.name or w.skill.name): w.skill.id for w in wants if w.skill.id.startswith("custom:")
+    }
+    if not custom:
+        return held
+    levels, said_as, unknown = dict(held.levels), dict(held.said_as), []
+    for name in held.unknown:
+        skill_id = custom.get(normalize(name))
+        if skill_id is None:
+            unknown.append(name)
+        else:
+            levels[skill_id], said_as[skill_id] = rated[name], name
+    return HeldSkills(levels, said_as, unknown)
+
+
 def _skill_name(skill_id: str) -> str:
     try:
         return load_catalog().skill(skill_id).name
@@ -190,7 +208,7 @@ def gap_report(
     budget (a what-if); `use_priors` estimates unrated levels from the current role.
     """
     chosen = target_skills(target, postings)
-    held = resolve_skills(profile.skills)
+    held = _with_custom(resolve_skills(profile.skills), profile.skills, chosen.wants)
     hpw = hours_per_week if hours_per_week is not None else profile.hours_per_week
     horizon = horizon_weeks(profile.horizon_months)
     wanted_ids = {w.skill.id for w in chosen.wants}
