@@ -45,18 +45,22 @@ def load_profile(path: Path) -> Profile:
         raise InputError(f"The profile file {path} is not valid YAML{where}; {EXAMPLE}.") from None
     if not isinstance(data, dict):
         raise InputError(f"The profile file {path} must be a YAML mapping of keys to values; {EXAMPLE}.")
+    return profile_from_data(data, f"The profile file {path}")
+
+
+def profile_from_data(data: dict[str, object], source: str = "The profile") -> Profile:
+    """Validate profile keys and values as a profile file's are (the same checks for
+    `coach plan --profile`, `coach profile import` and `coach profile set`), or raise
+    InputError starting with `source` and naming each field that is wrong."""
     unknown = sorted(set(map(str, data)) - set(Profile.model_fields))
     if unknown:
         raise InputError(
-            f"The profile file {path} has unknown keys: {', '.join(unknown)}. "
-            f"Valid keys: {', '.join(Profile.model_fields)}."
+            f"{source} has unknown keys: {', '.join(unknown)}. Valid keys: {', '.join(Profile.model_fields)}."
         )
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        raise InputError(
-            f"The profile file {path} has problems: {describe_validation(exc, 'profile')}."
-        ) from None
+        raise InputError(f"{source} has problems: {describe_validation(exc, 'profile')}.") from None
     # Any position is a valid target (issue 12): a catalog role gives its 10 skills, a
     # target's own `skills: [{name, kind, priority, target}]` overrides them, and any
     # other position gets a proposal from the nearest catalog roles and postings.

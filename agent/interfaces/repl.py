@@ -15,8 +15,8 @@ from agent.coaching.render import gaps_markdown
 from agent.coaching.review import ReviewRequest
 from agent.interfaces.cli.common import printable
 from agent.runtime.session import Coach, Turn
-from tools.errors import CoachError
-from tools.models import GapReport
+from tools.errors import CoachError, InputError
+from tools.models import GapReport, Profile
 
 COMMANDS: dict[str, str] = {
     "/help": "show this help",
@@ -48,24 +48,30 @@ class Repl:
         thread_id: str | None = None,
         debug: bool = False,
         new: bool = False,
+        profile: Profile | None = None,
     ) -> None:
         self.coach = coach
         self.console = console
         self.read_line = read_line
         self.debug = debug
-        resumed = None if new else (thread_id or coach.last_thread())
+        self.profile = profile  # `coach chat --profile FILE`: a new session that drafts at once
+        resumed = None if new or profile is not None else (thread_id or coach.last_thread())
         self.thread_id = resumed or coach.new_thread_id()
         self.resumed = resumed is not None
 
     # ---- output ----
 
     def say(self, text: str) -> None:
-        """Print a coach message as Markdown."""
-        self.console.print(Markdown(printable(text)))  # model output, echoed messages: no terminal escapes
+        """Print a coach message as Markdown (as written in a pipe, so tables are never cut at 80 columns)."""
+        text = printable(text)  # model output and echoed messages: no terminal escapes
+        if self.console.is_terminal:
+            self.console.print(Markdown(text))
+        else:
+            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def note(self, text: str) -> None:
         """Print a short system line."""
-        self.console.print(Text(printable(text), style="dim"))
+        self.console.print(Text(printable(text), style="dim"), soft_wrap=True)  # whole in a pipe
 
     def show_turn(self, turn: Turn) -> None:
         """Print a turn's messages and any review it stopped for."""
@@ -83,6 +89,7 @@ class Repl:
             markup=False,
             highlight=False,
             style="bold",
+            soft_wrap=True,
         )
 
     # ---- loop ----
@@ -95,6 +102,8 @@ class Repl:
         if pending is not None:
             self.note("A plan is waiting for your review:")
             self.show_review(pending)
+        elif self.profile is not None:
+            self.note("Starting from your profile file; drafting your plan now.")
         elif not self.resumed:
             self.say(
                 "I'm your career coach. Tell me your current role, your skills with a level 0-5 each, the hours "
@@ -105,6 +114,8 @@ class Repl:
     def run(self) -> None:
         """Loop until /quit or end of input."""
         self.banner()
+        if self.profile is not None:
+            self.guarded(self.start_from_profile, self.profile)
         while True:
             try:
                 line = self.read_line("you> ")
@@ -114,23 +125,35 @@ class Repl:
             except KeyboardInterrupt:
                 self.note("(cancelled; Ctrl-D or /quit leaves)")
                 continue
-            try:
-                if not self.handle(line):
-                    return
-            except KeyboardInterrupt:
-                self.note("(turn cancelled)")
-            except CoachError as exc:
-                self.console.print(Text(printable(str(exc)), style="red"))
-            except Exception as exc:  # one bad turn must not end the session
-                if self.debug:
-                    self.console.print_exception()
-                self.console.print(
-                    Text(
-                        f"Something went wrong in that turn ({type(exc).__name__}); your session is safe. "
-                        "Run with --debug for details.",
-                        style="red",
-                    )
-                )
+            if not self.guarded(self.handle, line):
+                return
+
+    def guarded(self, step: Callable[..., bool | None], *args: object) -> bool:
+        """Run one turn or command; any error is one line and the session goes on. False to leave."""
+        try:
+            return step(*args) is not False
+        except KeyboardInterrupt:
+            self.note("(turn cancelled)")
+        except CoachError as exc:
+            self.console.print(Text(printable(str(exc)), style="red"), soft_wrap=True)
+        except Exception as exc:  # one bad turn must not end the session
+            if self.debug:
+                self.console.print_exception()
+            self.console.print(
+                Text(
+                    f"Something went wrong in that turn ({type(exc).__name__}); your session is safe. "
+                    "Run with --debug for details.",
+                    style="red",
+                ),
+                soft_wrap=True,
+            )
+        return True
+
+    def start_from_profile(self, profile: Profile) -> None:
+        """Draft a plan at once from a complete profile, then wait for its review."""
+        with self._busy():
+            turn = self.coach.plan_from_profile(self.thread_id, profile)
+        self.show_turn(turn)
 
     def _busy(self) -> Status | _Null:
         """A spinner on a terminal; nothing in a pipe or a test."""
@@ -224,6 +247,8 @@ class Repl:
             case "/resume":
                 if not arg:
                     self.note("Usage: /resume ID (see /sessions).")
+                elif self.coach.persistence.sessions.owner(arg) != self.coach.user_id:
+                    raise InputError(f"No session {arg} of yours; /sessions lists them.")
                 else:
                     self.thread_id, self.resumed = arg, True
                     self.banner()
@@ -266,7 +291,10 @@ class Repl:
             return
         messages = self.coach.values(self.thread_id).get("messages", [])
         body = "\n\n".join(f"**{m.type}:** {m.content}" for m in messages)
-        Path(arg).expanduser().write_text(body + "\n", "utf-8")
+        try:
+            Path(arg).expanduser().write_text(body + "\n", "utf-8")
+        except OSError as exc:
+            raise InputError(f"Could not write {arg}: {exc.strerror or exc}.") from None
         self.note(f"Wrote {len(messages)} messages to {arg}.")
 
 

@@ -1,30 +1,52 @@
 """`coach`: the command line. Commands are thin: they parse arguments, call the
-coach, and print. Errors become one line; --debug shows the traceback."""
+coach, and print. Errors become one line; --debug shows the traceback.
+
+Conventions every command follows (tests/test_cli.py checks them on the real command):
+`-h`/`--help` and `--version` on every command and sub-command (added to the whole
+command tree in `command()`, so a new command gets them too); `--json` on every command
+that lists or reports (agent.interfaces.cli.output); exit codes 0 ok, 1 unexpected error
+or a failed check, 2 user error (bad input, a missing file, a setting to fix).
+"""
 
 from __future__ import annotations
 
-import json
 import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.markdown import Markdown
 
 from agent.interfaces.cli.common import coach as _coach
 from agent.interfaces.cli.common import err, error_line, out, styled
 from agent.interfaces.cli.knowledge import eval_app, ingest, kb_app, search
+from agent.interfaces.cli.output import (
+    JsonFlag,
+    UserOpt,
+    as_data,
+    emit_json,
+    line,
+    show_markdown,
+    show_table,
+)
+from agent.interfaces.cli.postings import postings_app
+from agent.interfaces.cli.profiles import profile_app
 from agent.interfaces.cli.sessions import replay, sessions, slack
 from tools.errors import CoachError, InputError
 
+HELP_OPTIONS = ["-h", "--help"]
 app = typer.Typer(
     help="A career coach: a realistic target, the skill gap in hours, and a plan you approve.",
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": HELP_OPTIONS},
 )
 plans_app = typer.Typer(help="Your saved plans.", invoke_without_command=True)
 app.add_typer(plans_app, name="plans")
+app.add_typer(profile_app, name="profile")
+app.add_typer(postings_app, name="postings")
 app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")
 DEBUG = False
@@ -41,17 +63,29 @@ def main_callback(ctx: typer.Context) -> None:
 def chat(
     new: Annotated[bool, typer.Option("--new", help="Start a new session.")] = False,
     thread: Annotated[str | None, typer.Option("--thread", help="Resume this session id.")] = None,
-    user: Annotated[str, typer.Option("--user", help="Whose profile and plans.")] = "local",
+    profile: Annotated[
+        Path | None,
+        typer.Option("--profile", "-p", help="Start a new session from this profile file and draft at once."),
+    ] = None,
+    user: UserOpt = "local",
 ) -> None:
     """Talk with the coach (starts on your last session)."""
+    from agent.coaching.profile_file import load_profile
     from agent.interfaces.repl import Repl, plain_reader, terminal_reader
 
     if new and thread:
         raise InputError("Pass --new or --thread, not both.")
+    if profile is not None and thread:
+        raise InputError("Pass --profile or --thread, not both: --profile starts a new session.")
+    start = load_profile(profile) if profile is not None else None  # refused before anything opens
     coach = _coach("repl", user)
+    if start is not None:
+        from agent.storage.profiles import save_profile
+
+        save_profile(coach.persistence.store, user, start)  # the file is now the person's profile
     tty = sys.stdin.isatty() and sys.stdout.isatty()
     reader = terminal_reader(coach.settings.home / "history") if tty else plain_reader
-    Repl(coach, out, reader, thread_id=thread, debug=DEBUG, new=new).run()
+    Repl(coach, out, reader, thread_id=thread, debug=DEBUG, new=new, profile=start).run()
 
 
 @app.command()
@@ -60,7 +94,7 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     approve: Annotated[bool, typer.Option("--approve", help="Approve without asking.")] = False,
     reject: Annotated[bool, typer.Option("--reject", help="Reject without asking.")] = False,
-    user: Annotated[str, typer.Option("--user")] = "local",
+    user: UserOpt = "local",
 ) -> None:
     """Draft a plan from a profile file, then approve or reject it."""
     from agent.coaching.profile_file import load_profile
@@ -74,9 +108,9 @@ def plan(
     if turn.review is None:
         raise CoachError("The coach did not produce a plan for review; run with --debug to see why.")
     if as_json:
-        out.print_json(json.dumps(turn.review.plan))
+        emit_json(turn.review.plan)
     else:
-        out.print(Markdown(turn.review.markdown))
+        show_markdown(turn.review.markdown)
     if approve or reject:
         answer = "approve" if approve else "reject"
     elif sys.stdin.isatty():
@@ -93,30 +127,33 @@ def plan(
     result = coach.resume(thread_id, answer)
     while result.review is not None:  # an edit loops back through review
         for text in result.messages:
-            (err if as_json else out).print(text, highlight=False)
+            line(text, err if as_json else out)
         if result.review.draft_id != shown:
-            out.print(Markdown(result.review.markdown))
+            show_markdown(result.review.markdown)
             shown = result.review.draft_id
         result = coach.resume(thread_id, typer.prompt("Approve, edit (say what to change) or reject?"))
     for text in result.messages:
-        (err if as_json else out).print(text, highlight=False)
+        line(text, err if as_json else out)
 
 
 @app.command()
 def gaps(
     profile: Annotated[Path, typer.Option("--profile", "-p", help="The profile YAML file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, one object per plan.")] = False,
+    user: UserOpt = "local",
 ) -> None:
     """The skill-gap matrix, totals and verdict for Plan A and Plan B side by side."""
     from agent.coaching.profile_file import load_profile
     from agent.coaching.render import gaps_markdown
+    from agent.interfaces.cli.postings import profile_postings
     from tools.gap import compare_plans
 
-    a, b = compare_plans(load_profile(profile))
+    prof = load_profile(profile)
+    a, b = compare_plans(prof, profile_postings(user, prof))
     if as_json:
-        out.print_json(json.dumps([r.model_dump(mode="json") for r in (a, b)]))
+        emit_json([r.model_dump(mode="json") for r in (a, b)])
     else:
-        out.print(Markdown(gaps_markdown(a, b)))
+        show_markdown(gaps_markdown(a, b))
 
 
 @app.command()
@@ -135,45 +172,69 @@ def explain(
     prof = load_profile(profile)
     report = gap_report(prof, prof.plan_a if which.lower() == "a" else prof.plan_b)
     out.print(styled(f"Plan {which.upper()}: {report.target.label()}", "bold"))
-    for line in ([] if skill else explain_model()) + explain_report(report, skill):
-        out.print(line, highlight=False)
+    for text in ([] if skill else explain_model()) + explain_report(report, skill):
+        line(text)
+
+
+def plan_summary(saved: Any) -> dict[str, Any]:
+    """A saved plan as `coach plans` lists it: version, when, who approved, both targets."""
+    record = as_data(saved)
+    return {
+        "version": record["version"],
+        "saved_at": record["saved_at"],
+        "draft_id": record["draft_id"],
+        "approval": record.get("approval"),
+        "plan_a": record["plan"]["a"]["report"]["target"],
+        "plan_b": record["plan"]["b"]["report"]["target"],
+    }
 
 
 @plans_app.callback()
-def plans_list(ctx: typer.Context, user: Annotated[str, typer.Option("--user")] = "local") -> None:
+def plans_list(ctx: typer.Context, as_json: JsonFlag = False, user: UserOpt = "local") -> None:
     """List saved plan versions."""
     if ctx.invoked_subcommand is not None:
         return
     from agent.storage.plans import list_plans
 
-    coach = _coach("cli", user)
-    records = list_plans(coach.persistence.store, user)
-    if not records:
-        out.print("No saved plans yet. Draft one with `coach chat` or `coach plan --profile FILE`.")
+    rows = [plan_summary(r) for r in list_plans(_coach("cli", user).persistence.store, user)]
+    if as_json:
+        emit_json(rows)
         return
-    for r in records:
-        a = r["plan"]["a"]["report"]["target"]
-        b = r["plan"]["b"]["report"]["target"]
-        out.print(
-            f"v{r['version']}  {r['saved_at']}  A: {a['position']} in {a['industry']}  B: {b['position']} in {b['industry']}",
-            highlight=False,
-        )
+    if not rows:
+        line("No saved plans yet. Draft one with `coach chat` or `coach plan --profile FILE`.")
+        return
+    label = "{position} in {industry}".format_map
+    show_table(
+        ["version", "saved", "Plan A", "Plan B"],
+        [[f"v{r['version']}", r["saved_at"], label(r["plan_a"]), label(r["plan_b"])] for r in rows],
+    )
 
 
 @plans_app.command("show")
 def plans_show(
     version: Annotated[int, typer.Argument(help="The version number from `coach plans`.")],
-    user: Annotated[str, typer.Option("--user")] = "local",
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    user: UserOpt = "local",
+    as_json: JsonFlag = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md or html: the plan as the template's deliverable.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the export to this file.")
+    ] = None,
 ) -> None:
-    """Print one saved plan."""
+    """Print one saved plan, or export it (--format md|html)."""
     from agent.storage.plans import get_plan
 
     record = get_plan(_coach("cli", user).persistence.store, user, version)
+    if fmt is not None or output is not None:
+        from agent.interfaces.cli.exporting import export_record
+
+        export_record(as_data(record), fmt, output)
+        return
     if as_json:
-        out.print_json(json.dumps(record))
+        emit_json(record)
     else:
-        out.print(Markdown(record["markdown"]))
+        show_markdown(as_data(record)["markdown"])
 
 
 # Commands kept in their own modules, listed after the core ones in `coach --help`.
@@ -184,6 +245,57 @@ app.command()(replay)
 app.command()(slack)
 
 
+def coach_version() -> str:
+    """The installed package's version."""
+    try:
+        return package_version("career-coach")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown"
+
+
+def _print_version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        line(f"coach {coach_version()}")
+        raise typer.Exit()
+
+
+def _version_option() -> Any:
+    """A `--version` option built by typer itself (its option class is not a public API)."""
+    probe = typer.Typer()
+
+    @probe.command()
+    def _probe(
+        # A name no command uses for its own parameters (`plans show VERSION` has one called version).
+        print_coach_version: Annotated[
+            bool,
+            typer.Option(
+                "--version", is_eager=True, callback=_print_version, help="Show the version and exit."
+            ),
+        ] = False,
+    ) -> None:
+        """Never run: only its option is taken."""
+
+    option = typer.main.get_command(probe).params[0]
+    option.expose_value = False  # the commands never see it: it prints and exits, or does nothing
+    return option
+
+
+def _add_conventions(command: Any, version: Any) -> None:
+    """`-h`/`--help` and `--version` on this command and every sub-command under it."""
+    command.context_settings = {**(command.context_settings or {}), "help_option_names": HELP_OPTIONS}
+    if not any("--version" in getattr(p, "opts", ()) for p in command.params):
+        command.params.append(version)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _add_conventions(sub, version)
+
+
+def command() -> Any:
+    """The click command tree of `app`, with the conventions every command follows."""
+    cmd = typer.main.get_command(app)
+    _add_conventions(cmd, _version_option())
+    return cmd
+
+
 def main() -> None:
     """Entry point: run the CLI and turn errors into one friendly line."""
     global DEBUG
@@ -191,7 +303,10 @@ def main() -> None:
     if DEBUG:
         sys.argv.remove("--debug")
     try:
-        app(standalone_mode=False)
+        # standalone_mode=False hands errors to us; `raise typer.Exit(n)` comes back as n.
+        code = command().main(prog_name="coach", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CoachError as exc:
         if DEBUG:
             err.print_exception()

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markdown import Markdown
 
 from agent.interfaces.cli.common import Bar, out
 from agent.interfaces.cli.common import retriever as _retriever
+from agent.interfaces.cli.output import JsonFlag, emit_json, line, show_markdown, show_table
 from tools.errors import InputError
 
 kb_app = typer.Typer(help="The knowledge index.")
@@ -22,19 +22,29 @@ def ingest(
     prune: Annotated[
         bool, typer.Option("--prune", help="Drop the chunks of files that no longer exist.")
     ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Add roadmaps to what the coach knows (unchanged files are not embedded again)."""
     retriever = _retriever()
     with Bar("embedding chunks") as bar:
         report = retriever.ingest(paths, prune=prune, progress=bar)
+    if as_json:
+        emit_json(_ingest_data(report))
+        return
     for source, why in report.skipped:
-        out.print(f"skipped {source}: {why}", highlight=False)
-    out.print(
+        line(f"skipped {source}: {why}")
+    line(
         f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded "
-        f"in {report.seconds:.1f} s; {report.total_chunks} chunks in the index.",
-        highlight=False,
+        f"in {report.seconds:.1f} s; {report.total_chunks} chunks in the index."
     )
+
+
+def _ingest_data(report: object) -> dict[str, object]:
+    keys = ("added", "updated", "unchanged", "removed", "chunks_embedded", "seconds", "total_chunks")
+    data: dict[str, object] = {key: getattr(report, key, None) for key in keys}
+    data["skipped"] = [{"source": str(s), "reason": why} for s, why in getattr(report, "skipped", [])]
+    return data
 
 
 def search(
@@ -58,30 +68,26 @@ def search(
     role_id = require_role(role).id if role else None
     hits = _retriever().search(query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity)
     if as_json:
-        out.print_json(json.dumps([h.to_dict() for h in hits]))
+        emit_json([h.to_dict() for h in hits])
         return
     if not hits:
-        out.print("No passages found.")
+        line("No passages found.")
     for i, h in enumerate(hits, start=1):
-        out.print(f"[bold][{i}][/bold] {h.chunk.citation()}  score {h.score:.4f}", highlight=False)
-        out.print(h.chunk.text[:400], highlight=False)
+        line(f"[{i}] {h.chunk.citation()}  score {h.score:.4f}")
+        line(h.chunk.text[:400])
         out.print()
 
 
 @kb_app.command("list")
-def kb_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def kb_list(as_json: JsonFlag = False) -> None:
     """Sources in the index, their chunk counts, and the embedding model."""
     retriever = _retriever()
     rows = retriever.sources()
     if as_json:
-        out.print_json(json.dumps({"embedding_model": retriever.embeddings.model_id, "sources": rows}))
+        emit_json({"embedding_model": retriever.embeddings.model_id, "sources": rows})
         return
-    out.print(
-        f"Embedding model: {retriever.embeddings.model_id}; {len(retriever.index.chunks)} chunks.",
-        highlight=False,
-    )
-    for r in rows:
-        out.print(f"{r['chunks']:5}  {r.get('kind', '?'):7}  {r['source']}", highlight=False, soft_wrap=True)
+    line(f"Embedding model: {retriever.embeddings.model_id}; {len(retriever.index.chunks)} chunks.")
+    show_table(["chunks", "kind", "source"], [[r["chunks"], r.get("kind", "?"), r["source"]] for r in rows])
 
 
 @kb_app.command("remove")
@@ -90,23 +96,26 @@ def kb_remove(
 ) -> None:
     """Remove one source's chunks from the index."""
     removed = _retriever().remove(source)
-    out.print(f"Removed {removed}.", highlight=False)
+    line(f"Removed {removed}.")
 
 
 @kb_app.command("rebuild")
-def kb_rebuild() -> None:
+def kb_rebuild(as_json: JsonFlag = False) -> None:
     """Rebuild the index: the bundled roadmaps and every ingested file that still exists."""
     with Bar("embedding chunks") as bar:
         index, report = _retriever().rebuild(progress=bar)
-    out.print(f"Rebuilt the index: {len(index.chunks)} chunks with {index.model_id}.", highlight=False)
+    if as_json:
+        emit_json({"chunks": len(index.chunks), "embedding_model": index.model_id, **_ingest_data(report)})
+        return
+    line(f"Rebuilt the index: {len(index.chunks)} chunks with {index.model_id}.")
     for source, why in report.skipped:
-        out.print(f"skipped {source}: {why}", highlight=False)
+        line(f"skipped {source}: {why}")
 
 
 @eval_app.command("retrieval")
 def eval_retrieval(
     seeds: Annotated[Path | None, typer.Option("--seeds", help="Seed documents to ingest first.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """hit@1, hit@5, MRR and nDCG@10 of dense, BM25 and hybrid retrieval (and LangChain's
     EnsembleRetriever) per source, on the eval questions; exit 1 when a target is missed."""
@@ -117,25 +126,28 @@ def eval_retrieval(
         raise InputError(f"--seeds {seeds} is not a folder.")
     result = run(seeds)
     if as_json:
-        out.print_json(result_json(result))
+        emit_json(json.loads(result_json(result)))
     else:
-        out.print(Markdown(report(result)))
+        show_markdown(report(result))
     if not result["ok"]:
         raise typer.Exit(1)
 
 
 @eval_app.command("plans")
-def eval_plans() -> None:
+def eval_plans(as_json: JsonFlag = False) -> None:
     """Every golden persona through the graph; each plan checked, and judged by a capable model if set."""
     from evals.plans import configured_judge, report_lines, run
 
     model, name = configured_judge()
     outcome = run(judge_model=model, judge_name=name)
-    out.print(Markdown("\n".join(report_lines(outcome)[:-3])))
-    for line in report_lines(outcome)[-3:]:
-        out.print(line, highlight=False)
+    if as_json:
+        emit_json(outcome)
+    else:
+        show_markdown("\n".join(report_lines(outcome)[:-3]))
+        for text in report_lines(outcome)[-3:]:
+            line(text)
     if outcome["failed"]:
-        raise typer.Exit(1)
+        raise typer.Exit(1)  # a failed check exits 1 (README: exit codes)
 
 
 @eval_app.command("conversations")

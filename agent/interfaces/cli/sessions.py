@@ -43,7 +43,9 @@ def sessions(
         return
     rows = [as_data(row) for row in coach.persistence.sessions.list(user)]
     for row in rows:
-        outcomes = [as_data(o).get("committed") for o in coach.persistence.recordings.outcomes(row["thread_id"])]
+        outcomes = [
+            as_data(o).get("committed") for o in coach.persistence.recordings.outcomes(row["thread_id"])
+        ]
         row["committed_plans"] = len({as_data(c)["version"] for c in outcomes if c})
     if as_json:
         emit_json(rows)
@@ -93,7 +95,11 @@ def replay(
         Path | None, typer.Option("--import", help="Replay a bundle as a new session here.")
     ] = None,
     langfuse_session: Annotated[
-        str | None, typer.Option("--langfuse-session", help="Show a Langfuse session's observations (with --rerun: re-run it from them).")
+        str | None,
+        typer.Option(
+            "--langfuse-session",
+            help="Show a Langfuse session's observations (with --rerun: re-run it from them).",
+        ),
     ] = None,
 ) -> None:
     """Debug a past session: its timeline, a deterministic re-run, a fork, or a bundle."""
