@@ -259,12 +259,14 @@ def _split(lines: list[str], start: int, max_chars: int) -> list[tuple[str, int,
 def _split_lines(block: _Block, max_chars: int) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     buf: list[str] = []
+    size = 0  # buf's length so far: summing it again for every line was quadratic on short lines
     first = block.start
     for k, line in enumerate(block.lines):
-        if buf and sum(len(x) + 1 for x in buf) + len(line) > max_chars:
+        if buf and size + len(line) > max_chars:
             out.append(("\n".join(buf).strip(), first, block.numbers[k - 1]))
-            buf, first = [], block.numbers[k]
+            buf, first, size = [], block.numbers[k], 0
         buf.append(line[: max_chars * 2])
+        size += len(buf[-1]) + 1
     if buf:
         out.append(("\n".join(buf).strip(), first, block.end))
     return out
