@@ -74,3 +74,19 @@ def test_the_server_graph_has_no_checkpointer_and_keeps_the_full_state_inside() 
     graph = _server_graph()
     assert graph.checkpointer is None
     assert {"route", "review", "commit"} <= set(graph.get_graph().nodes)
+
+
+def test_the_servers_authenticated_user_is_the_user() -> None:
+    from types import SimpleNamespace
+
+    from agent.graph.context import run_user
+
+    def runtime(user_id: str, identity: str | None) -> SimpleNamespace:
+        info = None if identity is None else SimpleNamespace(user=SimpleNamespace(identity=identity))
+        return SimpleNamespace(context=Context(user_id=user_id), server_info=info)
+
+    assert run_user(runtime("ana", None)) == "ana"
+    assert run_user(runtime("ana", "")) == "ana"  # `langgraph dev` without auth: no identity
+    assert run_user(runtime("ana", "ana")) == "ana"
+    with pytest.raises(MissingUserError, match="authenticated"):
+        run_user(runtime("bob", "ana"))

@@ -80,3 +80,19 @@ class Context:
         if not _USER.match(self.user_id):
             raise MissingUserError("user_id must be 1-128 printable characters.")
         self.home = self.home or default_home()
+
+
+def run_user(runtime: Any) -> str:
+    """The user of this run: the server's authenticated user when LangGraph Server has
+    one (a client cannot name somebody else in its context), else the context's."""
+    ctx: Context = runtime.context
+    info = getattr(runtime, "server_info", None)
+    user = getattr(info, "user", None) if info is not None else None
+    identity = str(getattr(user, "identity", "") or "") if user is not None else ""
+    if not identity:
+        return ctx.user_id
+    if ctx.user_id != identity:
+        raise MissingUserError(
+            f"The run's user_id '{ctx.user_id[:40]}' is not the authenticated user; send your own user_id."
+        )
+    return identity

@@ -20,7 +20,7 @@ from agent.coaching.plan_answers import answer_from_plan
 from agent.coaching.render import plan_markdown
 from agent.coaching.review import ReviewChanges, ReviewRequest, ReviewResponse, describe_error, parse_response
 from agent.coaching.review_answers import ASK_WHAT, classify_review_answer
-from agent.graph.context import Context
+from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import profile_of
 from agent.graph.state import CoachState
 from agent.storage.plans import save_approved
@@ -153,6 +153,7 @@ def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
 def commit(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Save the approved draft as a new plan version (once, however often approved)."""
     ctx = runtime.context
+    user = run_user(runtime)
     draft = state.get("draft") or {}
     approval = state.get("review") or {}
     if not ctx.side_effects:
@@ -161,10 +162,10 @@ def commit(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         raise CoachError("No plan store is configured, so the plan cannot be saved.")
     version, new = save_approved(
         runtime.store,
-        ctx.user_id,
+        user,
         draft,
         plan_markdown(Plan.model_validate(draft)),
-        {**approval, "by": ctx.user_id, "interface": ctx.interface},
+        {**approval, "by": user, "interface": ctx.interface},
     )
     text = (
         f"Plan saved as version {version}." if new else f"This plan was already saved as version {version}."
