@@ -10,10 +10,13 @@ $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# torch first and pinned: anything unpinned that pulls torch would fetch a multi-GB CUDA build
 	$(PIP) install "torch==2.13.0"
+	# the base install compiles nothing: llama.cpp is in the optional local-llm extra
 	$(PIP) install -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.base
+	# dev adds local-llm and llama-cpp's server (the OpenAI-compatible server test): pip builds
+	# llama.cpp once (about 11 minutes on 2 cores) and caches the wheel
 	$(PIP) install -e ".[dev]"
 	touch $@
 
