@@ -140,12 +140,20 @@ def bench_conversations() -> list[str]:
     return bench_lines()
 
 
+def bench_tracing() -> list[str]:
+    """Langfuse tracing: what it adds to a turn and to a command's exit, endpoint up and down."""
+    from evals.bench_tracing import bench
+
+    return bench()
+
+
 SECTIONS: dict[str, Callable[[], list[str]]] = {
     "gap": bench_gap,
     "retrieval": bench_knowledge,
     "graph": bench_coach,
     "load": bench_load,
     "conversations": bench_conversations,
+    "tracing": bench_tracing,
 }
 
 

@@ -7,7 +7,7 @@ before any CallbackHandler is built: a handler only looks up an initialised clie
 The SDK's own log lines are kept out of the conversation (they would repeat every
 export, and one of them names the public key); what went wrong is said once, at exit.
 Spans are sent in the background; at exit the coach waits at most `FLUSH_BUDGET_S`
-for them, so a Langfuse that is down costs a command half a second and one warning.
+for them, so a Langfuse that is down costs a command under half a second and one warning.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from typing import Any, Literal, cast
 from tools.errors import ConfigError
 
 KEYS = ("LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY")
-FLUSH_BUDGET_S = 0.5
+# What the exit waits for spans: under the 0.5 s a command may lose to tracing, with room
+# for the thread start and the warning (an endpoint that is up takes about 0.06 s).
+FLUSH_BUDGET_S = 0.3
 ContentMode = Literal["full", "metadata"]
 _SDK_LOGGERS = ("langfuse", "opentelemetry")
 _KEYLIKE = re.compile(r"\b(?:pk|sk)-lf-[\w-]+|\bsk-[\w-]{8,}")
@@ -32,6 +34,7 @@ _lock = threading.Lock()
 _clients: dict[str, Any] = {}  # by public key: the SDK keeps one client per key
 _problems: list[str] = []  # what the SDK complained about, first one reported at exit
 _flushed = False
+_base_url: list[str] = []  # where the first client sends, for the warning
 
 
 def langfuse_enabled() -> bool:
@@ -80,6 +83,8 @@ def langfuse_client() -> Any:
             from langfuse import Langfuse
 
             _clients[key] = Langfuse()
+            if not _base_url:
+                _base_url.append(_safe_url())
         return _clients[key]
 
 
@@ -128,6 +133,17 @@ def _safe_url() -> str:
     return re.sub(r"//[^/@]*@", "//", url)  # never print credentials in a URL
 
 
+def _reason(finished: bool, budget_s: float) -> str:
+    text = " ".join(_problems).lower()
+    if "refused" in text:
+        return "connection refused"
+    if "401" in text or "unauthorized" in text:
+        return "the keys were refused"
+    if not finished:
+        return f"no answer within {budget_s:g} s"
+    return _problems[0][:120]
+
+
 def flush(budget_s: float = FLUSH_BUDGET_S) -> None:
     """Send buffered spans, waiting at most `budget_s`; then stop the SDK's exit hooks
     from waiting again. One warning line when spans could not be delivered."""
@@ -161,9 +177,9 @@ def flush(budget_s: float = FLUSH_BUDGET_S) -> None:
         for p in providers.values():
             atexit.unregister(p.shutdown)
     if not finished or _problems:
-        reason = _problems[0] if _problems else f"no answer within {budget_s:g} s"
         print(
-            f"Warning: Langfuse traces were not delivered to {_safe_url()} ({reason}); "
+            f"Warning: Langfuse traces were not delivered to {_base_url[0] if _base_url else _safe_url()} "
+            f"({_reason(finished, budget_s)}); "
             "the coach itself is unaffected.",
             file=sys.stderr,
         )
