@@ -160,6 +160,19 @@ def test_a_command_never_becomes_a_plan_a(home: Path) -> None:
     assert "plan_a" not in values["profile"] and values["understood"]["intent"] == "plan"
 
 
+def test_a_target_goes_where_it_was_asked(home: Path) -> None:
+    reading = {"intent": "profile", "plan_a": {"position": "data scientist", "industry": "fintech"}}
+    replies: list[Any] = [{"tool": "Extraction", "args": {"intent": "chitchat"}}] * 4
+    coach = capable(home, [*replies, {"tool": "Extraction", "args": reading}])
+    thread = coach.new_thread_id()
+    converse(coach, thread, [*CONVERSATION[:3], "Plan A: GenAI engineer in fintech"])
+    assert coach.values(thread)["asking"] == "plan_b"
+    coach.send(thread, "probably something with data science, in fintech too")
+    profile = coach.values(thread)["profile"]
+    assert profile["plan_a"]["position"] == "GenAI engineer"
+    assert profile["plan_b"] == {"position": "Data scientist", "industry": "fintech"}
+
+
 def test_out_of_schema_answer_falls_back_to_the_parsers(home: Path) -> None:
     coach = capable(home, [{"tool": "Extraction", "args": {"intent": "dance", "hours_per_week": -4}}])
     thread = coach.new_thread_id()

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agent.coaching.matching import resolve_industry, resolve_role
 from agent.coaching.numbers import words_to_digits
 from agent.coaching.parsing import Understood
-from agent.coaching.targets import industry_name
+from agent.coaching.targets import PLAN_MARK, industry_name
 from tools.catalog import normalize, role_titles
 from tools.models import Level
 
@@ -117,9 +117,27 @@ def _number_said(value: float, message: str) -> bool:
     return f"{value:g}" in re.findall(r"\d+(?:\.\d+)?", words_to_digits(message))
 
 
-def merge(parsed: Understood, extraction: Extraction, text: str, default_industry: str | None) -> Understood:
+def _as_asked(extraction: Extraction, text: str, asking: str | None) -> Extraction:
+    """A target answering the question asked goes where it was asked: a bare position
+    given to "And your Plan B?" is Plan B, whichever slot the model filled."""
+    if asking not in ("plan_a", "plan_b") or PLAN_MARK.search(text):
+        return extraction
+    other = "plan_b" if asking == "plan_a" else "plan_a"
+    if getattr(extraction, asking) is None and getattr(extraction, other) is not None:
+        return extraction.model_copy(update={asking: getattr(extraction, other), other: None})
+    return extraction
+
+
+def merge(
+    parsed: Understood,
+    extraction: Extraction,
+    text: str,
+    default_industry: str | None,
+    asking: str | None = None,
+) -> Understood:
     """The parsers' reading, completed by the model's where the parsers found nothing
     and the message supports it. Returns a new record; `by` says the model helped."""
+    extraction = _as_asked(extraction, text, asking)
     out = parsed.model_copy(deep=True)
     if out.intent in ("chitchat", "question") and not out.found_anything():
         out.intent = extraction.intent

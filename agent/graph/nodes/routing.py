@@ -62,7 +62,7 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     if is_capable(ctx.model, ctx.chat_model):
         extraction = extract(model_for(ctx), text, asking, state.get("summary", ""))
         if extraction is not None:
-            understood = merge(understood, extraction, text, industry)
+            understood = merge(understood, extraction, text, industry, asking)
     seen: CoachState = {
         **state,
         "role_skills_asked": bool(update.get("role_skills_asked") or state.get("role_skills_asked")),
