@@ -147,12 +147,12 @@ def propose_skills(
             )
         )
     if seen is not None and role is None:
-        from tools.similarity import closest_skill
+        from tools.similarity import closest_skills
 
-        for cand in seen.candidates:
+        # General or specific like the catalog skill nearest in meaning to the phrase.
+        kinds = [cat.skill(i).kind for i in closest_skills([c.name for c in seen.candidates])]
+        for cand, kind in zip(seen.candidates, kinds, strict=True):
             ev = Evidence(postings=cand.count, of=seen.of)
-            # General or specific like the catalog skill nearest in meaning to the phrase.
-            kind = cat.skill(closest_skill(cand.name)[0]).kind
             scored.append(
                 (
                     POSTINGS_WEIGHT * ev.share(),

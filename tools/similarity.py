@@ -8,10 +8,14 @@ position's vector with those two, so "AI product manager" is near roles whose ti
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from platformdirs import user_cache_dir
 
 from tools.catalog import load_catalog
 from tools.models import NearRole
@@ -29,6 +33,22 @@ class ArrayEmbeddings(Protocol):
 
 _LOCK = threading.Lock()
 _ROLE_VECTORS: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+# Positions recur (every gap report of a plan, every re-plan): keep their vectors.
+_QUERY_CACHE: dict[tuple[str, str], np.ndarray] = {}
+QUERY_CACHE_SIZE = 1024
+
+
+def query_vectors(texts: list[str], embeddings: ArrayEmbeddings) -> np.ndarray:
+    """Vectors of short texts (positions, phrases), embedded once per process and model."""
+    missing = [t for t in dict.fromkeys(texts) if (embeddings.model_id, t) not in _QUERY_CACHE]
+    if missing:
+        fresh = embeddings.embed_array(missing)
+        with _LOCK:
+            if len(_QUERY_CACHE) + len(missing) > QUERY_CACHE_SIZE:
+                _QUERY_CACHE.clear()
+            for text, vector in zip(missing, fresh, strict=True):
+                _QUERY_CACHE[(embeddings.model_id, text)] = vector
+    return np.stack([_QUERY_CACHE[(embeddings.model_id, t)] for t in texts])
 
 
 def default_embeddings() -> ArrayEmbeddings:
@@ -50,13 +70,35 @@ def role_texts() -> tuple[list[str], list[str], list[str]]:
     return ids, titles, profiles
 
 
+def _cached_vectors(embeddings: ArrayEmbeddings, texts: list[str], kind: str) -> np.ndarray:
+    """Vectors of catalog texts, kept on disk between runs (keyed by model and the texts
+    themselves, so a changed catalog or model never reads stale vectors)."""
+    key = hashlib.sha256("\n".join([embeddings.model_id, *texts]).encode()).hexdigest()[:20]
+    path = Path(user_cache_dir("career-coach")) / f"{kind}-vectors-{key}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.shape[0] == len(texts):
+            return vectors
+    except (OSError, ValueError):
+        pass
+    vectors = embeddings.embed_array(texts)
+    try:  # a cache that cannot be written only costs the next run the embedding again
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, vectors, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return vectors
+
+
 def role_vectors(embeddings: ArrayEmbeddings) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Role ids with their title and profile vectors, cached per embedding model."""
+    """Role ids with their title and profile vectors, cached per embedding model (and on disk)."""
     with _LOCK:
         cached = _ROLE_VECTORS.get(embeddings.model_id)
         if cached is None:
             ids, titles, profiles = role_texts()
-            vectors = embeddings.embed_array(titles + profiles)
+            vectors = _cached_vectors(embeddings, titles + profiles, "role")
             cached = (ids, vectors[: len(ids)], vectors[len(ids) :])
             _ROLE_VECTORS[embeddings.model_id] = cached
         return cached
@@ -68,7 +110,7 @@ def nearest_roles(
     """The `k` catalog roles most similar to `text` (a position), most similar first."""
     emb = embeddings or default_embeddings()
     ids, titles, profiles = role_vectors(emb)
-    query = emb.embed_array([text])[0]
+    query = query_vectors([text], emb)[0]
     scores = (titles @ query + profiles @ query) / 2
     cat = load_catalog()
     order = [i for i in np.argsort(-scores, kind="stable") if ids[i] != exclude]
@@ -89,15 +131,19 @@ def skill_similarities(text: str, embeddings: ArrayEmbeddings | None = None) -> 
         if cached is None:
             skills = load_catalog().skills
             texts = [f"{s.name} ({', '.join(s.aliases[:5])})" for s in skills]
-            cached = ([s.id for s in skills], emb.embed_array(texts))
+            cached = ([s.id for s in skills], _cached_vectors(emb, texts, "skill"))
             _SKILL_VECTORS[emb.model_id] = cached
     ids, vectors = cached
-    sims = vectors @ emb.embed_array([text])[0]
+    sims = vectors @ query_vectors([text], emb)[0]
     return {skill_id: float(s) for skill_id, s in zip(ids, sims, strict=True)}
 
 
-def closest_skill(text: str, embeddings: ArrayEmbeddings | None = None) -> tuple[str, float]:
-    """The catalog skill nearest in meaning to a phrase, and the similarity."""
-    sims = skill_similarities(text, embeddings)
-    best = max(sims, key=lambda k: sims[k])
-    return best, sims[best]
+def closest_skills(texts: list[str], embeddings: ArrayEmbeddings | None = None) -> list[str]:
+    """For each phrase, the id of the catalog skill nearest to it in meaning (one batch)."""
+    if not texts:
+        return []
+    emb = embeddings or default_embeddings()
+    skill_similarities("", emb)  # builds the skill vectors once
+    ids, vectors = _SKILL_VECTORS[emb.model_id]
+    best = np.argmax(query_vectors(texts, emb) @ vectors.T, axis=1)
+    return [ids[int(i)] for i in best]
