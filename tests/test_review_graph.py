@@ -76,6 +76,22 @@ def test_hitl_decisions_edit_then_approve(coach: Coach) -> None:
     assert [p.draft_id for p in list_plans(coach.persistence.store, "local")] == [edited.review.draft_id]
 
 
+def test_hitl_edit_of_the_request_args_reads_the_edited_profile(coach: Coach) -> None:
+    thread, first = _ready(coach)
+    args = _interrupt_value(coach, thread)["action_requests"][0]["args"]
+    args["plan"]["profile"]["hours_per_week"] = 15  # as Studio's edit view sends the args back
+    args["plan"]["profile"]["skills"]["SQL"] = 1
+    edit = {"type": "edit", "edited_action": {"name": "save_plan", "args": args}}
+    edited = coach.resume(thread, {"decisions": [edit]})
+    assert edited.review is not None and edited.review.draft_id != first.draft_id
+    assert edited.review.plan["profile"]["hours_per_week"] == 15
+    assert edited.review.plan["profile"]["skills"]["SQL"] == 1
+    unchanged = _interrupt_value(coach, thread)["action_requests"][0]["args"]
+    edit = {"type": "edit", "edited_action": {"name": "save_plan", "args": unchanged}}
+    again = coach.resume(thread, {"decisions": [edit]})  # nothing edited: asked what to change
+    assert again.review.draft_id == edited.review.draft_id and "What should change" in again.messages[0]
+
+
 def test_hitl_reject_with_message(coach: Coach) -> None:
     thread, _ = _ready(coach)
     turn = coach.resume(thread, {"decisions": [{"type": "reject", "message": "too long"}]})

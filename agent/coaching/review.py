@@ -222,5 +222,7 @@ def parse_response(value: Any) -> ReviewResponse | str:
 def resume_value(answer: ReviewResponse | dict[str, Any] | str) -> dict[str, Any] | str:
     """What to send as `Command(resume=...)`: JSON-able, and checked for shape first so
     an interface can tell a person at once; the review node validates it again."""
-    parsed = parse_response(answer)
-    return parsed if isinstance(parsed, str) else parsed.model_dump()
+    parse_response(answer)
+    # Sent as given (the node reads a decision again, with the draft at hand); a typed
+    # response as its JSON form.
+    return answer.model_dump() if isinstance(answer, ReviewResponse) else answer

@@ -18,7 +18,14 @@ from pydantic import ValidationError
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
 from agent.coaching.render import plan_markdown
-from agent.coaching.review import ReviewChanges, ReviewRequest, ReviewResponse, describe_error, parse_response
+from agent.coaching.review import (
+    ACTION_NAME,
+    ReviewChanges,
+    ReviewRequest,
+    ReviewResponse,
+    describe_error,
+    parse_response,
+)
 from agent.coaching.review_answers import ASK_WHAT, classify_review_answer
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import profile_of
@@ -41,10 +48,37 @@ def _stay(message: str) -> Command[Next]:
     return Command(goto="review", update={"messages": [AIMessage(message)], "review_notice": message})
 
 
+def _profile_edits(raw: Any, plan: Plan) -> Any:
+    """An edit that sends the request's args back with the plan's profile edited (as
+    Studio's edit view does) becomes the changes it makes; anything else is left as it is."""
+    try:
+        args = raw["decisions"][0]["edited_action"]["args"]
+        edited = args["plan"]["profile"]
+    except (KeyError, IndexError, TypeError):
+        return raw
+    if not isinstance(edited, dict) or not isinstance(args, dict):
+        return raw
+    current = plan.profile.model_dump()
+    changes = {
+        k: edited[k]
+        for k in ("hours_per_week", "horizon_months", "plan_a", "plan_b")
+        if k in edited and edited[k] != current.get(k)
+    }
+    skills = edited.get("skills")
+    if isinstance(skills, dict) and (
+        levels := {k: v for k, v in skills.items() if current["skills"].get(k) != v}
+    ):
+        changes["levels"] = levels
+    rest = {k: v for k, v in args.items() if k != "plan"}
+    if changes:
+        rest["changes"] = {**changes, **(rest.get("changes") or {})}
+    return {"decisions": [{"type": "edit", "edited_action": {"name": ACTION_NAME, "args": rest}}]}
+
+
 def _decide(raw: Any, plan: Plan) -> ReviewResponse | str:
     """The answer as a usable response, or the one line to say back."""
     try:
-        parsed = parse_response(raw)
+        parsed = parse_response(_profile_edits(raw, plan))
     except CoachError as exc:
         return f"{exc} {STILL_OPEN}"
     if isinstance(parsed, str) or (parsed.action == "edit" and parsed.changes.empty()):
