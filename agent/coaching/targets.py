@@ -61,7 +61,8 @@ ROLE_STOP = re.compile(
 _NOT_ROLE = re.compile(
     r"^(?:back|here|new|ready|fine|good|ok|okay|sure|looking|trying|interested|excited|happy|hoping|going|"
     r"stuck|confused|done|not|still|just|also|so|very|really|thinking|wondering|curious|planning|"
-    r"learning|studying|glad|sorry|afraid|able|about|aiming|keen|eager|open|free|available|busy|tired)\b",
+    r"learning|studying|glad|sorry|afraid|able|about|aiming|keen|eager|open|free|available|busy|tired|"
+    r"bit|little|rusty|pretty|quite|kind|sort|more|less|bad|great|decent|better|worse|alright)\b",
     re.I,
 )
 _INDUSTRY = re.compile(
@@ -158,6 +159,9 @@ _ADJECTIVES = re.compile(
     r"well-known|known|mid-sized|midsize|fast-growing|growing|bigger|smaller)\s{1,3}){1,3}",
     re.I,
 )
+_NOT_INDUSTRY = re.compile(
+    r"\b(?:i|i'?m|im|not|sure|maybe|if|you|we|it|that|this|because|so|building|doing|working|think)\b", re.I
+)
 _SAME = re.compile(
     r"^(?:the\s{1,3})?same(?:\s{1,3}(?:one|industry|field|sector|space|domain|area))?$|^(?:there|here)$", re.I
 )
@@ -209,6 +213,8 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
     parts = _TARGET_SPLIT.split(head, maxsplit=1)
     position = _POSITION_END.sub("", parts[0]).strip(" .:-")
     industry = parts[1].strip(" .,;:-") if len(parts) > 1 else ""
+    after = re.split(r"[,;()]|\s-\s", phrase, maxsplit=1)  # only a list separator names an industry
+    clauses = [head, after[1].strip()] if len(after) > 1 and not _NOT_INDUSTRY.search(after[1]) else [head]
     if not industry and len(clauses) > 1 and 0 < len(clauses[1].split()) <= 3:
         industry = re.sub(r"^(?:in|at|for)\s{1,3}", "", clauses[1], flags=re.I).strip(" .,;:-")
     label = f"Plan {which}"

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agent.coaching.matching import resolve_industry, resolve_role
 from agent.coaching.numbers import words_to_digits
 from agent.coaching.parsing import Understood
-from agent.coaching.targets import PLAN_MARK, industry_name
+from agent.coaching.targets import MAX_ROLE, PLAN_MARK, industry_name
 from tools.catalog import normalize, role_titles
 from tools.models import Level
 
@@ -143,8 +143,12 @@ def merge(
         out.intent = extraction.intent
     if out.intent in ("plan", "checkin", "question"):
         return out.model_copy(update={"by": "model"})
-    if out.current_role is None and extraction.current_role and said(extraction.current_role, text):
-        out.current_role = extraction.current_role.strip()[:60]
+    role = (extraction.current_role or "").strip()
+    if out.current_role is None and role and said(role, text):
+        if len(role) > MAX_ROLE:  # refused, never cut: a cut value would be one nobody said
+            out.problems.append(f"current role is too long ({len(role)} characters); keep it under {MAX_ROLE}")
+        else:
+            out.current_role = role
     if out.industry is None and extraction.industry and said(extraction.industry, text):
         out.industry = resolve_industry(extraction.industry).name
     if (
