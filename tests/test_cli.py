@@ -138,6 +138,10 @@ def test_explain_every_figure_and_one_skill(monkeypatch, capsys, profile_file: P
     assert code == 0 and "Hours per level step" in text and "Best trim" in text and "Weeks: ceil(" in text
     code, out, _ = run(monkeypatch, capsys, "explain", "--profile", str(profile_file), "rag", "--plan", "a")
     assert "Retrieval-augmented generation" in out and "Total:" not in out
+    code, out, _ = run(monkeypatch, capsys, "explain", "--profile", str(profile_file), "rag", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["plan"] == "a" and data["target"]["position"] == "GenAI engineer"
+    assert any("Retrieval-augmented generation" in text for text in data["lines"])
     code, _, err = run(monkeypatch, capsys, "explain", "--profile", str(profile_file), "--plan", "c")
     assert code == 2 and "--plan takes a or b" in err
 
@@ -254,8 +258,12 @@ def test_json_on_every_command_that_lists_or_reports() -> None:
         ["gaps"],
         ["plan"],
         ["replay"],
-        ["eval", "plans"],
+        ["postings", "list"],
+        ["explain"],
     ]
+    # Every evaluation reports figures: whatever is under `coach eval`, now or later.
+    listing += [p for p in command_paths() if p[:1] == ["eval"] and len(p) == 2]
+    assert ["eval", "plans"] in listing and ["eval", "retrieval"] in listing
     tree = {tuple(p): p for p in command_paths()}
     root = cli.command()
     for path in listing:

@@ -161,6 +161,7 @@ def explain(
     profile: Annotated[Path, typer.Option("--profile", "-p", help="The profile YAML file.")],
     skill: Annotated[str | None, typer.Argument(help="One skill to explain (default: every figure).")] = None,
     which: Annotated[str, typer.Option("--plan", help="a or b.")] = "a",
+    as_json: JsonFlag = False,
 ) -> None:
     """Explain every figure of a gap report: hours, weeks, verdict and trim."""
     from agent.coaching.profile_file import load_profile
@@ -171,8 +172,12 @@ def explain(
         raise InputError(f"--plan takes a or b, not {which!r}.")
     prof = load_profile(profile)
     report = gap_report(prof, prof.plan_a if which.lower() == "a" else prof.plan_b)
+    lines = ([] if skill else explain_model()) + explain_report(report, skill)
+    if as_json:
+        emit_json({"plan": which.lower(), "target": report.target.model_dump(), "lines": lines})
+        return
     out.print(styled(f"Plan {which.upper()}: {report.target.label()}", "bold"))
-    for text in ([] if skill else explain_model()) + explain_report(report, skill):
+    for text in lines:
         line(text)
 
 

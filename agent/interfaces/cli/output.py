@@ -8,7 +8,7 @@ through Rich's layout: lines are printed whole and tables as Markdown.
 The pattern for a command that lists or reports (`coach eval conversations`,
 `coach postings list`, ...):
 
-    from agent.interfaces.cli.output import JsonFlag, emit_json, show_table
+    from agent.interfaces.cli.output import JsonFlag, emit_json, show_markdown
 
     @eval_app.command("conversations")
     def eval_conversations(as_json: JsonFlag = False) -> None:
