@@ -167,17 +167,17 @@ def merge(
         target: TargetIn | None = getattr(extraction, key)
         if getattr(out, key) is not None or target is None or not said(target.position, text):
             continue
-        role = resolve_role(target.position)
+        resolved = resolve_role(target.position)
         industry = target.industry if target.industry and said(target.industry, text) else None
         place = (
             industry_name(industry, default_industry)
             if industry
             else (out.industry or default_industry or "")
         )
-        if role.how == "exact" and place:
-            setattr(out, key, {"position": role.name, "industry": place})
-        elif role.how == "confirm" and out.confirm is None:
-            out.confirm = {"field": key, "name": role.name, "industry": place, "said": target.position}
+        if resolved.how == "exact" and place:
+            setattr(out, key, {"position": resolved.name, "industry": place})
+        elif resolved.how == "confirm" and out.confirm is None:
+            out.confirm = {"field": key, "name": resolved.name, "industry": place, "said": target.position}
     for name, level in extraction.skills.items():
         if name in out.skills or not said(name, text):
             continue
