@@ -27,7 +27,7 @@ PRIORITY_2_SHARE = 0.3
 # postings, and at least PRIORITY_2_SHARE of them, repeat it.
 MIN_CANDIDATE_POSTINGS = 2
 MAX_POSTING_CHARS = 60_000
-_SEPARATOR = re.compile(r"^\s*-{3,}\s*$", re.M)
+_SEPARATOR = re.compile(r"^[ \t]*-{3,}[ \t]*$", re.M)
 # Aliases that are ordinary words in a posting ("the rest of the team", "delivery").
 _AMBIGUOUS = {
     "rest",

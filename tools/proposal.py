@@ -266,8 +266,9 @@ HOW = (
 def parse_skill_edits(text: str) -> list[SkillChange]:
     """The changes a person wrote; InputError naming the part that could not be read."""
     changes: list[SkillChange] = []
-    for part in re.split(r"[;\n]+", text[:2000]):
-        part = part.strip().strip(".")
+    for raw in re.split(r"[;\n]+", text[:2000]):
+        # One space between words and a bounded length keep the patterns below linear.
+        part = " ".join(raw.split())[:300].strip(".")
         if not part or _ACCEPT.match(part):
             continue
         for op, pattern in _PATTERNS:
