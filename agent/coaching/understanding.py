@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agent.coaching.matching import resolve_industry, resolve_role
 from agent.coaching.numbers import words_to_digits
 from agent.coaching.parsing import Understood
-from agent.coaching.targets import MAX_ROLE, PLAN_MARK, industry_name
+from agent.coaching.targets import MAX_INDUSTRY, MAX_ROLE, PLAN_MARK, industry_name
 from tools.catalog import normalize, role_titles
 from tools.models import Level
 
@@ -146,7 +146,9 @@ def merge(
     role = (extraction.current_role or "").strip()
     if out.current_role is None and role and said(role, text):
         if len(role) > MAX_ROLE:  # refused, never cut: a cut value would be one nobody said
-            out.problems.append(f"current role is too long ({len(role)} characters); keep it under {MAX_ROLE}")
+            out.problems.append(
+                f"current role is too long ({len(role)} characters); keep it under {MAX_ROLE}"
+            )
         else:
             out.current_role = role
     if out.industry is None and extraction.industry and said(extraction.industry, text):
@@ -174,6 +176,11 @@ def merge(
             if industry
             else (out.industry or default_industry or "")
         )
+        if place and not 2 <= len(place) <= MAX_INDUSTRY:
+            out.problems.append(
+                f"Plan {key[-1].upper()} industry '{place[:40]}' must be 2-{MAX_INDUSTRY} characters"
+            )
+            continue
         if resolved.how == "exact" and place:
             setattr(out, key, {"position": resolved.name, "industry": place})
         elif resolved.how == "confirm" and out.confirm is None:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
+from pydantic import ValidationError
 
 from agent.coaching.matching import merge_skills
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, default_industry, understand
@@ -17,7 +18,7 @@ from agent.graph.nodes.common import last_human, missing_field, profile_of, unra
 from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
 from agent.storage.profiles import save_profile
-from tools.models import Target
+from tools.models import Profile, Target
 
 QUESTIONS: dict[str, str] = {
     "current_role": "What is your current role (for example 'Backend engineer')?",
@@ -83,13 +84,28 @@ def recap(profile: dict[str, Any]) -> str:
 
 
 def _apply(u: Understood, profile: dict[str, Any], overrides: dict[str, dict[str, int]]) -> None:
+    """Fold the facts into the profile; a value the profile would refuse is a problem to
+    say, never a stored value that breaks every later turn."""
     for name in ("current_role", "industry", "hours_per_week", "horizon_months"):
-        if getattr(u, name) is not None:
-            profile[name] = getattr(u, name)
+        value = getattr(u, name)
+        if value is None:
+            continue
+        try:
+            Profile.__pydantic_validator__.validate_assignment(Profile.model_construct(), name, value)
+        except ValidationError as exc:
+            u.problems.append(f"{name.replace('_', ' ')}: {exc.errors()[0]['msg']}")
+            setattr(u, name, None)
+            continue
+        profile[name] = value
     for key in ("plan_a", "plan_b"):
         target = getattr(u, key)
-        if target:
+        if not target:
+            continue
+        try:
             profile[key] = Target.model_validate(target).model_dump()
+        except ValidationError as exc:
+            u.problems.append(f"Plan {key[-1].upper()}: {exc.errors()[0]['msg']}")
+            setattr(u, key, None)
     if u.skills:
         profile["skills"] = merge_skills(profile.get("skills", {}), u.skills)
     for skill, level in u.targets.items():
