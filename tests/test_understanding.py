@@ -204,3 +204,31 @@ def test_embedded_model_never_gets_structured_calls(coach: Coach, model: Scripte
     coach.send(thread, "I'm a data analyst with SQL 3")
     assert coach.values(thread)["understood_by"] == "parser"
     assert model.calls == []
+
+
+NASTY = [
+    "Plan A: " + "x" * 300,
+    "Plan B: data engineer in x",
+    "GenAI engineer in " + "a very long description of an industry " * 3,
+    "1e9 hours a week",
+    "0 hours a week",
+    "Python 99999, SQL -3",
+    "[bold]rag[/bold] 3",
+    "💥" * 200,
+    "plan a plan b plan a plan b",
+    "\x00\x01 python \x02 3",
+    "I'm " + "very " * 100 + "senior engineer",
+    "within 0 months",
+]
+
+
+def test_nothing_a_person_types_ends_the_session(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION[:3])
+    for text in NASTY:
+        turn = coach.send(thread, text)
+        assert turn.messages, text
+    profile = coach.values(thread)["profile"]
+    assert "plan_a" not in profile or len(profile["plan_a"]["industry"]) <= 40
+    turn = coach.send(thread, "GenAI engineer in fintech")
+    assert coach.values(thread)["profile"]["plan_a"] == {"position": "GenAI engineer", "industry": "fintech"}
