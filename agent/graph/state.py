@@ -11,29 +11,33 @@ from typing import Annotated, Any, Literal, NotRequired
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
+from pydantic import Field
 from typing_extensions import TypedDict
 
 Route = Literal["intake", "question", "plan", "review", "checkin", "chitchat"]
 
 
+Name = Annotated[str, Field(min_length=2, max_length=80)]
+
+
 class TargetInput(TypedDict):
     """A position in an industry, as in the profile file."""
 
-    position: str
-    industry: str
+    position: Name
+    industry: Name
 
 
 class ProfileInput(TypedDict, total=False):
     """A profile in the profile file's keys (see the README); any subset is accepted and
     the coach asks for the rest."""
 
-    current_role: str
-    industry: str
-    hours_per_week: float
-    horizon_months: int
+    current_role: Name
+    industry: Name
+    hours_per_week: Annotated[float, Field(gt=0, le=80, description="study hours a week")]
+    horizon_months: Annotated[int, Field(ge=1, le=36, description="months to reach the target")]
     plan_a: TargetInput
     plan_b: TargetInput
-    skills: dict[str, int]
+    skills: dict[str, Annotated[int, Field(ge=0, le=5)]]
 
 
 class CoachInput(TypedDict):
