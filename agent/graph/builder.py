@@ -2,7 +2,7 @@
 
 route -> intake -> retrieve -> analyze_gaps -> draft_plan -> review -> commit
       \\-> retrieve -> answer          review --edit--> analyze_gaps
-      \\-> checkin --slipped--> retrieve (plan passages) -> analyze_gaps
+      \\-> checkin --slipped--> retrieve  review --unusable answer or question--> review
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def build_graph(
     builder.add_node("retrieve", nodes.retrieve)
     builder.add_node("analyze_gaps", nodes.analyze_gaps)
     builder.add_node("draft_plan", nodes.draft_plan)
-    builder.add_node("review", nodes.review, destinations=("commit", "analyze_gaps", END))
+    builder.add_node("review", nodes.review, destinations=("commit", "analyze_gaps", "review", END))
     builder.add_node("commit", nodes.commit)
     builder.add_node("answer", nodes.answer)
     builder.add_node("checkin", nodes.checkin, destinations=("retrieve", END))

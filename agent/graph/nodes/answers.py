@@ -13,7 +13,7 @@ from langgraph.runtime import Runtime
 from agent.coaching.claims import check_numbers
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
-from agent.graph.context import Context
+from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import ask_model, generates, last_human, profile_of, retriever_for
 from agent.graph.prompts import ANSWER_SYSTEM, passages_block
 from agent.graph.state import CoachState
@@ -61,7 +61,7 @@ def _plan_reports(state: CoachState, runtime: Runtime[Context]) -> tuple[GapRepo
         return GapReport.model_validate(reports["a"]), GapReport.model_validate(reports["b"])
     if runtime.store is None:
         return None
-    saved = list_plans(runtime.store, runtime.context.user_id)
+    saved = list_plans(runtime.store, run_user(runtime))
     if not saved:
         return None
     plan = Plan.model_validate(saved[-1].plan)
