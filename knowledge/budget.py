@@ -25,7 +25,7 @@ from knowledge.loaders import Skip, load_text
 # that is a broken or hostile file, not a slow one.
 FILE_SECONDS = 30.0
 FILE_MEMORY_MB = 1024
-MAX_CHUNKS = 20_000  # ~2.4 M tokens, ten minutes of embedding on two cores
+MAX_CHUNKS = 5_000  # ~6 MB of text: about five minutes of embedding on two cores
 START_SECONDS = 60.0
 
 

@@ -83,9 +83,14 @@ def apply_changes(
                 chunks.append(chunk)
         sources = {s: v for s, v in index.sources.items() if s not in replaced}
     fresh = [c for doc_chunks, _ in new_docs.values() for c in doc_chunks]
-    texts = [c.indexed_text for c in fresh]
+    # Identical chunks (a file of a million "a" lines is one chunk repeated) are embedded
+    # once: each keeps its own citation, and degenerate files cost nothing to embed.
+    texts = list(dict.fromkeys(c.indexed_text for c in fresh))
     started = time.perf_counter()
     vectors_new = _embed(embeddings, texts, progress)
+    if len(texts) < len(fresh):
+        row = {text: i for i, text in enumerate(texts)}
+        vectors_new = vectors_new[[row[c.indexed_text] for c in fresh]]
     report.embed_seconds += time.perf_counter() - started
     report.chunks_embedded += len(fresh)
     count = getattr(embeddings, "count_tokens", None)
