@@ -83,3 +83,28 @@ def test_one_field_of_a_valid_profile_changed(key: str, value: Any) -> None:
     data = yaml.safe_load(PROFILE_YAML)
     data[key] = value
     _load(yaml.safe_dump(data, allow_unicode=True))
+
+
+def test_devices_and_fifos_are_refused_unread(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "profile.fifo"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.truncate(2 * 1024 * 1024)
+    for path in (Path("/dev/zero"), fifo, big):
+        result: dict[str, BaseException] = {}
+
+        def attempt(p: Path = path, into: dict[str, BaseException] = result) -> None:
+            try:
+                load_profile(p)
+            except BaseException as exc:
+                into["error"] = exc
+
+        worker = threading.Thread(target=attempt, daemon=True)
+        worker.start()
+        worker.join(20)
+        assert not worker.is_alive(), f"{path} was read without end or blocked"
+        assert isinstance(result.get("error"), CoachError) and "regular file" in str(result["error"])

@@ -11,6 +11,7 @@ from tools.errors import InputError
 from tools.models import Profile
 
 EXAMPLE = "see the profile example in the README"
+MAX_PROFILE_BYTES = 1024 * 1024
 
 
 def describe_validation(exc: ValidationError, what: str) -> str:
@@ -32,6 +33,9 @@ def describe_validation(exc: ValidationError, what: str) -> str:
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile file, or raise InputError naming what is wrong."""
     try:
+        # A device or a FIFO would be read without end, or block: only small regular files.
+        if path.exists() and (not path.is_file() or path.stat().st_size > MAX_PROFILE_BYTES):
+            raise InputError(f"The profile file {path} is not a regular file of at most 1 MB; {EXAMPLE}.")
         text = path.read_text("utf-8")
     except FileNotFoundError:
         raise InputError(f"No profile file at {path}; create one ({EXAMPLE}).") from None
