@@ -101,3 +101,12 @@ def test_a_level_change_without_a_plan_is_a_profile_edit(coach: Coach) -> None:
     turn = coach.send(thread, "my sql is now a 4")
     assert coach.values(thread)["profile"]["skills"]["sql"] == 4
     assert "Noted: sql 4" in turn.messages[-1]
+
+
+def test_a_checkin_uses_the_hours_the_person_has_now(coach: Coach) -> None:
+    approved(coach)
+    thread = coach.new_thread_id()
+    coach.send(thread, "hi, I'm back")
+    coach.send(thread, "I can do 12 hours a week now")
+    turn = coach.send(thread, "it's been 4 weeks, python is now 5")
+    assert "at 12 h/week" in turn.messages[-1]

@@ -56,12 +56,15 @@ def expected_level(line: SkillLine, week: int) -> int:
     return line.current + math.floor(line.gap * share + 1e-9)
 
 
-def compare(plan: Plan, levels: dict[str, int], weeks: int) -> CheckinReport:
+def compare(
+    plan: Plan, levels: dict[str, int], weeks: int, hours_per_week: float | None = None
+) -> CheckinReport:
     """Check the person's reported levels against Plan A's schedule after `weeks`.
 
     Skills not mentioned keep their level from the plan and are marked "not
     reported": silence is not a slip. The rest of the plan is recomputed from the new
-    levels over what is left of the horizon.
+    levels over what is left of the horizon, at `hours_per_week` when the person's
+    hours changed since the plan was saved.
     """
     scheduled = plan.a.scheduled
     reported = resolve_skills(levels).levels
@@ -86,7 +89,10 @@ def compare(plan: Plan, levels: dict[str, int], weeks: int) -> CheckinReport:
         )
     months_left = max(1, plan.profile.horizon_months - round(weeks / WEEKS_PER_MONTH))
     skills = {**plan.profile.skills, **levels}
-    profile = plan.profile.model_copy(update={"skills": skills, "horizon_months": months_left})
+    hours = hours_per_week or plan.profile.hours_per_week  # the hours the person has now, if they said
+    profile = plan.profile.model_copy(
+        update={"skills": skills, "horizon_months": months_left, "hours_per_week": hours}
+    )
     remaining = gap_report(profile, profile.plan_a, {s.skill_id: s.target for s in scheduled.skills})
     return CheckinReport(weeks=weeks, lines=lines, remaining=remaining, profile=profile)
 

@@ -48,7 +48,10 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
     if weeks is None:
         saved = datetime.fromisoformat(record.saved_at)
         weeks, source = max(0, (datetime.now(UTC) - saved).days // 7), "dates"
-    report = compare(plan, u.skills, weeks).model_copy(update={"courses": u.courses, "elapsed_from": source})
+    hours = u.hours_per_week or (state.get("profile") or {}).get("hours_per_week")
+    report = compare(plan, u.skills, weeks, hours).model_copy(
+        update={"courses": u.courses, "elapsed_from": source}
+    )
     text = checkin_markdown(report)
     update: dict[str, Any] = {"profile": report.profile.model_dump(), "route": "checkin"}
     if runtime.store is not None and ctx.side_effects:
