@@ -159,6 +159,8 @@ def units(hit: Hit, rank: int = 0) -> list[_Unit]:
             i = j
             continue
         para.append((i, stripped))
+        if line.endswith("  ") or stripped.endswith(":"):
+            flush_para()  # a Markdown hard line break, or a lead-in: the line stands alone
         i += 1
     flush_para()
     return out
