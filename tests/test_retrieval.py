@@ -201,3 +201,9 @@ def test_hnsw_path_finds_what_exact_search_finds_and_survives_a_save(
         h.chunk.id for h in index.search("text number 7", queries[7], k=3)
     ]
     assert isinstance(DenseIndex.load(tmp_path / (tmp_path / "CURRENT").read_text(), 64).vectors, np.memmap)
+
+
+def test_lines_ending_in_a_hard_break_are_quoted_one_by_one() -> None:
+    text = "# Scale\n\n## Steps\n\n**Level 0 → 1:** Read articles  \n**Level 1 → 2:** Follow tutorials  \n"
+    got = [u.text for h in _hits(text) for u in units(h)]
+    assert got == ["Level 0 → 1: Read articles", "Level 1 → 2: Follow tutorials"]
