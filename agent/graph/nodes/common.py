@@ -14,10 +14,10 @@ from agent.graph.context import Context
 from agent.graph.state import CoachState
 from agent.llm.models import describe_model_error, make_chat_model
 from knowledge.retriever import Retriever
-from tools.catalog import load_catalog, require_role
 from tools.errors import CoachError
 from tools.gap import resolve_skills
-from tools.models import Profile
+from tools.models import Profile, Target
+from tools.targets import target_skills
 
 
 def last_human(state: CoachState) -> str:
@@ -62,16 +62,15 @@ def ask_model(ctx: Context, messages: list[Any]) -> str:
 
 
 def unrated_role_skills(profile: dict[str, Any]) -> list[str]:
-    """Short names of Plan A and B skills the person has not rated yet."""
+    """Short names of Plan A and B skills the person has not rated yet (catalog roles,
+    a target's own skills, or the proposal for a position the catalog lacks)."""
     held = resolve_skills(profile.get("skills", {})).levels
-    catalog = load_catalog()
     names: list[str] = []
     for key in ("plan_a", "plan_b"):
-        role = require_role(profile[key]["position"])
-        for rs in role.general + role.specific:
-            skill = catalog.skill(rs.skill)
+        for want in target_skills(Target.model_validate(profile[key])).wants:
+            skill = want.skill
             short = skill.aliases[0] if skill.aliases else skill.name
-            if rs.skill not in held and short not in names:
+            if skill.id not in held and short not in names:
                 names.append(short)
     return names
 
