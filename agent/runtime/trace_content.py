@@ -7,9 +7,11 @@ handler keeps the trace useful and small instead:
 - the root span (one graph run: a turn, or a review answer resuming it) has as input
   the turn's input as the replay recording keeps it (`{"kind", "payload"}`) and as
   output the turn's outcome (route, figures, review, saved version, replies);
-- node spans get a summary of the state (`state_summary`) in place of the whole state;
-- tool observations keep their arguments and results, plus in metadata the hash of the
-  arguments and the summary of the result that replays compare;
+- node spans get a summary of the state (`state_summary`) in place of the whole state,
+  and their updates with reports, drafts and passages named by figures and ids;
+- tool observations keep their arguments, the hash of the arguments (in metadata) and
+  the summary of the result that replays compare (a gap report's figures), and
+  retrieval keeps the passages it found;
 - with `COACH_TRACE_CONTENT=metadata`, prompts, answers and people's messages are
   replaced by their sizes: the trace keeps routes, figures, models, token counts and
   timings, and cannot be re-run (see agent.replay.langfuse_pull).
@@ -209,6 +211,18 @@ class CoachCallbackHandler(CallbackHandler):
         if not isinstance(update, dict):
             return outputs
         shown = dict(update)
+        # The big values by what identifies them: the root span has the figures, the tool
+        # observations the reports, and serialising them again on every span cost a turn
+        # more than all the rest of tracing.
+        if shown.get("reports"):
+            shown["reports"] = _totals(shown["reports"])
+        if isinstance(shown.get("draft"), dict):
+            shown["draft"] = {
+                "draft_id": shown["draft"].get("draft_id"),
+                "chars": len(json.dumps(shown["draft"], default=str)),
+            }
+        if shown.get("passages"):
+            shown["passages"] = [p.get("id") if isinstance(p, dict) else p for p in shown["passages"]]
         if "messages" in shown:
             shown["messages"] = [
                 _message_view(m, self.mode) if isinstance(m, BaseMessage) else m
@@ -300,5 +314,7 @@ class CoachCallbackHandler(CallbackHandler):
         """The tool's result, plus its summary as replays compare it."""
         name = self._tools.pop(run_id, "")
         summary = summarise_result(name, output)
-        shown = {"result": _jsonable(output), "summary": summary}
+        shown: dict[str, Any] = {"summary": summary}
+        if name != "skill_gap_report":  # a gap report's summary has its figures; passages are kept
+            shown["result"] = _jsonable(output)
         return super().on_tool_end(shown, run_id=run_id, **kwargs)

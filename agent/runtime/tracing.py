@@ -82,6 +82,9 @@ def langfuse_client() -> Any:
                 atexit.register(flush)
             from langfuse import Langfuse
 
+            # The coach sends no images or audio: skip the SDK's recursive scan of every
+            # input and output for media (a fifth of tracing's cost per turn).
+            os.environ.setdefault("LANGFUSE_MEDIA_UPLOAD_ENABLED", "false")
             _clients[key] = Langfuse()
             if not _base_url:
                 _base_url.append(_safe_url())
