@@ -160,7 +160,7 @@ def chunk_markdown(text: str, source: str, max_chars: int = MAX_CHARS) -> list[C
     for name, start, section_lines in sections:
         for _, first, last in _split(section_lines, start, max_chars):
             # The exact source lines, so that line numbers inside the text stay true.
-            text_part = "\n".join(x.rstrip() for x in section_lines[first - start : last - start + 1])
+            text_part = "\n".join(section_lines[first - start : last - start + 1])
             chunks.append(
                 Chunk(
                     id=f"{source}#{first}-{last}",

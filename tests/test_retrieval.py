@@ -68,7 +68,7 @@ def test_a_piece_cut_from_a_long_list_carries_its_parent_items_and_exact_lines()
     source_lines = text.split("\n")
     for c in chunks:
         for i, line in enumerate(c.text.split("\n")):
-            assert source_lines[c.line_start - 1 + i].rstrip() == line
+            assert source_lines[c.line_start - 1 + i] == line
 
 
 def test_a_table_cut_in_the_middle_carries_its_header() -> None:
