@@ -53,6 +53,7 @@ def test_profile_show_import_set(monkeypatch, capsys, home: Path, tmp_path: Path
         ("plan_a.industry", "banking", ("plan_a", {"position": "GenAI engineer", "industry": "banking"})),
         ("skills.Docker", "none", ("skills", {"Python": 4, "SQL": 3})),
         ("skills.Kubernetes", "2", ("skills", {"Python": 4, "SQL": 3, "Kubernetes": 2})),
+        ("skills.kubernetes", "3", ("skills", {"Python": 4, "SQL": 3, "Kubernetes": 3})),
         ("horizon_months", "18", ("horizon_months", 18)),
         ("skills", "Python 5, SQL: 4, rag 1", ("skills", {"Python": 5, "SQL": 4, "rag": 1})),
     ]:

@@ -132,6 +132,8 @@ def apply_change(data: dict[str, Any], field: str, value: str) -> dict[str, Any]
             raise InputError(f"There is no profile field {field!r}; {head} has position and industry.")
         new[head] = {**target, sub: value} if sub else parse_target(value, head, target)
     elif head == "skills" and sub:
+        # `skills.python` changes the skill saved as "Python" rather than adding a second one.
+        sub = next((name for name in new["skills"] if name.lower() == sub.lower()), sub)
         if value.strip().lower() in ("none", "remove", "-"):
             if sub not in new["skills"]:
                 raise InputError(f"skills.{sub}: there is no skill {sub!r} in the profile to remove.")
