@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
 
-from agent.graph.context import Interface
+if TYPE_CHECKING:  # a type only: importing the graph's context pulls in LangChain (about 1 s)
+    from agent.graph.context import Interface
 
 # Control characters (terminal escapes, carriage returns) and bidirectional overrides
 # could rewrite or disguise what is on screen; tab and newline are kept.
