@@ -95,6 +95,16 @@ def test_a_returning_person_is_welcomed_back(coach: Coach) -> None:
     assert turn.review is not None, "a returning person drafts without answering everything again"
 
 
+def test_a_returning_person_can_open_with_what_changed(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "approve")
+    turn = coach.send(coach.new_thread_id(), "hi, I'm back. I can do 12 hours a week now")
+    text = turn.messages[-1]
+    assert text.startswith("Welcome back! Last time: Backend engineer; 8 hours a week")
+    assert "Noted: 12 hours a week." in text
+
+
 def test_the_parse_travels_in_state(coach: Coach) -> None:
     thread = coach.new_thread_id()
     coach.send(thread, "I'm a nurse, python 1")

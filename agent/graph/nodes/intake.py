@@ -176,7 +176,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     got = bool(u.found_anything() or answered)
     if nxt is None:
         if returning and u.intent != "plan":
-            lines.insert(0, f"Welcome back! Last time: {recap(profile)}.")
+            lines.insert(0, f"Welcome back! Last time: {recap(dict(state.get('profile') or profile))}.")
             if plan := latest_plan(runtime.store, ctx.user_id):
                 lines.append(f"Your latest saved plan is version {plan.version} ({plan.saved_at[:10]}).")
             lines.append("What has changed since then? Tell me, or say 'plan' to draft from this profile.")
