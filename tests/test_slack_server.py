@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from fuzzing import fuzz_settings, within
+from hypothesis import given
 from hypothesis import strategies as st
-from evals.slack_mock import MockSlack
 
 from agent.interfaces.slack.server import MAX_BODY, MAX_DEPTH, Refused, check_request, json_depth
+from evals.slack_mock import MockSlack
 
 SECRET = "server-test-secret"
 
@@ -96,7 +97,11 @@ def _signed(body: bytes, stamp: str | None = None) -> dict[str, str]:
     # sign a body that is not UTF-8).
     digest = hmac.new(SECRET.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
     signature = f"v0={digest}"
-    return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+    return {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+    }
 
 
 def _mention(text: str, event_id: str, thread_ts: str) -> bytes:
@@ -160,16 +165,16 @@ def test_json_depth_is_linear_and_ignores_brackets_in_strings() -> None:
     assert json_depth("[" * 1_000_000) == 1_000_000
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.fuzz
+@fuzz_settings(300)
 @given(
     body=st.one_of(st.binary(max_size=4000), st.text(max_size=4000).map(str.encode)),
     stamp=st.text(max_size=20),
     kind=st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain", ""]),
 )
 def test_any_request_is_checked_quickly_without_crashing(body: bytes, stamp: str, kind: str) -> None:
-    started = time.perf_counter()
-    try:
-        check_request({"x-slack-request-timestamp": stamp, "content-type": kind}, body)
-    except Refused as refused:
-        assert 400 <= refused.status < 500
-    assert time.perf_counter() - started < 0.5
+    with within(0.5):
+        try:
+            check_request({"x-slack-request-timestamp": stamp, "content-type": kind}, body)
+        except Refused as refused:
+            assert 400 <= refused.status < 500

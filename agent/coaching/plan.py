@@ -23,7 +23,7 @@ from agent.coaching.actions import (
     project_skills,
     skill_guides,
 )
-from agent.coaching.quoting import looks_like_instruction
+from agent.coaching.quoting import looks_like_instruction, quote_document_text
 from tools.gap import WEEKS_PER_MONTH, gap_report
 from tools.models import GapReport, Profile, Target, TargetSkill
 
@@ -238,7 +238,8 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
             )
         )
     for cite in citations[:2]:
-        claims.append(Claim(text=f"{cite.section}: {cite.excerpt}", basis="passage", ref=f"[{cite.n}]"))
+        quoted = quote_document_text(cite.excerpt, f"[{cite.n}]")
+        claims.append(Claim(text=f"{cite.section}: {quoted}", basis="passage", ref=f"[{cite.n}]"))
     return claims + target_claims(a)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent.coaching.plan import Plan, PlanOption
+from agent.coaching.quoting import quote_document_text
 from tools.models import GapReport
 
 
@@ -120,7 +121,8 @@ def option_markdown(opt: PlanOption, horizon_months: int) -> str:
         for m in opt.milestones:
             text = "; ".join(m.goals) or "apply what you studied"
             if m.project:
-                text += f". Project: {m.project} [{m.cite}]"
+                # The roadmap's words, shown as a cited quotation, never as the coach's own.
+                text += ". Project from the roadmap: " + quote_document_text(m.project, f"[{m.cite}]")
             lines.append(f"- Month {m.month}: {text}")
     return "\n\n".join(lines)
 

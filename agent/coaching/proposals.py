@@ -1,0 +1,82 @@
+"""The skill list of a position the catalog lacks, agreed with the person before any gap.
+
+When Plan A or Plan B names a position the catalog does not know, the coach proposes its
+10 skills (5 general, 5 specific) from the evidence it has - the nearest catalog roles and
+the person's job postings - and shows each with its reason. The person accepts the list or
+changes it ("replace A with B; priority C 1; target D 4"); only then are the skills pinned
+to the target and the gap computed. Pure functions: the intake node stores what they return.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from tools.catalog import catalog_role
+from tools.errors import InputError
+from tools.models import Target
+from tools.postings import postings_for
+from tools.proposal import Proposal, apply_skill_edits, proposal_markdown, propose_skills
+
+PlanKey = Literal["plan_a", "plan_b"]
+_ACCEPT = re.compile(
+    r"^\W{0,3}(?:ok(?:ay)?|yes|yep|yeah|sure|accept(?:ed)?|looks (?:good|fine|great)|lgtm|fine|good|"
+    r"great|perfect|keep (?:them|it|these)|that'?s (?:fine|good|right)|go ahead|sounds good)\b[\W\s]{0,20}"
+    r"(?:thanks|thank you|please)?\W{0,3}$",
+    re.I,
+)
+HOW = (
+    "Say 'ok' to use these skills, or change them: 'replace A with B', 'rename A to B', "
+    "'priority A 1' or 'target A 4' (several with ';')."
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the person's answer did to the proposal, and what to tell them."""
+
+    accepted: bool
+    proposal: Proposal
+    text: str
+
+
+def needs_proposal(profile: dict[str, Any]) -> PlanKey | None:
+    """The first target whose position the catalog lacks and whose skills are not agreed yet."""
+    for key in ("plan_a", "plan_b"):
+        target = profile.get(key)
+        if isinstance(target, dict) and not target.get("skills") and catalog_role(target["position"]) is None:
+            return key  # type: ignore[return-value]
+    return None
+
+
+def propose_for(profile: dict[str, Any], key: PlanKey, postings: list[Any] | None = None) -> Proposal:
+    """The proposal for one target, from the nearest roles and the person's postings for it."""
+    target = Target.model_validate(profile[key])
+    texts = postings_for(postings or [], target.position)
+    return propose_skills(target.position, target.industry, postings=texts or None)
+
+
+def ask(proposal: Proposal, key: PlanKey) -> str:
+    """The question: the list with a reason per skill, and how to answer."""
+    intro = (
+        f"I don't have {proposal.position} in my catalog, so here is what I'd build Plan "
+        f"{key[-1].upper()} on. Each skill says where it comes from."
+    )
+    return f"{intro}\n\n{proposal_markdown(proposal)}\n\n{HOW}"
+
+
+def answer(text: str, proposal: Proposal) -> Reply:
+    """Accept, or apply the person's changes and show the list again."""
+    if _ACCEPT.match(text.strip()[:80]):
+        return Reply(True, proposal, f"Using these 10 skills for {proposal.position}.")
+    try:
+        edited = apply_skill_edits(proposal, text)
+    except InputError as exc:
+        return Reply(False, proposal, f"I could not use that: {exc}\n\n{HOW}")
+    return Reply(False, edited, f"Changed.\n\n{proposal_markdown(edited)}\n\n{HOW}")
+
+
+def pinned(profile: dict[str, Any], key: PlanKey, proposal: Proposal) -> dict[str, Any]:
+    """The profile with the agreed skills on the target (what the gap report then uses)."""
+    return {**profile, key: proposal.target().model_dump(mode="json")}
