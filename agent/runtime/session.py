@@ -59,7 +59,7 @@ class NotYourThread(InputError):
 
     def __init__(self, thread_id: str, owner: str) -> None:
         super().__init__(
-            f"Session {thread_id} belongs to someone else; start your own with `coach chat --new`."
+            f"Session {thread_id} belongs to someone else: start a new session of your own."
         )
         self.thread_id = thread_id
         self.owner = owner
