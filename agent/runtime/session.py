@@ -58,9 +58,7 @@ class NotYourThread(InputError):
     """A thread that belongs to someone else: nobody but its owner reads or writes it."""
 
     def __init__(self, thread_id: str, owner: str) -> None:
-        super().__init__(
-            f"Session {thread_id} belongs to someone else: start a new session of your own."
-        )
+        super().__init__(f"Session {thread_id} belongs to someone else: start a new session of your own.")
         self.thread_id = thread_id
         self.owner = owner
 
@@ -338,4 +336,6 @@ class Coach:
                 "asking": None,
                 "role_skills_asked": True,
             }
-            return self._run(thread_id, state, 1, user_id, record=("profile", profile.model_dump(mode="json")))
+            return self._run(
+                thread_id, state, 1, user_id, record=("profile", profile.model_dump(mode="json"))
+            )
