@@ -50,7 +50,7 @@ def test_embedded_default_quotes_the_roadmaps_and_invents_nothing(home: Path) ->
     quotes = re.findall(r"^> (.+) \[(\d+)\]$", text, flags=re.M)
     assert quotes, text
     retriever = Retriever(home)
-    corpus = " ".join(c.text for c in retriever.index.chunk_rows(range(len(retriever.index.ids))))
+    corpus = " ".join(c.text for c in retriever.index.chunks)
     flat = re.sub(r"\s+", " ", corpus)
     for quote, _ in quotes:
         assert re.sub(r"\s+", " ", quote) in flat, f"not a sentence of the sources: {quote}"
