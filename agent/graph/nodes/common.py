@@ -10,11 +10,13 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
 from agent.coaching.parsing import ProfileField
+from agent.coaching.proposals import needs_proposal
 from agent.graph.context import Context
 from agent.graph.state import CoachState
-from agent.llm.models import describe_model_error, make_chat_model
+from agent.llm.calls import invoke_bounded
+from agent.llm.models import make_chat_model
 from knowledge.retriever import Retriever
-from tools.errors import CoachError
+from tools.errors import ConfigError
 from tools.gap import resolve_skills
 from tools.models import Profile, Target
 from tools.targets import target_skills
@@ -38,8 +40,11 @@ def retriever_for(ctx: Context) -> Retriever:
 
 
 def model_for(ctx: Context) -> BaseChatModel:
-    """The chat model of this run."""
-    return ctx.chat_model or make_chat_model(ctx.model)
+    """The chat model of this run (check `generates(ctx)` first: `local` has none)."""
+    model = ctx.chat_model or make_chat_model(ctx.model)
+    if model is None:
+        raise ConfigError(f"COACH_MODEL={ctx.model} has no generative model; this answer needs one.")
+    return model
 
 
 def generates(ctx: Context) -> bool:
@@ -49,16 +54,9 @@ def generates(ctx: Context) -> bool:
 
 
 def ask_model(ctx: Context, messages: list[Any]) -> str:
-    try:
-        reply = model_for(ctx).invoke(messages)
-    except CoachError:
-        raise
-    except Exception as exc:  # a provider's own error types: turned into one clear line
-        friendly = describe_model_error(exc, ctx.model)
-        if friendly is not None:
-            raise friendly from exc
-        raise
-    return str(reply.content).strip()
+    """The model's answer, capped and under a deadline that also holds while it streams;
+    a provider's failure is one clear line (agent.llm.calls)."""
+    return str(invoke_bounded(model_for(ctx), messages).content).strip()
 
 
 def unrated_role_skills(profile: dict[str, Any]) -> list[str]:
@@ -82,6 +80,8 @@ def missing_field(state: CoachState, profile: dict[str, Any]) -> ProfileField | 
             continue
         if not profile.get(name):
             return name
+    if needs_proposal(profile):
+        return "proposal"  # a position the catalog lacks: its 10 skills are agreed first
     if not state.get("role_skills_asked") and unrated_role_skills(profile):
         return "role_skills"
     return None
