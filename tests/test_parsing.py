@@ -112,9 +112,14 @@ def test_problems_are_named(text: str, needle: str) -> None:
 
 
 def test_nothing_is_swapped_silently() -> None:
-    unknown = parse_message("product manager for AI products, in SaaS", "plan_a")
-    assert unknown.plan_a is None and "The roles I know" in unknown.problems[0]
-    assert parse_message("developer advocate", "plan_a", "fintech").plan_a is None
+    # A job title the catalog lacks is kept as written (its skills are proposed next),
+    # never swapped for a catalog role; a phrase that names no job is not a position.
+    custom = parse_message("product manager for AI products, in SaaS", "plan_a").plan_a
+    assert custom is not None and custom["position"] == "Product manager for AI products"
+    advocate = parse_message("developer advocate", "plan_a", "fintech").plan_a
+    assert advocate == {"position": "Developer advocate", "industry": "fintech"}
+    vague = parse_message("something with data, in fintech", "plan_a")
+    assert vague.plan_a is None and "The roles I know" in vague.problems[0]
     close = parse_message("ML engneer in healthcare", "plan_a")
     assert close.plan_a is None and close.confirm and close.confirm["name"] == "ML engineer"
     kept = parse_message("GenAI engineer in edtech", "plan_a")

@@ -140,7 +140,11 @@ def test_forged_signature_is_refused_and_a_good_mention_is_answered(server) -> N
     assert status == 200
 
     def placeholders() -> list[object]:
-        return [c for c in mock.of("chat.postMessage") if c.args.get("thread_ts") == "500.1"]
+        return [
+            c
+            for c in mock.of("chat.postMessage")
+            if c.args.get("thread_ts") == "500.1" and "thinking" in str(c.args.get("text"))
+        ]
 
     mock.wait(lambda: len(mock.of("chat.update")) >= 1, timeout=60)
     # A retry of the same event (Slack retries when no 2xx arrives in 3 s) is not answered twice,

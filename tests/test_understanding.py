@@ -59,12 +59,15 @@ def test_a_close_name_is_confirmed_not_taken(coach: Coach) -> None:
     assert coach.values(thread)["profile"]["plan_a"] == {"position": "ML engineer", "industry": "healthcare"}
 
 
-def test_an_unknown_role_lists_the_known_ones(coach: Coach) -> None:
+def test_a_job_title_the_catalog_lacks_is_kept_and_a_non_title_lists_the_known_ones(coach: Coach) -> None:
     thread = coach.new_thread_id()
     converse(coach, thread, CONVERSATION[:3])
     turn = coach.send(thread, "developer advocate in SaaS")
-    assert "I don't know the role 'developer advocate'" in turn.messages[-1]
-    assert "GenAI engineer" in turn.messages[-1] and "plan_a" not in coach.values(thread)["profile"]
+    assert "Noted: Plan A Developer advocate in" in turn.messages[-1]
+    assert coach.values(thread)["profile"]["plan_a"]["position"] == "Developer advocate"
+    turn = coach.send(thread, "something with data")
+    assert "I don't know the role 'something with data'" in turn.messages[-1]
+    assert "GenAI engineer" in turn.messages[-1] and "plan_b" not in coach.values(thread)["profile"]
 
 
 def test_corrections_change_current_or_target(coach: Coach) -> None:

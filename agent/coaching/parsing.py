@@ -29,7 +29,7 @@ from agent.coaching.targets import (
 )
 
 ProfileField = Literal[
-    "current_role", "skills", "hours_per_week", "plan_a", "plan_b", "role_skills", "industry"
+    "current_role", "skills", "hours_per_week", "plan_a", "plan_b", "role_skills", "industry", "proposal"
 ]
 Intent = Literal["profile", "question", "plan", "review", "checkin", "chitchat"]
 

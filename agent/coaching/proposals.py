@@ -20,15 +20,53 @@ from tools.postings import postings_for
 from tools.proposal import Proposal, apply_skill_edits, proposal_markdown, propose_skills
 
 PlanKey = Literal["plan_a", "plan_b"]
-_ACCEPT = re.compile(
-    r"^\W{0,3}(?:ok(?:ay)?|yes|yep|yeah|sure|accept(?:ed)?|looks (?:good|fine|great)|lgtm|fine|good|"
-    r"great|perfect|keep (?:them|it|these)|that'?s (?:fine|good|right)|go ahead|sounds good)\b[\W\s]{0,20}"
-    r"(?:thanks|thank you|please)?\W{0,3}$",
-    re.I,
-)
-HOW = (
-    "Say 'ok' to use these skills, or change them: 'replace A with B', 'rename A to B', "
-    "'priority A 1' or 'target A 4' (several with ';')."
+# An answer made only of these words accepts the list as it is ("ok looks good", "fine by me").
+_ACCEPT_WORDS = frozenset(
+    [
+        "ok",
+        "okay",
+        "k",
+        "yes",
+        "yep",
+        "yeah",
+        "sure",
+        "accept",
+        "accepted",
+        "looks",
+        "look",
+        "good",
+        "fine",
+        "great",
+        "perfect",
+        "lgtm",
+        "keep",
+        "them",
+        "it",
+        "these",
+        "that",
+        "that's",
+        "thats",
+        "is",
+        "are",
+        "go",
+        "ahead",
+        "sounds",
+        "thanks",
+        "thank",
+        "you",
+        "please",
+        "all",
+        "right",
+        "alright",
+        "cool",
+        "by",
+        "me",
+        "skip",
+        "plan",
+        "draft",
+        "the",
+        "list",
+    ]
 )
 
 
@@ -63,18 +101,19 @@ def ask(proposal: Proposal, key: PlanKey) -> str:
         f"I don't have {proposal.position} in my catalog, so here is what I'd build Plan "
         f"{key[-1].upper()} on. Each skill says where it comes from."
     )
-    return f"{intro}\n\n{proposal_markdown(proposal)}\n\n{HOW}"
+    return f"{intro}\n\n{proposal_markdown(proposal)}"
 
 
 def answer(text: str, proposal: Proposal) -> Reply:
     """Accept, or apply the person's changes and show the list again."""
-    if _ACCEPT.match(text.strip()[:80]):
+    words = re.findall(r"[a-z']+", text.lower()[:200])
+    if words and all(w in _ACCEPT_WORDS for w in words):
         return Reply(True, proposal, f"Using these 10 skills for {proposal.position}.")
     try:
         edited = apply_skill_edits(proposal, text)
     except InputError as exc:
-        return Reply(False, proposal, f"I could not use that: {exc}\n\n{HOW}")
-    return Reply(False, edited, f"Changed.\n\n{proposal_markdown(edited)}\n\n{HOW}")
+        return Reply(False, proposal, f"I could not use that: {exc} Say 'ok' to keep the list as it is.")
+    return Reply(False, edited, f"Changed.\n\n{proposal_markdown(edited)}")
 
 
 def pinned(profile: dict[str, Any], key: PlanKey, proposal: Proposal) -> dict[str, Any]:

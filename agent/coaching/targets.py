@@ -213,6 +213,11 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
     parts = _TARGET_SPLIT.split(head, maxsplit=1)
     position = _POSITION_END.sub("", parts[0]).strip(" .:-")
     industry = parts[1].strip(" .,;:-") if len(parts) > 1 else ""
+    later = re.match(r"^(?:in|at)\s{1,3}(?:the\s{1,3})?(\S.{0,40})$", clauses[1], re.I) if len(clauses) > 1 else None
+    if later and re.search(r"\sfor\s", head, re.I):
+        # "product manager for AI products, in SaaS": the 'for' part belongs to the title,
+        # the industry is the later 'in ...'.
+        position, industry = _POSITION_END.sub("", head).strip(" .:-"), later.group(1).strip(" .,;:-")
     after = re.split(r"[,;()]|\s-\s", phrase, maxsplit=1)  # only a list separator names an industry
     clauses = [head, after[1].strip()] if len(after) > 1 and not _NOT_INDUSTRY.search(after[1]) else [head]
     if not industry and len(clauses) > 1 and 0 < len(clauses[1].split()) <= 3:
@@ -225,8 +230,11 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
             problem=f"{label} position is too long ({len(position)} characters); name the role in a few words"
         )
     role: Resolved = resolve_role(position)
-    if role.how == "unknown":
+    if role.how == "unknown" and not _ROLE_NOUNS.search(position):
         return TargetRead(said=position, problem=f"{label}: {unknown_role_reply(position)}")
+    # A job title the catalog lacks is kept as written: its skills are proposed from the
+    # evidence and agreed with the person before any gap (agent.coaching.proposals).
+    title = _cap(position) if role.how == "unknown" else role.name
     if len(industry) > MAX_INDUSTRY or len(industry.split()) > 4:
         return TargetRead(
             problem=f"{label} industry is too long ({len(industry)} characters); name it in a few words, like 'edtech'"
@@ -242,6 +250,6 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
         return TargetRead(
             said=position,
             confirm=None,
-            problem=f"{label}: which industry for {role.name}? Write it as '{role.name} in fintech'",
+            problem=f"{label}: which industry for {title}? Write it as '{title} in fintech'",
         )
-    return TargetRead(target={"position": role.name, "industry": resolved}, said=position, industry=resolved)
+    return TargetRead(target={"position": title, "industry": resolved}, said=position, industry=resolved)

@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
+from agent.coaching import proposals
 from agent.coaching.matching import merge_skills
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, default_industry, understand
 from agent.graph.context import Context
@@ -19,6 +20,7 @@ from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
 from agent.storage.profiles import save_profile
 from tools.models import Profile, Target
+from tools.proposal import Proposal
 
 QUESTIONS: dict[str, str] = {
     "current_role": "What is your current role (for example 'Backend engineer')?",
@@ -140,6 +142,16 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     returning = bool((raw or {}).get("returning"))
     overrides = {k: dict(v) for k, v in (state.get("overrides") or {}).items()}
     lines: list[str] = []
+    agreeing = state.get("proposal")
+    if asking == "proposal" and agreeing:
+        key = agreeing["key"]
+        reply = proposals.answer(text, Proposal.model_validate(agreeing["proposal"]))
+        if not reply.accepted:
+            kept = {"key": key, "proposal": reply.proposal.model_dump(mode="json")}
+            return {"proposal": kept, "asking": "proposal", "route": "intake", "messages": [AIMessage(reply.text)]}
+        profile = proposals.pinned(profile, key, reply.proposal)
+        lines.append(reply.text)
+        u = Understood()
     pending = state.get("pending")
     answered = bool(pending) and _answer_pending(text, pending or {}, profile, lines)
     _apply(u, profile, overrides)
@@ -191,11 +203,17 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         lines.insert(0, GREETING)
     if u.intent == "plan" and not got:
         lines.append("Before I can draft a plan I need a few facts.")
-    if nxt == "role_skills":
+    if nxt == "proposal":
+        key = proposals.needs_proposal(profile)
+        assert key is not None
+        proposal = proposals.propose_for(profile, key)
+        lines.append(proposals.ask(proposal, key))
+        update["proposal"] = {"key": key, "proposal": proposal.model_dump(mode="json")}
+    elif nxt == "role_skills":
         names = ", ".join(unrated_role_skills(profile))
         lines.append(
             f"Rate yourself 0-5 on the skills these roles need, for example 'system design 2, rag 1' "
-            f"(or 'skip' to count them as 0): {names}."
+            f"(or 'skip', and I'll estimate them from your current role): {names}."
         )
     else:
         lines.append(QUESTIONS[nxt])

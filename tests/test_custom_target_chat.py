@@ -1,0 +1,56 @@
+"""A position the catalog lacks, in chat: its 10 skills are proposed with their reasons,
+changed and agreed before any gap, and the plan keeps the position's own name."""
+
+from __future__ import annotations
+
+from agent.coaching.proposals import answer, needs_proposal
+from agent.runtime.session import Coach
+from tools.proposal import propose_skills
+
+START = [
+    "hey, developer advocate here, 3 years. python 3, public speaking 4, writing 4",
+    "about 5h/wk",
+    "I'd love to be an AI product manager in edtech. if that fails, data engineer in education",
+]
+
+
+def test_a_custom_position_is_proposed_changed_agreed_and_planned(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    turn = None
+    for line in START:
+        turn = coach.send(thread, line)
+    assert turn is not None
+    shown = turn.messages[-1]
+    assert "I don't have AI product manager in my catalog" in shown
+    assert shown.count("| specific |") == 5 and shown.count("| general |") == 5
+    assert "nearest catalog roles" in shown
+    changed = coach.send(thread, "replace deep learning with product sense").messages[-1]
+    assert "in place of Deep learning with PyTorch" in changed
+    assert coach.pending_review(thread) is None, "no gap before the skills are agreed"
+    agreed = coach.send(thread, "ok looks good").messages[-1]
+    assert "Using these 10 skills for AI product manager" in agreed
+    final = coach.send(thread, "skip")
+    assert final.review is not None
+    plan_a = final.review.plan["a"]["report"]
+    assert plan_a["target"]["position"] == "AI product manager"
+    names = [s["name"] for s in plan_a["skills"]]
+    assert not any("Deep learning" in n for n in names)
+    assert len(names) == 10
+
+
+def test_catalog_positions_need_no_proposal_and_a_pinned_list_is_done() -> None:
+    catalog = {"position": "Data engineer", "industry": "education"}
+    custom = {"position": "Developer advocate", "industry": "saas"}
+    assert needs_proposal({"plan_a": catalog, "plan_b": catalog}) is None
+    assert needs_proposal({"plan_a": catalog, "plan_b": custom}) == "plan_b"
+    proposal = propose_skills("Developer advocate", "saas")
+    pinned = {**custom, "skills": [s.model_dump() for s in proposal.skills]}
+    assert needs_proposal({"plan_a": catalog, "plan_b": pinned}) is None
+
+
+def test_an_unreadable_change_keeps_the_list_and_says_how() -> None:
+    proposal = propose_skills("Developer advocate", "saas")
+    reply = answer("hmm I wonder", proposal)
+    assert not reply.accepted and reply.proposal == proposal
+    assert "Say 'ok' to keep the list" in reply.text
+    assert answer("fine by me, thanks", proposal).accepted
