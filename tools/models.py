@@ -117,6 +117,23 @@ class Profile(BaseModel):
     plan_b: Target
     skills: dict[str, Level] = Field(default_factory=dict)
 
+    @field_validator("hours_per_week", "horizon_months", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any) -> Any:
+        # pydantic reads true as 1; "hours_per_week: yes" in YAML is a mistake, not 1 hour.
+        if isinstance(value, bool):
+            raise ValueError("a number is needed, not true or false")
+        return value
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _levels_not_booleans(cls, skills: Any) -> Any:
+        if isinstance(skills, dict):
+            for name, level in skills.items():
+                if isinstance(level, bool):
+                    raise ValueError(f"{name}: a level 0-5 is needed, not true or false")
+        return skills
+
     @field_validator("skills")
     @classmethod
     def _names_not_blank(cls, skills: dict[str, int]) -> dict[str, int]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
 from agent.coaching.parsing import NO, YES, default_industry, understand
+from agent.coaching.profile_file import profile_from_data
 from agent.coaching.understanding import extract, merge
 from agent.graph import history
 from agent.graph.context import Context
@@ -22,7 +24,7 @@ from agent.llm.models import is_capable
 from agent.storage.plans import list_plans
 from agent.storage.profiles import load_profile
 from agent.storage.records import PlanRecord
-from tools.errors import CoachError
+from tools.errors import CoachError, InputError
 
 
 def saved_profile(store: BaseStore | None, user_id: str) -> dict[str, Any] | None:
@@ -51,6 +53,16 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     update: dict[str, Any] = {"turn": state.get("turn", 0) + 1}
     profile = state.get("profile") or {}
     returning = False
+    given = not state.get("turn") and bool(profile)  # a client started from a known profile
+    if given:
+        # What a client sends is checked as a profile file is; a bad one is said, not stored.
+        try:
+            profile = profile_from_data(dict(profile), "The profile you sent").model_dump(mode="json")
+        except InputError as exc:
+            update |= {"profile": {}, "messages": [AIMessage(str(exc))]}
+            profile, given = {}, False
+        else:
+            update |= {"profile": profile, "role_skills_asked": True, "asking": None}
     if not profile and (saved := saved_profile(runtime.store, ctx.user_id)) is not None:
         profile, returning = saved, True
         update |= {"profile": saved, "role_skills_asked": True}
@@ -63,6 +75,8 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         extraction = extract(model_for(ctx), text, asking, state.get("summary", ""))
         if extraction is not None:
             understood = merge(understood, extraction, text, industry, asking)
+    if given:
+        asking = None
     seen: CoachState = {
         **state,
         "role_skills_asked": bool(update.get("role_skills_asked") or state.get("role_skills_asked")),
@@ -71,6 +85,8 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     intent = understood.intent
     if state.get("pending") and (YES.match(text) or NO.match(text)):
         intent = understood.intent = "profile"  # the answer to "Did you mean ...?"
+    if given and complete and intent not in ("question", "checkin"):
+        intent = "plan"  # a complete profile from the client drafts at once, as `coach plan` does
     match intent:
         case "question":
             goto = "question"

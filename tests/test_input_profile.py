@@ -1,0 +1,45 @@
+"""A client that starts from a known profile (LangGraph Server input `profile`): it is
+checked as a profile file is, and a complete one drafts at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.store.memory import InMemoryStore
+
+from agent.graph.builder import build_graph
+from agent.graph.context import Context
+
+PROFILE = {
+    "current_role": "Backend engineer",
+    "hours_per_week": 8,
+    "plan_a": {"position": "GenAI engineer", "industry": "fintech"},
+    "plan_b": {"position": "MLOps engineer", "industry": "fintech"},
+    "skills": {"Python": 4, "SQL": 3},
+}
+
+
+def _run(home: Path, profile: dict) -> tuple[dict, list]:
+    graph = build_graph(InMemorySaver(), InMemoryStore())
+    config = {"configurable": {"thread_id": "t1"}}
+    ctx = Context(user_id="ana", home=str(home), model="local", interface="test")
+    out = graph.invoke(
+        {"messages": [HumanMessage("hi")], "profile": profile}, config, context=ctx, version="v2"
+    )
+    return out.value, list(out.interrupts)
+
+
+def test_a_complete_profile_drafts_at_once(home: Path) -> None:
+    values, interrupts = _run(home, PROFILE)
+    assert interrupts, "the draft waits for review"
+    assert values["draft"]["a"]["report"]["target"]["position"] == "GenAI engineer"
+
+
+def test_a_bad_profile_is_said_and_not_stored(home: Path) -> None:
+    values, interrupts = _run(home, {**PROFILE, "hours_per_week": True})
+    assert not interrupts
+    said = values["messages"][1].content
+    assert said.startswith("The profile you sent has problems: hours_per_week"), said
+    assert values["profile"] == {} or "hours_per_week" not in values["profile"]
