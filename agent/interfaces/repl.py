@@ -15,6 +15,7 @@ from agent.coaching.render import gaps_markdown
 from agent.coaching.review import ReviewRequest
 from agent.interfaces.cli.common import printable
 from agent.runtime.session import Coach, Turn
+from agent.storage.profiles import load_profile as load_saved_profile
 from tools.errors import CoachError, InputError
 from tools.models import GapReport, Profile
 
@@ -104,12 +105,20 @@ class Repl:
             self.show_review(pending)
         elif self.profile is not None:
             self.note("Starting from your profile file; drafting your plan now.")
+        elif not self.resumed and self._returning():
+            self.say("Welcome back. Say hello to see where you left off, or tell me what has changed.")
         elif not self.resumed:
+            # The coach's own greeting comes with its first answer; this says what it needs.
             self.say(
-                "I'm your career coach. Tell me your current role, your skills with a level 0-5 each, the hours "
-                "a week you can study, and your Plan A and Plan B (a position in an industry), in any order. "
-                "/help lists commands."
+                "Tell me your current role, your skills with a level 0-5 each, the hours a week you can "
+                "study, and your Plan A and Plan B (a position in an industry), in any order."
             )
+
+    def _returning(self) -> bool:
+        try:
+            return load_saved_profile(self.coach.persistence.store, self.coach.user_id) is not None
+        except CoachError:
+            return False
 
     def run(self) -> None:
         """Loop until /quit or end of input."""
