@@ -9,9 +9,11 @@ fresh data directory at once apply each version exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 Dialect = Literal["sqlite", "postgres"]
 
@@ -98,3 +100,15 @@ def apply_one(run: Executor, migration: Migration, dialect: Dialect) -> None:
         "INSERT INTO coach_schema (version, name, applied) VALUES (?, ?, ?)",
         (migration.version, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
     )
+
+
+def apply_pending(transaction: Callable[[], AbstractContextManager[Any]], dialect: Dialect) -> None:
+    """Every migration not yet applied, in order, each in its own transaction. The caller
+    holds the backend's start-up lock, so concurrent starts apply each one once."""
+    with transaction() as tx:
+        ensure_version_table(tx.run)
+        done = applied_versions(tx.run)
+    for migration in MIGRATIONS:
+        if migration.version not in done:
+            with transaction() as tx:
+                apply_one(tx.run, migration, dialect)

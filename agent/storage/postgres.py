@@ -116,13 +116,7 @@ class PostgresBackend:
             try:
                 self.saver.setup()
                 self.store.setup()
-                with self.transaction() as tx:
-                    migrations.ensure_version_table(tx.run)
-                    done = migrations.applied_versions(tx.run)
-                for migration in migrations.MIGRATIONS:
-                    if migration.version not in done:
-                        with self.transaction() as tx:
-                            migrations.apply_one(tx.run, migration, self.dialect)
+                migrations.apply_pending(self.transaction, self.dialect)
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s, 0)", (_STARTUP,))
 

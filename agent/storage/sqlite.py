@@ -90,13 +90,7 @@ class SqliteBackend:
         with file_lock(self._start_lock):
             self.saver.setup()
             self.store.setup()
-            with self.transaction() as tx:
-                migrations.ensure_version_table(tx.run)
-                done = migrations.applied_versions(tx.run)
-            for migration in migrations.MIGRATIONS:
-                if migration.version not in done:
-                    with self.transaction() as tx:
-                        migrations.apply_one(tx.run, migration, self.dialect)
+            migrations.apply_pending(self.transaction, self.dialect)
 
     @contextmanager
     def transaction(self) -> Iterator[_SqliteTx]:

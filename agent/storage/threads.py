@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 
@@ -13,12 +14,12 @@ def copy_checkpoints(
 ) -> int:
     """Copy one thread's checkpoints (every thread's with None) with their pending
     writes, keeping ids and parents; how many checkpoints were copied."""
-    config = {"configurable": {"thread_id": thread_id}} if thread_id is not None else None
+    config: RunnableConfig | None = {"configurable": {"thread_id": thread_id}} if thread_id is not None else None
     copied = 0
     for item in reversed(list(src.list(config))):  # oldest first: parents before children
         conf = item.config["configurable"]
         parent = (item.parent_config or {}).get("configurable", {}).get("checkpoint_id")
-        target = {
+        target: RunnableConfig = {
             "configurable": {
                 "thread_id": conf["thread_id"],
                 "checkpoint_ns": conf.get("checkpoint_ns", ""),
