@@ -102,12 +102,12 @@ def test_exported_bundle_replays_in_a_fresh_data_directory(
 
 
 def test_replay_never_posts_to_slack(home, model) -> None:
-    from evals.slack_mock import MockSlack
     from slack_sdk import WebClient
     from test_slack import CONVERSATION as SLACK_LINES
     from test_slack import click, mention, signed
 
     from agent.interfaces.slack.app import build_app, coach_ids
+    from evals.slack_mock import MockSlack
 
     with MockSlack() as mock:
         coach = Coach(Settings(home=home, model="fake"), chat_model=model, interface="slack")

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_bolt import BoltRequest
-from evals.slack_mock import MockSlack
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from agent.interfaces.slack.app import build_app, coach_ids
 from agent.runtime.session import Coach, Settings
 from agent.storage.plans import list_plans
+from evals.slack_mock import MockSlack
 
 SECRET = "test-signing-secret"
 CONVERSATION = [
@@ -332,7 +332,7 @@ def test_the_profile_form_is_offered_validated_and_drafts_the_plan(slack) -> Non
     )
     answer = json.loads(response.body)
     assert answer["response_action"] == "errors" and "hours_per_week" in answer["errors"]
-    thread, user = coach_ids("T1", "C1", "100.1", "U1")
+    thread, _ = coach_ids("T1", "C1", "100.1", "U1")
     assert coach.pending_review(thread) is None
 
     # Someone else cannot submit the owner's form.

@@ -213,7 +213,11 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
     parts = _TARGET_SPLIT.split(head, maxsplit=1)
     position = _POSITION_END.sub("", parts[0]).strip(" .:-")
     industry = parts[1].strip(" .,;:-") if len(parts) > 1 else ""
-    later = re.match(r"^(?:in|at)\s{1,3}(?:the\s{1,3})?(\S.{0,40})$", clauses[1], re.I) if len(clauses) > 1 else None
+    later = (
+        re.match(r"^(?:in|at)\s{1,3}(?:the\s{1,3})?(\S.{0,40})$", clauses[1], re.I)
+        if len(clauses) > 1
+        else None
+    )
     if later and re.search(r"\sfor\s", head, re.I):
         # "product manager for AI products, in SaaS": the 'for' part belongs to the title,
         # the industry is the later 'in ...'.

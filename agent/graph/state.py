@@ -72,5 +72,7 @@ class CoachState(TypedDict, total=False):
     understood: (
         dict[str, Any] | None
     )  # this turn's reading of the message (agent.coaching.parsing.Understood)
-    proposal: dict[str, Any] | None  # {"key": "plan_a"|"plan_b", "proposal": tools.proposal.Proposal} being agreed
+    proposal: (
+        dict[str, Any] | None
+    )  # {"key": "plan_a"|"plan_b", "proposal": tools.proposal.Proposal} being agreed
     pending: dict[str, Any] | None  # a name waiting for a yes or no ("Did you mean ML engineer?")

@@ -14,7 +14,9 @@ def copy_checkpoints(
 ) -> int:
     """Copy one thread's checkpoints (every thread's with None) with their pending
     writes, keeping ids and parents; how many checkpoints were copied."""
-    config: RunnableConfig | None = {"configurable": {"thread_id": thread_id}} if thread_id is not None else None
+    config: RunnableConfig | None = (
+        {"configurable": {"thread_id": thread_id}} if thread_id is not None else None
+    )
     copied = 0
     for item in reversed(list(src.list(config))):  # oldest first: parents before children
         conf = item.config["configurable"]

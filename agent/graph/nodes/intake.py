@@ -148,7 +148,12 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         reply = proposals.answer(text, Proposal.model_validate(agreeing["proposal"]))
         if not reply.accepted:
             kept = {"key": key, "proposal": reply.proposal.model_dump(mode="json")}
-            return {"proposal": kept, "asking": "proposal", "route": "intake", "messages": [AIMessage(reply.text)]}
+            return {
+                "proposal": kept,
+                "asking": "proposal",
+                "route": "intake",
+                "messages": [AIMessage(reply.text)],
+            }
         profile = proposals.pinned(profile, key, reply.proposal)
         lines.append(reply.text)
         u = Understood()
