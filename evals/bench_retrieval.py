@@ -164,7 +164,7 @@ def bench_queries(
 
     faiss.omp_set_num_threads(1)  # single queries: threads only fight on 2 cores
     qvecs = _query_vectors(queries)
-    lines = ["Hybrid query, query embedding excluded (dense + BM25 + RRF fusion, k=5)"]
+    lines = ["Hybrid query, query embedding excluded (dense + BM25 + fusion, k=5)"]
     saved: Path | None = None
     for n in sizes:
         texts = synthetic_texts(n)
