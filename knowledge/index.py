@@ -189,10 +189,15 @@ class KnowledgeIndex:
             mask = np.zeros(len(scores), dtype=bool)
             mask[rows] = True
             scores = np.where(mask, scores, 0.0)
-        n = min(n, len(scores))
-        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        # Only documents holding a query term can rank: partition those, not the whole corpus.
+        hits = np.flatnonzero(scores > 0)
+        values = scores[hits]
+        n = min(n, len(hits))
+        if n == 0:
+            return []
+        top = np.argpartition(-values, n - 1)[:n] if n < len(hits) else np.arange(len(hits))
+        top = top[np.argsort(-values[top], kind="stable")]
+        return [(int(hits[i]), float(values[i])) for i in top]
 
     def search(
         self,
