@@ -34,6 +34,14 @@ pytestmark = [
 ALIAS = "smollm2"
 
 
+def _die_with_parent() -> None:
+    """In the server's process: end it when the test process dies, even by SIGKILL
+    (Linux prctl PR_SET_PDEATHSIG), so an interrupted run leaves no server behind."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,7 +68,9 @@ class Server:
     def start(self) -> None:
         # Its log goes to a file: a pipe nobody reads fills up and stalls the server.
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
-        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            self.args, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
