@@ -220,3 +220,18 @@ def test_long_sessions_stay_bounded(coach: Coach) -> None:
     assert len(values["messages"]) <= MAX_MESSAGES + 2
     assert values["summary"].split(" ", 1)[0].isdigit() and "statistics phase" in values["summary"]
     assert values["profile"]["plan_a"]["position"] == "GenAI engineer", "state outside messages is kept"
+
+
+def test_the_approved_plans_profile_is_the_saved_profile(coach: Coach) -> None:
+    from agent.interfaces.hints import with_terminal_hint
+    from agent.storage.profiles import load_profile
+
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "ok but make it 12 hours")
+    done = coach.resume(thread, "approve")
+    said = done.messages[-1]
+    assert said == "Plan saved as version 1.", "the graph's text names no interface's command"
+    assert with_terminal_hint(said, repl=True).endswith("See it with /plans 1.")
+    saved = load_profile(coach.persistence.store, "local")
+    assert saved is not None and saved.hours_per_week == 12, "hours changed at review are remembered"

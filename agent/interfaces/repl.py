@@ -14,6 +14,7 @@ from rich.text import Text
 from agent.coaching.render import gaps_markdown
 from agent.coaching.review import ReviewRequest
 from agent.interfaces.cli.common import printable
+from agent.interfaces.hints import with_terminal_hint
 from agent.runtime.session import Coach, Turn
 from agent.storage.profiles import load_profile as load_saved_profile
 from tools.errors import CoachError, InputError
@@ -77,7 +78,7 @@ class Repl:
     def show_turn(self, turn: Turn) -> None:
         """Print a turn's messages and any review it stopped for."""
         for text in turn.messages:
-            self.say(text)
+            self.say(with_terminal_hint(text, repl=True))
         if turn.review is not None:
             self.show_review(turn.review)
 

@@ -31,6 +31,7 @@ from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import profile_of
 from agent.graph.state import CoachState
 from agent.storage.plans import save_approved
+from agent.storage.profiles import save_profile
 from tools.catalog import match_skill
 from tools.errors import CoachError
 from tools.gap import gap_report
@@ -201,10 +202,12 @@ def commit(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         plan_markdown(Plan.model_validate(draft)),
         {**approval, "by": user, "interface": ctx.interface},
     )
+    plan = Plan.model_validate(draft)
+    # The approved plan's profile is the person's profile from now on: hours or a horizon
+    # changed at review are what the next session and the next check-in start from.
+    save_profile(runtime.store, user, plan.profile)
     text = (
         f"Plan saved as version {version}." if new else f"This plan was already saved as version {version}."
     )
-    return {
-        "committed": {"version": version, "draft_id": draft["draft_id"]},
-        "messages": [AIMessage(text + " See it with `coach plans show " + str(version) + "`.")],
-    }
+    # Interface-neutral: each interface adds its own way to see the plan.
+    return {"committed": {"version": version, "draft_id": draft["draft_id"]}, "messages": [AIMessage(text)]}

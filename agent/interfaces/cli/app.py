@@ -33,6 +33,7 @@ from agent.interfaces.cli.output import (
 from agent.interfaces.cli.postings import postings_app
 from agent.interfaces.cli.profiles import profile_app
 from agent.interfaces.cli.sessions import replay, sessions, slack
+from agent.interfaces.hints import with_terminal_hint
 from tools.errors import CoachError, InputError
 
 HELP_OPTIONS = ["-h", "--help"]
@@ -133,7 +134,7 @@ def plan(
             shown = result.review.draft_id
         result = coach.resume(thread_id, typer.prompt("Approve, edit (say what to change) or reject?"))
     for text in result.messages:
-        line(text, err if as_json else out)
+        line(with_terminal_hint(text, repl=False), err if as_json else out)
 
 
 @app.command()
