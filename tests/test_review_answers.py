@@ -74,6 +74,20 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("12 hours a week", "edit", {"hours": 12}),
     ("I can do 15 hrs/week now", "edit", {"hours": 15}),
     ("rag 2", "edit", {"targets": {"rag": 2}}),
+    # Found by an independent tester: the rating prompt's format at review is asked about,
+    # and joining words never turn a skill into another one.
+    (
+        "communication 5, system design 1, rag 1, product sense 3",
+        "edit",
+        {"ask": "levels now, or the levels"},
+    ),
+    (
+        "sorry, I meant system design is 1 not 0. and rag is 1 not 0",
+        "edit",
+        {"levels": {"system_design": 1, "rag": 1}},
+    ),
+    ("no, data pipelines is 1", "edit", {"levels": {"data_pipeline_design": 1}}),
+    ("data modelling more like 2", "edit", {"levels": {"data_modeling": 2}}),
     ("can I do 10 hours instead?", "edit", {"hours": 10}),
     ("what if I did 14 hours a week?", "edit", {"hours": 14}),
     ("make the horizon 9 months", "edit", {"horizon": 9}),

@@ -26,7 +26,7 @@ from agent.coaching.review import (
     TargetChange,
     describe_error,
 )
-from tools.catalog import match_skill
+from tools.catalog import match_skill_strict
 
 ReviewKind = Literal["approve", "edit", "reject", "question", "unclear"]
 
@@ -40,6 +40,10 @@ ASK_HOW_MUCH = "How much exactly? Say the new figure, for example '6 hours a wee
 ASK_UNCLEAR = (
     "I did not understand that as an answer to the review: say 'approve' to save the plan, what to change "
     "(for example '10 hours a week' or 'rag 2'), or 'reject' with a reason."
+)
+ASK_LEVELS_OR_TARGETS = (
+    "Are those your levels now, or the levels you want to reach? Say 'my rag is 1' for where you are, "
+    "or 'aim for rag 3' for the target."
 )
 ASK_NO = "Should I discard this draft ('reject'), or what should change (for example '10 hours a week')?"
 
@@ -155,6 +159,7 @@ _LEVEL_FIXES = (
         rf"\b{_SK} (?:is|'s) (?:actually|already|really|currently|more like) (?:a |at |level )?{_LVL}\b"
     ),
     re.compile(rf"\b{_SK} (?:is|'s|=) (?:a |at )?{_LVL},? (?:and )?not (?:a |an )?[0-5]\b"),
+    re.compile(rf"\b{_SK} (?:more like|closer to|at most|only) (?:a |level )?{_LVL}\b"),
     re.compile(rf"^(?:no|nope|actually|correction)\b[ ,.:;-]*{_SK} (?:is|'s|=) (?:a |at |level )?{_LVL}\b"),
     re.compile(rf"^{_SK} (?:is|'s) (?:a |at |level )?{_LVL}(?: now| already)?$"),
     re.compile(
@@ -194,7 +199,8 @@ _NUMBERS = (
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(_NUMBERS.split())}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 _FILLER_NAMES = re.compile(
-    r"^(?:the|my|a|an|it|that|this|not|also|and|but|so|yes|ok|hours?|months?|plan [ab]?)$"
+    r"^(?:the|my|a|an|it|that|this|not|also|and|but|so|yes|ok|hours?|months?|plan [ab]?|thats|that's|"
+    r"its|it's|dont|don't|im|i'm|i|maybe|probably|like|more|less|about|around|only|just|really)$"
 )
 
 
@@ -207,11 +213,13 @@ def _normalise(text: str) -> str:
 def _skill(raw: str, problems: list[str]) -> str | None:
     """A skill name the catalog knows, or None (and a problem to tell the person)."""
     name = raw.strip(" .,;:-")
+    # Joining words are not part of a name: "and rag" is RAG, never a near miss of another skill.
+    name = re.sub(r"^(?:(?:and|also|plus|but|oh|ok|so|then|wait|sorry|i meant|i mean|actually),?\s+)+", "", name)
     name = re.sub(r"^(?:my|the|your|current|level of|skill)\s+", "", name)
     name = re.sub(r"\s+(?:level|skills?|target)$", "", name)
     if not name or _FILLER_NAMES.match(name):
         return None
-    found = match_skill(name)
+    found = match_skill_strict(name)
     if found is None:
         problems.append(f"I don't know the skill '{name[:60]}'")
         return None
@@ -254,7 +262,7 @@ def _extract(body: str, changes: dict[str, object], problems: list[str]) -> str:
     return rest
 
 
-def _read_changes(body: str) -> tuple[ReviewChanges, list[str], str]:
+def _read_changes(body: str, *, explicit: bool = False) -> tuple[ReviewChanges, list[str], str]:
     """The changes an edit asks for, what could not be used, and a question back when a
     change is wanted without its figure ('a bit fewer hours')."""
     problems: list[str] = []
@@ -273,9 +281,14 @@ def _read_changes(body: str) -> tuple[ReviewChanges, list[str], str]:
         if target:
             found[key] = TargetChange(position=target["position"][:80], industry=target["industry"][:80])
     targets = dict(found.get("targets") or {})  # type: ignore[call-overload]
-    for raw, level in parsed.skills.items():
-        if (name := _skill(raw.lower(), problems)) and name not in targets:
-            targets[name] = level
+    bare = {name: level for raw, level in parsed.skills.items() if (name := _skill(raw.lower(), problems))}
+    if len(bare) > 1 and not targets and "levels" not in found and not explicit:
+        # "communication 5, system design 1, rag 1": the rating prompt's own format, so as
+        # likely where the person is now as where they want to get. Ask; never guess.
+        ask = ASK_LEVELS_OR_TARGETS
+    else:
+        for name, level in bare.items():
+            targets.setdefault(name, level)
     if targets:
         found["targets"] = targets
     problems += [p for p in parsed.problems if not p.lower().startswith("hours a week")] if not ask else []
@@ -295,7 +308,7 @@ def _read_changes(body: str) -> tuple[ReviewChanges, list[str], str]:
 
 
 def _edit(text: str, body: str, *, explicit: bool) -> ReviewAnswer:
-    changes, problems, ask = _read_changes(body)
+    changes, problems, ask = _read_changes(body, explicit=explicit)
     if not changes.empty() and not ask:
         return ReviewAnswer(kind="edit", text=text, changes=changes, problems=problems)
     if not ask:
