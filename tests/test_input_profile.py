@@ -43,3 +43,15 @@ def test_a_bad_profile_is_said_and_not_stored(home: Path) -> None:
     said = values["messages"][1].content
     assert said.startswith("The profile you sent has problems: hours_per_week"), said
     assert values["profile"] == {} or "hours_per_week" not in values["profile"]
+
+
+def test_a_given_profile_with_a_position_the_catalog_lacks_drafts_with_proposed_skills(home: Path) -> None:
+    custom = {**PROFILE, "plan_a": {"position": "AI product manager", "industry": "edtech"}}
+    values, interrupts = _run(home, custom)
+    assert interrupts, "no question about the skills: a given profile drafts at once"
+    report = values["draft"]["a"]["report"]
+    assert report["target"]["position"] == "AI product manager" and report["custom"]
+    kinds = [s["kind"] for s in report["skills"]]
+    assert kinds.count("general") == 5 and kinds.count("specific") == 5
+    said = " ".join(str(m.content) for m in values["messages"])
+    assert "AI product manager is not in my catalog, so Plan A uses these proposed skills" in said

@@ -238,7 +238,8 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
             )
         )
     for cite in citations[:2]:
-        quoted = quote_document_text(cite.excerpt, f"[{cite.n}]")
+        # The claim's ref carries the citation; the quotation itself stays bare.
+        quoted = quote_document_text(cite.excerpt, f"[{cite.n}]").removesuffix(f" [{cite.n}]")
         claims.append(Claim(text=f"{cite.section}: {quoted}", basis="passage", ref=f"[{cite.n}]"))
     return claims + target_claims(a)
 

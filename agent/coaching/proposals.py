@@ -104,6 +104,15 @@ def ask(proposal: Proposal, key: PlanKey) -> str:
     return f"{intro}\n\n{proposal_markdown(proposal)}"
 
 
+def given_note(proposal: Proposal, key: PlanKey) -> str:
+    """What the coach says when it takes a proposal without asking (a profile given whole)."""
+    return (
+        f"{proposal.position} is not in my catalog, so Plan {key[-1].upper()} uses these proposed skills; "
+        f"to set your own, give the target a `skills` list in the profile file.\n\n"
+        + proposal_markdown(proposal).rsplit("\n\n", 1)[0]
+    )
+
+
 def answer(text: str, proposal: Proposal) -> Reply:
     """Accept, or apply the person's changes and show the list again."""
     words = re.findall(r"[a-z']+", text.lower()[:200])

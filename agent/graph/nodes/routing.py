@@ -13,6 +13,7 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
+from agent.coaching import proposals
 from agent.coaching.parsing import NO, YES, default_industry, understand
 from agent.coaching.profile_file import profile_from_data
 from agent.coaching.understanding import extract, merge
@@ -62,7 +63,16 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             update |= {"profile": {}, "messages": [AIMessage(str(exc))]}
             profile, given = {}, False
         else:
+            # A profile given whole (a file, a client) is not a conversation: a position the
+            # catalog lacks takes its proposed skills at once, and the reply shows them.
+            notes: list[str] = []
+            while (key := proposals.needs_proposal(profile)) is not None:
+                proposal = proposals.propose_for(profile, key)
+                profile = proposals.pinned(profile, key, proposal)
+                notes.append(proposals.given_note(proposal, key))
             update |= {"profile": profile, "role_skills_asked": True, "asking": None}
+            if notes:
+                update["messages"] = [AIMessage("\n\n".join(notes))]
     if not profile and (saved := saved_profile(runtime.store, ctx.user_id)) is not None:
         profile, returning = saved, True
         update |= {"profile": saved, "role_skills_asked": True}
