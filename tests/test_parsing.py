@@ -202,3 +202,39 @@ def test_the_message_corpus_meets_its_targets() -> None:
     assert prf(tally.tp, tally.fp, tally.fn)[2] >= F1_TARGET, tally.failures
     assert tally.intents_right / tally.intents >= INTENT_TARGET, tally.failures
     assert tally.substitutions == []
+
+
+@pytest.mark.parametrize(
+    ("text", "asking", "check"),
+    [
+        # Found by an independent tester, typed as people type.
+        (
+            "i really want to become an AI product manager in edtech",
+            "plan_a",
+            lambda u: u.plan_a == {"position": "AI product manager", "industry": "edtech"},
+        ),
+        (
+            "ugh ok fine. genai engineer in edtech then. and if that doesnt work out maybe ml engineer in agritech",
+            "plan_a",
+            lambda u: (
+                u.plan_a == {"position": "GenAI engineer", "industry": "edtech"}
+                and u.plan_b == {"position": "ML engineer", "industry": "agritech"}
+            ),
+        ),
+        (
+            "wait, can you not do roles that arent on that list??",
+            "plan_a",
+            lambda u: u.plan_a is None and not u.problems,
+        ),
+        ("python 3, sql -2", "skills", lambda u: u.skills == {"python": 3} and "level -2" in u.problems[0]),
+        (
+            "product sense 3-4, rag i built a demo once so 1? agents 1",
+            "role_skills",
+            lambda u: u.skills.get("product sense") == 3 and u.skills.get("agents") == 1,
+        ),
+    ],
+)
+def test_tester_phrasings(text: str, asking: str, check) -> None:
+    from agent.coaching.parsing import understand
+
+    assert check(understand(text, asking, None))

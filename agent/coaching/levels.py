@@ -107,6 +107,11 @@ def skill_name(text: str) -> str:
 def _level_of(m: re.Match[str], name: str, out: SkillRead) -> int | None:
     raw = m.group(0).strip(" ()")
     lo = float(m.group("lo"))
+    start = m.start("lo")
+    if start > 0 and m.string[start - 1] == "-" and (start < 2 or not m.string[start - 2].isdigit()):
+        # "sql -2" is a negative level, not 2: refuse it rather than drop the sign.
+        out.problems.append(f"{name}: level -{m.group('lo')} is out of range; use a whole number 0-5")
+        return None
     hi = m.group("hi")
     scale = m.group("scale") or m.group("scale2")
     value = lo

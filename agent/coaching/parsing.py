@@ -272,8 +272,9 @@ def parse_message(
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", work):
         if budget <= 0:
             break
-        if _asks(sentence) and not _TARGET_WORDS.search(sentence):
+        if _QUESTION_START.match(sentence) and not _TARGET_WORDS.search(sentence):
             continue  # "why is evaluation priority 1?" asks; it rates nothing
+        # A rating that merely ends in a hedging "?" ("rag, built a demo once, so 1?") still rates.
         read = parse_skills(sentence, loose=loose, budget=budget)
         budget -= read.spent
         into = out.targets if _TARGET_WORDS.search(sentence) else out.skills

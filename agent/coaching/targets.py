@@ -78,7 +78,8 @@ _TARGET_SPLIT = re.compile(
     re.I,
 )
 _GOAL_LEAD = re.compile(
-    r"^(?:(?:i\s{1,3}|i'?d\s{1,3}|id\s{1,3})?(?:would|'d|d)?\s{0,3}(?:want|wanna|like|love|hope|plan|aim|need)"
+    r"^(?:(?:i\s{1,3}|i'?d\s{1,3}|id\s{1,3})?(?:would|'d|d)?\s{0,3}(?:really\s{1,3}|just\s{1,3})?"
+    r"(?:want|wanna|like|love|hope|plan|aim|need)"
     r"\s{1,3}(?:to\s{1,3})?"
     r"|to\s{1,3}|ideally\s{1,3}|(?:ok|okay|fine|alright|then|so|well)[,.!]{0,2}\s{1,3}|probably\s{1,3}|maybe\s{1,3}|something like\s{1,3}|i'?d say\s{1,3}"
     r"|is\s{1,3}|would be\s{1,3}|will be\s{1,3}|should be\s{1,3}|could be\s{1,3}|be\s{1,3}|become\s{1,3}|becoming\s{1,3}|an?\s{1,3}|the\s{1,3}"
@@ -200,7 +201,14 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
     up to the end of the clause. A long description is not an industry: it is refused
     in one line naming the field, and nothing is set.
     """
-    phrase = re.sub(r"(?:[\s,;]{1,3}(?:and|or|but|then)\b)?[\s,;.!]*$", "", text.strip(), flags=re.I)
+    if "?" in text:
+        return TargetRead()  # "can you not do roles that aren't on that list??" asks; it names no target
+    # "ugh ok fine. genai engineer in edtech then": the target is the last sentence's words.
+    if re.search(r"[.!]\s", text):
+        sentences = [p for p in re.split(r"(?<=[.!])\s{1,3}(?=\S)", text.strip()) if p.strip(" .!")]
+        named = [p for p in sentences if _ROLE_NOUNS.search(p) or resolve_role(p.split(" in ")[0]).how != "unknown"]
+        text = (named or sentences or [text])[-1]
+    phrase = re.sub(r"(?:[\s,;]{1,3}(?:and|or|but|then|instead)\b)?[\s,;.!]*$", "", text.strip(), flags=re.I)
     for _ in range(8):
         stripped = _GOAL_LEAD.sub("", phrase, count=1)
         if stripped == phrase:
