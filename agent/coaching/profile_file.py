@@ -24,6 +24,8 @@ def describe_validation(exc: ValidationError, what: str) -> str:
             msg = "unknown key; remove it or check its spelling"
         elif err["type"] == "missing":
             msg = "missing; add it"
+        elif err["type"] == "string_pattern_mismatch":
+            msg = "use letters, digits, spaces and . , & / + # ( ) ' - only, starting with a letter or digit"
         elif "less_than_equal" in err["type"] or "greater_than" in err["type"]:
             msg += f" (got {err.get('input')!r})"
         parts.append(f"{loc}: {msg}")
