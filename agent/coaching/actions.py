@@ -148,7 +148,12 @@ def _nearer_fitting(profile: Profile, target: Target) -> tuple[GapReport | None,
     from tools.similarity import nearest_roles
 
     own = catalog_role(target.position)
-    today = catalog_role(profile.current_role)  # the role they hold fits trivially: no news
+    # The role they hold fits trivially: no news. "backend dev" is Backend engineer too, so
+    # when the title is not a catalog name, the catalog role it is closest to counts as theirs.
+    today = catalog_role(profile.current_role)
+    if today is None:
+        close = nearest_roles(profile.current_role, k=1)
+        today = load_catalog().role(close[0].role_id) if close and close[0].similarity >= 0.6 else None
     roles = nearest_roles(target.position, k=len(load_catalog().roles), exclude=own.id if own else None)
     for near in roles:
         if today is not None and near.role_id == today.id:
