@@ -255,3 +255,11 @@ def test_rated_custom_skills_count_and_explain_names_sources() -> None:
     assert "Stakeholder management" not in r.unknown_skills
     lines = explain_report(gap_report(p, Target(position="AI product manager", industry="fintech")))
     assert any("nearest roles" in line for line in lines) and any("swapped in for" in line for line in lines)
+
+
+def test_the_positions_own_title_is_not_a_candidate_skill() -> None:
+    from tools.postings import analyse_postings
+
+    posts = ["We are hiring a Developer Advocate.\n- Developer Advocate experience\n- public speaking"] * 3
+    names = [c.name.lower() for c in analyse_postings(posts, "Developer advocate").candidates]
+    assert "developer advocate" not in names and "public speaking" in names

@@ -177,8 +177,9 @@ class PostingsEvidence:
         return Evidence(postings=self.skills.get(skill_id, 0), of=self.of)
 
 
-def analyse_postings(postings: list[str]) -> PostingsEvidence:
-    """Count, over the postings, each catalog skill mentioned and each repeated unknown phrase."""
+def analyse_postings(postings: list[str], position: str | None = None) -> PostingsEvidence:
+    """Count, over the postings, each catalog skill mentioned and each repeated unknown phrase.
+    The position's own title ("Developer advocate" in its own postings) is not a skill."""
     if not postings:
         return PostingsEvidence(of=1)
     skills: Counter[str] = Counter()
@@ -190,7 +191,10 @@ def analyse_postings(postings: list[str]) -> PostingsEvidence:
             phrases[key] += 1
             written.setdefault(key, Counter())[shown] += 1
     floor = max(MIN_CANDIDATE_POSTINGS, PRIORITY_2_SHARE * len(postings))
-    repeated = {k: c for k, c in phrases.items() if c >= floor and not skill_mentions(k)}
+    title = f" {' '.join(_TOKEN.findall(position.lower()))} " if position else ""
+    repeated = {
+        k: c for k, c in phrases.items() if c >= floor and not skill_mentions(k) and f" {k} " not in title
+    }
     # A phrase inside a longer one that is repeated as often says nothing more.
     kept = [
         k

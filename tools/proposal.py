@@ -105,7 +105,7 @@ def propose_skills(
 
     cat = load_catalog()
     role = catalog_role(position)
-    seen = analyse_postings(postings) if postings else None
+    seen = analyse_postings(postings, position) if postings else None
     passage_counts: dict[str, int] = {}
     for text in passages or []:
         for skill_id in skill_mentions(text):

@@ -83,7 +83,7 @@ def add(
         raise InputError("No postings added: no file could be read.")
     store = _store(user)
     added = store.add(records)
-    evidence = evidence_rows(analyse_postings(postings_for(store.list(user), position)))
+    evidence = evidence_rows(analyse_postings(postings_for(store.list(user), position), position))
     if as_json:
         emit_json(
             {
