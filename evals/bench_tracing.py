@@ -23,15 +23,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from evals.bench_graph import CONVERSATION
 from evals.bench_retrieval import row
 
-CONVERSATION = [
-    "I'm a backend engineer in fintech with Python 4, SQL 3 and Docker 2",
-    "8 hours a week",
-    "Plan A: GenAI engineer in fintech",
-    "MLOps engineer",
-    "system design 2, evaluation 1, communication 3",
-]
 PROFILE = """\
 current_role: Backend engineer
 industry: fintech
