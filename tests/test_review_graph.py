@@ -267,3 +267,15 @@ def test_fuzzed_answers_never_crash_and_are_decided_quickly(draft: Plan, value: 
     assert time.perf_counter() - start < 1.0
     if isinstance(decided, str):
         assert decided.strip() and "\n" not in decided
+
+
+def test_a_bare_figure_answers_the_coachs_own_question(coach) -> None:
+    from conftest import converse
+
+    thread = coach.new_thread_id()
+    first = converse(coach, thread)
+    asked = coach.resume(thread, "a bit fewer hours please")
+    assert "How many hours a week" in asked.messages[-1]
+    assert coach.pending_review(thread).draft_id == first.review.draft_id
+    edited = coach.resume(thread, "5")
+    assert edited.review is not None and edited.review.plan["a"]["report"]["hours_per_week"] == 5

@@ -8,6 +8,7 @@ so the review stays pending and answerable - also after a restart.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage
@@ -26,7 +27,7 @@ from agent.coaching.review import (
     describe_error,
     parse_response,
 )
-from agent.coaching.review_answers import ASK_WHAT, classify_review_answer
+from agent.coaching.review_answers import ASK_HORIZON, ASK_HOURS, ASK_WHAT, classify_review_answer
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import profile_of
 from agent.graph.state import CoachState
@@ -76,6 +77,17 @@ def _profile_edits(raw: Any, plan: Plan) -> Any:
     return {"decisions": [{"type": "edit", "edited_action": {"name": ACTION_NAME, "args": rest}}]}
 
 
+def _follow_up(raw: Any, notice: str | None) -> Any:
+    """A bare figure answering the coach's own question ("How many hours a week ...?" -> "5")."""
+    if not isinstance(raw, str) or not notice or not re.fullmatch(r"\s*\d{1,3}(?:\.\d)?\s*", raw):
+        return raw
+    if notice.startswith(ASK_HOURS):
+        return f"{raw.strip()} hours a week"
+    if notice.startswith(ASK_HORIZON):
+        return f"{raw.strip()} months"
+    return raw
+
+
 def _decide(raw: Any, plan: Plan) -> ReviewResponse | str:
     """The answer as a usable response, or the one line to say back."""
     try:
@@ -111,7 +123,7 @@ def review(state: CoachState) -> Command[Next]:
         plan=state["draft"] or {},
         notice=state.get("review_notice") or "",
     )
-    decided = _decide(interrupt(request.to_interrupt()), plan)
+    decided = _decide(_follow_up(interrupt(request.to_interrupt()), state.get("review_notice")), plan)
     if isinstance(decided, str):
         return _stay(decided)
     record = {**decided.model_dump(), "draft_id": plan.draft_id}
