@@ -226,6 +226,11 @@ def test_the_message_corpus_meets_its_targets() -> None:
             "plan_a",
             lambda u: u.plan_a is None and not u.problems,
         ),
+        (
+            "actually scratch plan b, make it data engineer in agritech",
+            None,
+            lambda u: u.plan_b == {"position": "Data engineer", "industry": "agritech"},
+        ),
         ("python 3, sql -2", "skills", lambda u: u.skills == {"python": 3} and "level -2" in u.problems[0]),
         (
             "product sense 3-4, rag i built a demo once so 1? agents 1",
