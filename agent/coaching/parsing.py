@@ -47,6 +47,11 @@ _COURSE = re.compile(
     r"(?:course|class|module|book|bootcamp|certificate|certification|specialization|tutorial|mooc|program)\b",
     re.I,
 )
+_SOMETIMES_MORE = re.compile(
+    r"(?:(?:maybe|perhaps|up to|or|sometimes)\s{1,3})?(?P<n>\d{1,3}(?:\.\d)?)\s{0,3}(?:h|hrs?|hours?)?\s{0,3}"
+    r"(?:on|in|during)\s{1,3}(?:a\s{1,3})?(?:good|busy|quiet|light|slow|free|some)\s{1,3}weeks?",
+    re.I,
+)
 _QUESTION_START = re.compile(
     r"^\s*(?:what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b",
     re.I,
@@ -254,6 +259,10 @@ def parse_message(
             if amount.note:
                 out.notes.append(f"hours: {amount.note}")
         work = _blank(work, m.start(), m.end())
+        if extra := _SOMETIMES_MORE.search(work):
+            # "6, maybe 8 on a good week": plan with the figure they can count on, and say so.
+            out.notes.append(f"hours: planning with {amount.value:g}, not the {extra.group('n')} of a good week")
+            work = _blank(work, extra.start(), extra.end())
     for m in _COURSE.finditer(work) if _has(low, _COURSE_WORDS) else ():
         out.courses.append(m.group("what").strip())
         work = _blank(work, m.start(), m.end())
