@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,8 @@ def test_cli_replay_and_sessions(monkeypatch, capsys, coach: Coach, recorded: st
     from test_cli import run
 
     code, out, _ = run(monkeypatch, capsys, "sessions")
-    assert code == 0 and recorded in out and "1 plans" in out
+    # The sessions table: this session, its user and interface, and one committed plan (last column).
+    assert code == 0 and re.search(rf"^\| {recorded} \| local \| test \|.*\| 1 \|$", out, re.M), out
     code, out, _ = run(monkeypatch, capsys, "replay", recorded)
     assert code == 0 and "analyze_gaps" in out and "skill_gap_report" in out
     code, out, _ = run(monkeypatch, capsys, "replay", recorded, "--rerun")
