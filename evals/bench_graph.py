@@ -48,7 +48,7 @@ def index_with_10k(home: Path) -> int:
     chunks = [Chunk(f"synthetic.md#{i}", "synthetic.md", "Synthetic", i, i, t) for i, t in enumerate(texts)]
     sources = {**base.sources, "synthetic.md": {"sha256": "-", "kind": "user", "chunks": len(chunks)}}
     full = KnowledgeIndex(
-        chunks=base.chunks + chunks,
+        chunks=[*base.chunks, *chunks],
         vectors=np.vstack([base.vectors, extra]),
         model_id=base.model_id,
         sources=sources,

@@ -89,8 +89,8 @@ def apply_changes(
     started = time.perf_counter()
     vectors_new = _embed(embeddings, texts, progress)
     if len(texts) < len(fresh):
-        row = {text: i for i, text in enumerate(texts)}
-        vectors_new = vectors_new[[row[c.indexed_text] for c in fresh]]
+        position = {text: i for i, text in enumerate(texts)}
+        vectors_new = vectors_new[[position[c.indexed_text] for c in fresh]]
     report.embed_seconds += time.perf_counter() - started
     report.chunks_embedded += len(fresh)
     count = getattr(embeddings, "count_tokens", None)

@@ -96,7 +96,9 @@ def test_root_spans_carry_the_turn_input_and_a_compact_outcome(traced, home, mod
     first = json.loads(roots[0].attributes[INPUT])
     assert first == {"kind": "message", "payload": CONVERSATION[0]}
     drafted = json.loads(roots[-2].attributes[OUTPUT])
-    assert drafted["route"] in ("intake", "plan") and drafted["review"], drafted  # the last fact drafts the plan
+    assert drafted["route"] in ("intake", "plan") and drafted["review"], (
+        drafted
+    )  # the last fact drafts the plan
     assert set(drafted["totals"]) == {"a", "b"} and len(drafted["totals"]["a"]) == 3
     resumed_in = json.loads(roots[-1].attributes[INPUT])
     assert resumed_in["kind"] == "resume" and resumed_in["payload"]["action"] == "approve"

@@ -261,7 +261,9 @@ def parse_message(
         work = _blank(work, m.start(), m.end())
         if extra := _SOMETIMES_MORE.search(work):
             # "6, maybe 8 on a good week": plan with the figure they can count on, and say so.
-            out.notes.append(f"hours: planning with {amount.value:g}, not the {extra.group('n')} of a good week")
+            out.notes.append(
+                f"hours: planning with {amount.value:g}, not the {extra.group('n')} of a good week"
+            )
             work = _blank(work, extra.start(), extra.end())
     for m in _COURSE.finditer(work) if _has(low, _COURSE_WORDS) else ():
         out.courses.append(m.group("what").strip())

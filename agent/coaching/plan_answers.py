@@ -69,7 +69,9 @@ def _skill_in(question: str, plans: list[Labelled]) -> tuple[Labelled, SkillLine
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             match = match_skill(" ".join(words[i : i + size]))
-            if match is None or match.score < 99:  # exact aliases only: a fuzzy hit would answer the wrong skill
+            if (
+                match is None or match.score < 99
+            ):  # exact aliases only: a fuzzy hit would answer the wrong skill
                 continue
             for plan in plans:
                 for line in plan.report.skills:

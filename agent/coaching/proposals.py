@@ -81,10 +81,11 @@ class Reply:
 
 def needs_proposal(profile: dict[str, Any]) -> PlanKey | None:
     """The first target whose position the catalog lacks and whose skills are not agreed yet."""
-    for key in ("plan_a", "plan_b"):
+    keys: tuple[PlanKey, PlanKey] = ("plan_a", "plan_b")
+    for key in keys:
         target = profile.get(key)
         if isinstance(target, dict) and not target.get("skills") and catalog_role(target["position"]) is None:
-            return key  # type: ignore[return-value]
+            return key
     return None
 
 

@@ -214,7 +214,9 @@ def _skill(raw: str, problems: list[str]) -> str | None:
     """A skill name the catalog knows, or None (and a problem to tell the person)."""
     name = raw.strip(" .,;:-")
     # Joining words are not part of a name: "and rag" is RAG, never a near miss of another skill.
-    name = re.sub(r"^(?:(?:and|also|plus|but|oh|ok|so|then|wait|sorry|i meant|i mean|actually),?\s+)+", "", name)
+    name = re.sub(
+        r"^(?:(?:and|also|plus|but|oh|ok|so|then|wait|sorry|i meant|i mean|actually),?\s+)+", "", name
+    )
     name = re.sub(r"^(?:my|the|your|current|level of|skill)\s+", "", name)
     name = re.sub(r"\s+(?:level|skills?|target)$", "", name)
     if not name or _FILLER_NAMES.match(name):

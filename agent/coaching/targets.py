@@ -207,7 +207,9 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
     # "ugh ok fine. genai engineer in edtech then": the target is the last sentence's words.
     if re.search(r"[.!]\s", text):
         sentences = [p for p in re.split(r"(?<=[.!])\s{1,3}(?=\S)", text.strip()) if p.strip(" .!")]
-        named = [p for p in sentences if _ROLE_NOUNS.search(p) or resolve_role(p.split(" in ")[0]).how != "unknown"]
+        named = [
+            p for p in sentences if _ROLE_NOUNS.search(p) or resolve_role(p.split(" in ")[0]).how != "unknown"
+        ]
         text = (named or sentences or [text])[-1]
     phrase = re.sub(r"(?:[\s,;]{1,3}(?:and|or|but|then|instead)\b)?[\s,;.!]*$", "", text.strip(), flags=re.I)
     for _ in range(8):

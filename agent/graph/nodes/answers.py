@@ -83,12 +83,12 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         # Relevance is judged on the question alone: the context in the query would
         # make any question look relevant to the target role's roadmap.
         hits = call_tool("search_roadmaps", retriever.relevant, query=query, k=ctx.k, gate=question)
-        passages = [{**h.to_dict(), "for": "q"} for h in hits]
+        found_passages = [{**h.to_dict(), "for": "q"} for h in hits]
         quotes: list[dict[str, Any]] = []
         if hits and not generates(ctx):
             found = call_tool("best_sentences", retriever.rank_sentences, question=question, hits=hits, k=3)
             quotes = [asdict(q) for q in found]
-        return {"query": query, "passages": passages, "quotes": quotes, "plan_answer": None}
+        return {"query": query, "passages": found_passages, "quotes": quotes, "plan_answer": None}
     passages: list[dict[str, Any]] = []
     queries = []
     for key in ("a", "b"):

@@ -175,7 +175,8 @@ def create_app() -> ASGIApp:
     bolt = build_app(
         coach, token=env["SLACK_BOT_TOKEN"], signing_secret=env["SLACK_SIGNING_SECRET"], client=client
     )
-    return guard(SlackRequestHandler(bolt, path=PATH))
+    handler: ASGIApp = SlackRequestHandler(bolt, path=PATH)  # type: ignore[assignment]  # Bolt types scope as a dict
+    return guard(handler)
 
 
 def serve(*, host: str = "127.0.0.1", port: int = 3000, workers: int = 1) -> None:
