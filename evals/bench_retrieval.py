@@ -5,8 +5,8 @@ throughput, query latency, and scale on real-text vectors (evals/retrieval_scale
 Ingest is measured on real embeddings of synthetic chunks in the roadmaps' vocabulary
 (1k chunks by default; 10k with BENCH_FULL=1). Latency at 1k/10k/100k uses random
 unit vectors (speed does not depend on what the vectors say); recall, open time and
-memory use real-text vectors at 100k (and 1M with BENCH_FULL=1, which takes tens of
-minutes: the HNSW build alone is several minutes on 2 cores).
+memory use real-text vectors at 100k (and 1M with BENCH_FULL=1, about 20 minutes more
+here: the 1M HNSW build alone took 14 minutes on 2 cores).
 """
 
 from __future__ import annotations
