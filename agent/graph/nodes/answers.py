@@ -14,10 +14,12 @@ from agent.coaching.claims import check_numbers
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
 from agent.graph.context import Context, run_user
-from agent.graph.nodes.common import ask_model, generates, last_human, profile_of, retriever_for
+from agent.graph.nodes.common import ask_model, generates, last_human, model_for, profile_of, retriever_for
 from agent.graph.prompts import ANSWER_SYSTEM, passages_block
 from agent.graph.state import CoachState
+from agent.graph.tool_agent import make_tools, run_agent
 from agent.graph.toolcalls import call_tool
+from agent.llm.models import is_capable
 from agent.storage.plans import list_plans
 from tools.gap import gap_report
 from tools.models import GapReport
@@ -75,6 +77,8 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     retriever = retriever_for(ctx)
     if state.get("route") == "question":
         question = last_human(state)
+        if is_capable(ctx.model, ctx.chat_model):
+            return {"query": "", "passages": [], "quotes": [], "plan_answer": None}  # the tool agent looks up
         reports = _plan_reports(state, runtime)
         from_plan = answer_from_plan(question, *reports) if reports else None
         if from_plan is not None:
@@ -150,6 +154,31 @@ def _generated(question: str, passages: list[dict[str, Any]], state: CoachState,
     return checked.text
 
 
+def _with_tools(state: CoachState, runtime: Runtime[Context]) -> str:
+    """A capable model answers through the coach's own tools, at most MAX_CALLS of them."""
+    ctx = runtime.context
+    reports = _plan_reports(state, runtime)
+    by_plan = {"a": reports[0], "b": reports[1]} if reports else {}
+    raw = state.get("profile") or {}
+    try:
+        profile = profile_of(raw) if raw else None
+    except ValueError:
+        profile = None  # a profile still being gathered: the what-if tool says so
+
+    def saved() -> dict[str, Any] | None:
+        if runtime.store is None:
+            return None
+        plans = list_plans(runtime.store, run_user(runtime))
+        return {"version": plans[-1].version, "saved_at": plans[-1].saved_at} if plans else None
+
+    tools = make_tools(profile, by_plan, retriever_for(ctx), saved)
+    answered = run_agent(model_for(ctx), last_human(state), tools)
+    text = answered.text or NOTHING_FOUND
+    if answered.dropped:
+        text += f"\n\n(I left out {len(answered.dropped)} sentence(s) with figures the tools did not give.)"
+    return text
+
+
 def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Answer from the plan, or from the retrieved passages (quoted on the embedded default,
     phrased and checked with a capable model), or say plainly that there is nothing."""
@@ -158,6 +187,8 @@ def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     passages = [p for p in state.get("passages") or [] if p.get("for") == "q"][:3]
     quotes = state.get("quotes") or []
     ctx = runtime.context
+    if is_capable(ctx.model, ctx.chat_model):
+        return {"messages": [AIMessage(_with_tools(state, runtime))]}
     text = _generated(last_human(state), passages, state, ctx) if passages and generates(ctx) else None
     if text is None and quotes:
         text, passages = _extractive(quotes)
