@@ -70,10 +70,10 @@ class SlackCoach:
         text = _MENTION.sub("", event.get("text", "")).strip()
         placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=THINKING)
         try:
-            if (waiting := self.coach.pending_review(thread)) is not None:
+            if self.coach.pending_review(thread) is not None:
+                # The buttons come again with the answer: after a worker died between saving the
+                # review and posting it, they are the only way the person can see and answer it.
                 turn = self.coach.resume(thread, text, user_id=coach_user)
-                if turn.review is not None and turn.review.draft_id == waiting.draft_id:
-                    turn.review = None  # the same draft still waits under its buttons: only say why
             else:
                 turn = self.coach.send(thread, text, user_id=coach_user)
         except CoachError as exc:
