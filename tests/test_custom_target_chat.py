@@ -54,3 +54,14 @@ def test_an_unreadable_change_keeps_the_list_and_says_how() -> None:
     assert not reply.accepted and reply.proposal == proposal
     assert "Say 'ok' to keep the list" in reply.text
     assert answer("fine by me, thanks", proposal).accepted
+
+
+def test_no_to_a_near_catalog_name_keeps_the_persons_own_title(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    for line in START[:2]:
+        coach.send(thread, line)
+    asked = coach.send(thread, "solutions architect in agritech").messages[-1]
+    assert "Did you mean AI architect" in asked
+    kept = coach.send(thread, "no").messages[-1]
+    assert "Plan A is Solutions architect in agritech" in kept, kept
+    assert coach.values(thread)["profile"]["plan_a"] == {"position": "Solutions architect", "industry": "agritech"}

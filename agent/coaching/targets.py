@@ -118,6 +118,11 @@ class TargetRead:
     problem: str | None = None
 
 
+def looks_like_title(text: str) -> bool:
+    """Whether a phrase names a job ('solutions architect'), not just anything."""
+    return bool(_ROLE_NOUNS.search(text)) and len(text) <= MAX_ROLE
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from agent.coaching import proposals
 from agent.coaching.matching import merge_skills
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, default_industry, understand
+from agent.coaching.targets import looks_like_title
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human, missing_field, profile_of, unrated_role_skills
 from agent.graph.nodes.routing import latest_plan
@@ -126,7 +127,19 @@ def _answer_pending(text: str, pending: dict[str, Any], profile: dict[str, Any],
             lines.append(f"Which industry for {pending['name']}? Write it as '{pending['name']} in fintech'.")
         return True
     if NO.match(text):
-        lines.append(f"OK, not {pending['name']}.")
+        said = str(pending.get("said") or "").strip()
+        industry = pending.get("industry") or profile.get("industry") or ""
+        if said and industry and looks_like_title(said):
+            # Not the catalog's near name: the person's own title is a valid target as written.
+            position = said[:1].upper() + said[1:]
+            profile[pending["field"]] = {"position": position, "industry": industry}
+            lines.append(
+                f"OK, not {pending['name']}: Plan {pending['field'][-1].upper()} is {position} in {industry}."
+            )
+        else:
+            lines.append(
+                f"OK, not {pending['name']}. Write the position as you want it, for example '{said or 'Solutions architect'} in {industry or 'fintech'}'."
+            )
         return True
     return False
 
