@@ -85,6 +85,7 @@ class Person:
     lost_turns: int = 0
     approved: bool = False
     errors: int = 0
+    lost_at: str = ""  # what the person was waiting on when they gave up
 
     @property
     def user(self) -> str:
@@ -130,9 +131,12 @@ def run_person(person: Person, port: int, mock: MockSlack) -> None:
             person.retries += 1
             if time.monotonic() - started > GIVE_UP_S:
                 person.lost_turns += 1
+                person.lost_at = f"an answer to {text!r}"
                 return
     if not _wait(lambda: _review_value(mock, person.thread_ts) is not None, PATIENCE_S):
         person.lost_turns += 1
+        said = [str(c.args.get("text"))[:80] for c in _answers(mock, person.thread_ts)[-2:]]
+        person.lost_at = f"the review; last answers {said}"
         return
     started = time.monotonic()
     while time.monotonic() - started < GIVE_UP_S:
@@ -163,6 +167,7 @@ def run_person(person: Person, port: int, mock: MockSlack) -> None:
             return
         person.retries += 1
     person.lost_turns += 1
+    person.lost_at = "the approval's outcome"
 
 
 def _workers(master: int) -> list[int]:
@@ -285,6 +290,7 @@ def run(users: int, workers: int, backend: str, faults: int) -> dict[str, Any]:
         "retries": sum(p.retries for p in people),
         "lost_turns": sum(p.lost_turns for p in people),
         "errors": errors,
+        "lost": [f"{p.user}: {p.lost_at}" for p in people if p.lost_at],
         **saved,
     }
 

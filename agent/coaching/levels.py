@@ -48,6 +48,7 @@ FILLER = frozenset(
     oops sorry typo mean meant instead rather though nope nah yep yup ish most least best worst
     things thing stuff something anything everything somewhere today lately these days moment right
     these those i'll only basically generally overall tbh imo probs prob atm rn def definitely pls
+    call dabbled dabble idea clue touched used tried played never ever once demo built
     please thanks plan current currently hours hour week weeks month months year years day days
     time times weaker stronger better worse rusty shaky higher decent alright average meh some went
     moved gone got bit little bits lot lots super extremely kinda sorta fair fairly reasonably
