@@ -283,8 +283,13 @@ class Coach:
             finished = self._finish(thread_id, snapshot, user_id)
             if finished is not None:
                 snapshot = self._snapshot(thread_id)
-            if self._review_in(snapshot) is not None:
-                raise InputError("A plan is waiting for your review: answer approve, edit or reject first.")
+            if (waiting := self._review_in(snapshot)) is not None:
+                if finished is None:
+                    raise InputError("A plan is waiting for your review: answer approve, edit or reject first.")
+                # A turn cut short by a crash has just been finished up to its review: show that
+                # review (the interface never got to), rather than refuse the message.
+                finished.review = waiting
+                return finished
             values = dict(snapshot.values or {})
             turn_no = int(values.get("turn", 0)) + 1
             turn = self._run(
