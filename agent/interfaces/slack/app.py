@@ -146,12 +146,13 @@ class SlackCoach:
             return
         pending = self.coach.pending_review(thread)
         if pending is None or pending.draft_id != draft:
-            client.chat_update(
-                channel=channel,
-                ts=message["ts"],
-                text="This review was already answered.",
-                blocks=outcome_blocks("This review was already answered."),
-            )
+            text = "This review was already answered."
+            if pending is None and choice == "approve":
+                # An approval a crashed worker took but never committed: resuming finishes it.
+                said = " ".join(self.coach.resume(thread, {"action": choice}, user_id=owner).messages)
+                if "saved as version" in said:
+                    text = f"Approved by <@{user}>. {said}"
+            client.chat_update(channel=channel, ts=message["ts"], text=text, blocks=outcome_blocks(text))
             return
         if choice == "edit":
             meta = {
