@@ -64,4 +64,7 @@ def test_no_to_a_near_catalog_name_keeps_the_persons_own_title(coach: Coach) -> 
     assert "Did you mean AI architect" in asked
     kept = coach.send(thread, "no").messages[-1]
     assert "Plan A is Solutions architect in agritech" in kept, kept
-    assert coach.values(thread)["profile"]["plan_a"] == {"position": "Solutions architect", "industry": "agritech"}
+    assert coach.values(thread)["profile"]["plan_a"] == {
+        "position": "Solutions architect",
+        "industry": "agritech",
+    }

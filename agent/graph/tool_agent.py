@@ -182,4 +182,6 @@ def run_agent(model: BaseChatModel, question: str, tools: list[StructuredTool]) 
             text = json.dumps(output, default=str)[:4000]
             results.append(text)
             messages.append(ToolMessage(text, tool_call_id=call["id"]))
-    return Answered(f"I could not finish that within {MAX_CALLS} look-ups; ask it in smaller parts.", calls, [])
+    return Answered(
+        f"I could not finish that within {MAX_CALLS} look-ups; ask it in smaller parts.", calls, []
+    )

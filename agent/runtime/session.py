@@ -285,7 +285,9 @@ class Coach:
                 snapshot = self._snapshot(thread_id)
             if (waiting := self._review_in(snapshot)) is not None:
                 if finished is None:
-                    raise InputError("A plan is waiting for your review: answer approve, edit or reject first.")
+                    raise InputError(
+                        "A plan is waiting for your review: answer approve, edit or reject first."
+                    )
                 # A turn cut short by a crash has just been finished up to its review: show that
                 # review (the interface never got to), rather than refuse the message.
                 finished.review = waiting
