@@ -168,14 +168,7 @@ def invoke_bounded(
     makes `invoke` stream). Raises ModelCallError with one line otherwise."""
     limits = _limits(deadline_s, max_tokens)
     bound = model.bind(**cap_kwargs(model, limits.max_tokens))
-    try:
-        reply = run_with_deadline(lambda: bound.invoke(list(messages), config), limits.deadline_s)
-    except TimeoutError:
-        raise _timeout(limits) from None
-    except CoachError:
-        raise
-    except Exception as exc:
-        raise describe_failure(exc) from exc
+    reply = _invoke_within(bound, messages, config, limits)
     if not isinstance(reply, AIMessage):
         raise ModelCallError(f"The model answered with {type(reply).__name__}, not a message.")
     return reply
@@ -257,14 +250,7 @@ def invoke_structured(
     bound = model.bind_tools(
         [schema], tool_choice=schema.__name__, stream=False, **cap_kwargs(model, limits.max_tokens)
     )
-    try:
-        reply = run_with_deadline(lambda: bound.invoke(list(messages), config), limits.deadline_s)
-    except TimeoutError:
-        raise _timeout(limits) from None
-    except CoachError:
-        raise
-    except Exception as exc:
-        raise describe_failure(exc) from exc
+    reply = _invoke_within(bound, messages, config, limits)
     for call in getattr(reply, "tool_calls", None) or []:
         if call.get("name") == schema.__name__:
             try:
@@ -272,3 +258,17 @@ def invoke_structured(
             except ValidationError:
                 return None
     return None
+
+
+def _invoke_within(
+    bound: Any, messages: Sequence[BaseMessage], config: RunnableConfig | None, limits: CallLimits
+) -> Any:
+    """One call within the deadline; any failure as one ModelCallError line."""
+    try:
+        return run_with_deadline(lambda: bound.invoke(list(messages), config), limits.deadline_s)
+    except TimeoutError:
+        raise _timeout(limits) from None
+    except CoachError:
+        raise
+    except Exception as exc:
+        raise describe_failure(exc) from exc
