@@ -234,6 +234,11 @@ def test_the_message_corpus_meets_its_targets() -> None:
         ("6, maybe 8 on a good week", "hours_per_week", lambda u: u.hours_per_week == 6 and not u.unused),
         ("python i dabbled, call it 1", "skills", lambda u: u.skills == {"python": 1}),
         ("snowflake no idea what that is so 0", "skills", lambda u: u.skills == {"snowflake": 0}),
+        (
+            "plan b data engineer in agritech i guess",
+            None,
+            lambda u: u.plan_b == {"position": "Data engineer", "industry": "agritech"},
+        ),
         ("python 3, sql -2", "skills", lambda u: u.skills == {"python": 3} and "level -2" in u.problems[0]),
         (
             "product sense 3-4, rag i built a demo once so 1? agents 1",

@@ -176,7 +176,16 @@ _POSITION_END = re.compile(
 )
 
 
+_HEDGE_TAIL = re.compile(
+    r"(?:\s{1,3}(?:i\s{1,3}guess|i\s{1,3}think|i\s{1,3}suppose|maybe|probably|perhaps|then|lol|haha|ideally|"
+    r"or\s{1,3}so|or\s{1,3}something|i'?d\s{1,3}say)){1,3}$",
+    re.I,
+)
+
+
 def _clean_industry(text: str) -> str:
+    # "agritech i guess" names agritech: a hedge is not part of the industry's name.
+    text = _HEDGE_TAIL.sub("", text.strip(" .,;:-!?"))
     text = _ADJECTIVES.sub("", text.strip(" .,;:-"))
     return re.sub(
         r"\s{1,3}(?:industry|sector|space|domain|field|companies|company|startups?|firms?|world|lab|labs)$",
