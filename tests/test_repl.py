@@ -6,6 +6,7 @@ import io
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import CONVERSATION
@@ -17,8 +18,14 @@ from agent.storage.plans import list_plans
 
 
 def run_repl(
-    coach: Coach, lines: list[str], thread: str | None = None, new: bool = False
+    coach: Coach,
+    lines: list[str],
+    thread: str | None = None,
+    new: bool = False,
+    width: int = 120,
+    **kwargs: Any,
 ) -> tuple[str, Repl]:
+    """Run the REPL on scripted input; what it printed, and the REPL."""
     feed = iter(lines)
 
     def read(prompt: str) -> str:
@@ -28,7 +35,8 @@ def run_repl(
             raise EOFError from None
 
     buf = io.StringIO()
-    repl = Repl(coach, Console(file=buf, width=120, force_terminal=False), read, thread_id=thread, new=new)
+    console = Console(file=buf, width=width, force_terminal=False)
+    repl = Repl(coach, console, read, thread_id=thread, new=new, **kwargs)
     repl.run()
     return buf.getvalue(), repl
 

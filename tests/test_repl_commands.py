@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
+from typing import Any
 
 from conftest import CONVERSATION, PROFILE_YAML
-from rich.console import Console
+from test_repl import run_repl as scripted_repl
 
 from agent.coaching.profile_file import load_profile
-from agent.interfaces.repl import Repl
 from agent.runtime.session import Coach
 from agent.storage.plans import list_plans
 
 
-def run_repl(coach: Coach, lines: list[str], **kwargs) -> str:
-    feed = iter(lines)
-
-    def read(prompt: str) -> str:
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    buf = io.StringIO()
-    Repl(coach, Console(file=buf, width=80, force_terminal=False), read, **kwargs).run()
-    return buf.getvalue()
+def run_repl(coach: Coach, lines: list[str], **kwargs: Any) -> str:
+    """What the REPL printed on scripted input, at 80 columns."""
+    return scripted_repl(coach, lines, width=80, **kwargs)[0]
 
 
 def lines_of(out: str) -> list[str]:
