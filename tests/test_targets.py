@@ -19,7 +19,8 @@ from tools.postings import (
     skill_mentions,
     split_postings,
 )
-from tools.proposal import apply_skill_edits, parse_skill_edits, propose_skills
+from tools.proposal import propose_skills
+from tools.skill_edits import apply_skill_edits, parse_skill_edits
 
 DATA = Path(__file__).parent.parent / "evals" / "data" / "postings"
 
@@ -233,7 +234,7 @@ def test_apply_skill_edits() -> None:
     assert apply_skill_edits(proposal, "looks good").skills == proposal.skills
     with pytest.raises(InputError, match="could not read"):
         parse_skill_edits("make it better")
-    with pytest.raises(InputError, match="not one of the proposed skills"):
+    with pytest.raises(InputError, match="not one of the listed skills"):
         apply_skill_edits(proposal, "priority Underwater welding 1")
     with pytest.raises(InputError, match="1-3"):
         apply_skill_edits(proposal, "priority #2 7")

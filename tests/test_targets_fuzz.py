@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from tools.errors import InputError
 from tools.models import TargetSkill
 from tools.postings import analyse_postings, split_postings
-from tools.proposal import Proposal, apply_skill_edits
+from tools.proposal import Proposal
+from tools.skill_edits import apply_skill_edits
 
 TEXT = st.text(
     alphabet=st.sampled_from(list(" \t\n-:;.,/#+*1234567890abcAB()priorityreplacewith")), max_size=3000

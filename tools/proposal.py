@@ -1,5 +1,5 @@
-"""Proposing 10 skills for a position the catalog lacks, each with its evidence, and the
-person's edits to the proposal ("replace Fine-tuning with Kotlin; priority RAG 1").
+"""Proposing 10 skills for a position the catalog lacks, each with its evidence (the
+person's edits to a proposal are read and applied in tools.skill_edits).
 
 Evidence, strongest first: the person's job postings (the share that ask for a skill,
 which also sets its priority: tools.postings), the nearest catalog roles by embedding
@@ -8,13 +8,9 @@ similarity (each weighted by its similarity), and roadmap passages that name the
 
 from __future__ import annotations
 
-import re
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-from tools.catalog import catalog_role, industry, load_catalog, match_skill, match_skill_strict
-from tools.errors import InputError
+from tools.catalog import catalog_role, industry, load_catalog
 from tools.models import Evidence, NearRole, SkillKind, Swap, Target, TargetSkill
 from tools.postings import PostingsEvidence, analyse_postings, priority_from_share, skill_mentions
 
@@ -40,17 +36,6 @@ class Proposal(BaseModel):
     def target(self) -> Target:
         """The target with these skills, ready for the gap report."""
         return Target(position=self.position, industry=self.industry, skills=self.skills)
-
-
-EditOp = Literal["replace", "rename", "priority", "target"]
-
-
-class SkillChange(BaseModel):
-    """One edit of a proposal, from a form or a capable model's structured output."""
-
-    op: EditOp
-    skill: str = Field(description="the proposed skill's name or its number in the list (1-10)")
-    value: str = Field(description="the new skill or name, or the priority (1-3) or target level (0-5)")
 
 
 def _vote(nearest: list[NearRole]) -> dict[str, tuple[float, float, float, list[str]]]:
@@ -229,117 +214,11 @@ def _swap(
     return out, swaps
 
 
-# ---- edits -----------------------------------------------------------------------
-
-_ACCEPT = re.compile(r"^\s*(?:accept(?:ed)?|ok(?:ay)?|yes|looks good|lgtm|keep(?: it)?|fine|good)\W*$", re.I)
-_PATTERNS: list[tuple[EditOp, re.Pattern[str]]] = [
-    ("replace", re.compile(r"^(?:replace|swap)\s+(?P<skill>.+?)\s+(?:with|for|by)\s+(?P<value>.+)$", re.I)),
-    ("rename", re.compile(r"^rename\s+(?P<skill>.+?)\s+(?:to|as)\s+(?P<value>.+)$", re.I)),
-    (
-        "priority",
-        re.compile(
-            r"^(?:set\s+)?priority\s+(?:of\s+)?(?P<skill>.+?)\s*(?:to|=|:)?\s*(?P<value>[0-9])$", re.I
-        ),
-    ),
-    (
-        "priority",
-        re.compile(r"^(?:set\s+)?(?P<skill>.+?)\s*:?\s+priority\s*(?:to|=|:)?\s*(?P<value>[0-9])$", re.I),
-    ),
-    (
-        "target",
-        re.compile(r"^(?:set\s+)?target\s+(?:of\s+)?(?P<skill>.+?)\s*(?:to|=|:)?\s*(?P<value>[0-9])$", re.I),
-    ),
-    (
-        "target",
-        re.compile(
-            r"^(?:set\s+)?(?P<skill>.+?)\s*:?\s+(?:target|to level|level)\s*(?:to|=|:)?\s*(?P<value>[0-9])$",
-            re.I,
-        ),
-    ),
-]
+# How to answer a proposal (tools.skill_edits reads the answer).
 HOW = (
-    "write changes as 'replace A with B', 'rename A to B', 'priority A 1' or 'target A 4' "
+    "write changes as 'replace A with B', 'rename A to B', 'priority A 1', 'target A 4', 'drop A, add B (general)' "
     "(separate several with ';'), or 'accept'"
 )
-
-
-def parse_skill_edits(text: str) -> list[SkillChange]:
-    """The changes a person wrote; InputError naming the part that could not be read."""
-    changes: list[SkillChange] = []
-    for raw in re.split(r"[;\n]+", text[:2000]):
-        # One space between words and a bounded length keep the patterns below linear.
-        part = " ".join(raw.split())[:300].strip(".")
-        if not part or _ACCEPT.match(part):
-            continue
-        for op, pattern in _PATTERNS:
-            m = pattern.match(part)
-            if m:
-                changes.append(
-                    SkillChange(op=op, skill=m["skill"].strip(" '\""), value=m["value"].strip(" '\""))
-                )
-                break
-        else:
-            raise InputError(f"I could not read '{part[:80]}': {HOW}.")
-    return changes
-
-
-def _find(skills: list[TargetSkill], ref: str) -> int:
-    if ref.strip().lstrip("#").isdigit() and 1 <= int(ref.strip().lstrip("#")) <= len(skills):
-        return int(ref.strip().lstrip("#")) - 1
-    low = ref.lower().strip()
-    exact = [i for i, s in enumerate(skills) if s.name.lower() == low]
-    if exact:
-        return exact[0]
-    found = match_skill(ref)
-    if found is not None:
-        name = load_catalog().skill(found.id).name.lower()
-        by_id = [i for i, s in enumerate(skills) if s.name.lower() == name]
-        if by_id:
-            return by_id[0]
-    part = [i for i, s in enumerate(skills) if low in s.name.lower()]
-    if len(part) == 1:
-        return part[0]
-    names = "; ".join(f"{i + 1}. {s.name}" for i, s in enumerate(skills))
-    raise InputError(f"'{ref}' is not one of the proposed skills ({names}).")
-
-
-def _number(value: str, lo: int, hi: int, what: str) -> int:
-    if not value.strip().isdigit() or not lo <= int(value) <= hi:
-        raise InputError(f"{what} must be a whole number {lo}-{hi}, not '{value}'.")
-    return int(value)
-
-
-def apply_skill_edits(proposal: Proposal, edits: str | list[SkillChange]) -> Proposal:
-    """The proposal after the person's changes (text or structured); still 5 + 5 skills.
-
-    A replaced skill keeps the kind, priority and target of the one it replaces, and its
-    reason says the person chose it; InputError says what could not be applied."""
-    changes = parse_skill_edits(edits) if isinstance(edits, str) else edits
-    skills = [s.model_copy() for s in proposal.skills]
-    for change in changes:
-        i = _find(skills, change.skill)
-        old = skills[i]
-        if change.op in ("replace", "rename"):
-            name = change.value.strip()[:80]
-            if not name:
-                raise InputError(f"Give the new name for {old.name}.")
-            if any(s.name.lower() == name.lower() for j, s in enumerate(skills) if j != i):
-                raise InputError(f"{name} is already in the list.")
-            found = match_skill_strict(name) if change.op == "replace" else None
-            shown = load_catalog().skill(found.id).name if found else name
-            reason = f"your choice, in place of {old.name}" if change.op == "replace" else old.reason
-            skills[i] = old.model_copy(
-                update={
-                    "name": shown,
-                    "reason": reason,
-                    "evidence": None if change.op == "replace" else old.evidence,
-                }
-            )
-        elif change.op == "priority":
-            skills[i] = old.model_copy(update={"priority": _number(change.value, 1, 3, "A priority")})
-        else:
-            skills[i] = old.model_copy(update={"target": _number(change.value, 0, 5, "A target level")})
-    return proposal.model_copy(update={"skills": skills})
 
 
 def proposal_markdown(proposal: Proposal) -> str:

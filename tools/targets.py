@@ -67,7 +67,9 @@ def wants_from_skills(skills: list[TargetSkill], source: str) -> list[Want]:
         if skill.id in taken:  # two names for one catalog skill: the second is its own skill
             skill = SkillDef(id=f"custom:{slug(ts.name)}", name=ts.name, kind=ts.kind, ease=DEFAULT_EASE)
         taken.add(skill.id)
-        wants.append(Want(skill, ts.priority, ts.target, ts.kind, source, ts.evidence, ts.name))
+        # An industry's domain skill kept in a list stays marked as the industry's.
+        why = ts.reason if ts.reason.startswith("industry: ") else source
+        wants.append(Want(skill, ts.priority, ts.target, ts.kind, why, ts.evidence, ts.name))
     return wants
 
 

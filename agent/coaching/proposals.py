@@ -13,11 +13,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tools.catalog import catalog_role
+from agent.coaching.plan import Plan, pinned_target
+from agent.coaching.review import ReviewChanges, TargetChange
+from tools.catalog import catalog_role, match_skill_strict
 from tools.errors import InputError
-from tools.models import Target
+from tools.models import Target, TargetSkill
 from tools.postings import postings_for
-from tools.proposal import Proposal, apply_skill_edits, proposal_markdown, propose_skills
+from tools.proposal import Proposal, proposal_markdown, propose_skills
+from tools.skill_edits import SkillChange, apply_skill_edits, edit_skills, locate, parse_skill_edits
 
 PlanKey = Literal["plan_a", "plan_b"]
 # An answer made only of these words accepts the list as it is ("ok looks good", "fine by me").
@@ -129,3 +132,110 @@ def answer(text: str, proposal: Proposal) -> Reply:
 def pinned(profile: dict[str, Any], key: PlanKey, proposal: Proposal) -> dict[str, Any]:
     """The profile with the agreed skills on the target (what the gap report then uses)."""
     return {**profile, key: proposal.target().model_dump(mode="json")}
+
+
+# ---- a custom list changed at plan review -------------------------------------------
+
+_PLAN_PREFIX = re.compile(r"^\s*(?:for\s+)?plan\s*(?P<label>[ab])\b\s*[:,\-]?\s*", re.I)
+
+
+def own_list(plan: Plan, label: Literal["A", "B"]) -> Target | None:
+    """The target's own 10 skills (a proposal agreed, a profile's list, postings' evidence),
+    or None for a catalog role planned with the catalog's skills."""
+    given = plan.profile.plan_a if label == "A" else plan.profile.plan_b
+    if given.skills is not None:
+        return given
+    report = (plan.a if label == "A" else plan.b).report
+    pinned = pinned_target(report, given)
+    return pinned if pinned.skills is not None else None
+
+
+def review_list_edit(
+    text: str, plan: Plan, overrides: dict[str, dict[str, int]] | None = None
+) -> ReviewChanges | str | None:
+    """A review answer that changes a target's own skill list ("replace A with B", "make B
+    priority 1", "target for B 3", "drop A, add C (general)"), as the review changes that
+    pin the edited list; a line to say back when the change cannot be applied; or None when
+    the answer is not such a change (it is then read as any other review answer).
+
+    The list edited is the first target with its own list (or, for a change beyond a
+    target level, a catalog role's list as drafted) that names every skill the answer
+    refers to ("plan b: ..." picks Plan B). A drop with nothing added means "no
+    need for it", as elsewhere in a review: its target becomes 0. Targets set earlier in
+    the review ("rag 2") are kept in the new list."""
+    said = _PLAN_PREFIX.match(text[:2000])
+    body = text[said.end() : 2000] if said else text[:2000]
+    try:
+        changes = parse_skill_edits(body)
+    except InputError:
+        return None
+    if not changes:
+        return None
+    if not any(c.op == "add" for c in changes):
+        changes = [
+            SkillChange(op="target", skill=c.skill, value="0") if c.op == "drop" else c for c in changes
+        ]
+    labels: list[Literal["A", "B"]] = [said["label"].upper()] if said else ["A", "B"]  # type: ignore[list-item]
+    # Only targets and "no need for" can also be said of a catalog role's skills as review
+    # overrides; replacing, renaming, adding and priorities need a list of the plan's own.
+    listing = any(c.op != "target" for c in changes)
+    first_error = ""
+    for label in labels:
+        target = own_list(plan, label) or (catalog_list(plan, label) if listing else None)
+        if target is None or target.skills is None:
+            continue
+        try:
+            for change in changes:
+                if change.op != "add":
+                    locate(target.skills, change)
+        except InputError as exc:
+            first_error = first_error or f"Plan {label}: {exc}"
+            continue  # not this list's skills: maybe the other plan's, or an ordinary edit
+        skills = _with_overrides(target.skills, (overrides or {}).get(label.lower(), {}))
+        start = Proposal(position=target.position, industry=target.industry, skills=skills)
+        try:
+            edited, done = edit_skills(start, changes)
+        except InputError as exc:
+            return f"I could not change Plan {label}'s skills: {exc}"
+        pinned = TargetChange(
+            position=target.position[:80],
+            industry=target.industry[:80],
+            skills=edited.skills,
+            note="; ".join(done)[:300],
+        )
+        return ReviewChanges(plan_a=pinned) if label == "A" else ReviewChanges(plan_b=pinned)
+    return first_error if listing and first_error else None
+
+
+def catalog_list(plan: Plan, label: Literal["A", "B"]) -> Target:
+    """A catalog role's 10 skills as drafted (industry swaps and review targets included),
+    as a list of the person's own to change."""
+    report = (plan.a if label == "A" else plan.b).report
+    skills = [
+        TargetSkill(
+            name=s.name,
+            kind=s.kind,
+            priority=s.priority,
+            target=s.target,
+            evidence=s.evidence,
+            reason=s.source,
+        )
+        for s in report.skills
+    ]
+    return Target(position=report.target.position, industry=report.target.industry, skills=skills)
+
+
+def _with_overrides(skills: list[TargetSkill], targets: dict[str, int]) -> list[TargetSkill]:
+    """The list with the review's earlier target changes folded in (they are by skill name)."""
+    out = []
+    for s in skills:
+        level = next((v for k, v in targets.items() if _same_skill(k, s.name)), None)
+        out.append(s if level is None else s.model_copy(update={"target": level}))
+    return out
+
+
+def _same_skill(a: str, b: str) -> bool:
+    if a.lower() == b.lower():
+        return True
+    x, y = match_skill_strict(a), match_skill_strict(b)
+    return x is not None and y is not None and x.id == y.id

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from tools.errors import ReviewError
+from tools.models import TargetSkill
 
 ReviewAction = Literal["approve", "edit", "reject"]
 ALLOWED: list[ReviewAction] = ["approve", "edit", "reject"]
@@ -28,12 +29,26 @@ Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, ma
 
 
 class TargetChange(BaseModel):
-    """A new Plan A or Plan B: a position in an industry."""
+    """A new Plan A or Plan B: a position in an industry, optionally with its own 10
+    skills (a custom role's list edited at review: "replace A with B")."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     position: Words
     industry: Words
+    # Not strict: the skills arrive as JSON objects from Studio, Slack or a checkpoint.
+    skills: list[TargetSkill] | None = Field(
+        default=None, strict=False, description="5 general + 5 specific skills, replacing the target's list"
+    )
+    note: Annotated[str, StringConstraints(max_length=300)] = Field(
+        default="", description="what changed in the skill list, in words"
+    )
+
+    def describe(self, label: str) -> str:
+        """'Plan A Customer success manager in SaaS' or "Plan A's skills: replace A with B"."""
+        if self.skills is not None and self.note:
+            return f"Plan {label}'s skills: {self.note}"
+        return f"Plan {label} {self.position} in {self.industry}"
 
 
 class ReviewChanges(BaseModel):
@@ -81,7 +96,7 @@ class ReviewChanges(BaseModel):
         for key in ("plan_a", "plan_b"):
             target = getattr(self, key)
             if target is not None:
-                parts.append(f"Plan {key[-1].upper()} {target.position} in {target.industry}")
+                parts.append(target.describe(key[-1].upper()))
         return "; ".join(parts)
 
 

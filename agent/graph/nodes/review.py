@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
+from agent.coaching.proposals import review_list_edit
 from agent.coaching.render import plan_markdown
 from agent.coaching.review import (
     ACTION_NAME,
@@ -88,7 +89,7 @@ def _follow_up(raw: Any, notice: str | None) -> Any:
     return raw
 
 
-def _decide(raw: Any, plan: Plan) -> ReviewResponse | str:
+def _decide(raw: Any, plan: Plan, overrides: dict[str, dict[str, int]] | None = None) -> ReviewResponse | str:
     """The answer as a usable response, or the one line to say back."""
     try:
         parsed = parse_response(_profile_edits(raw, plan))
@@ -98,6 +99,14 @@ def _decide(raw: Any, plan: Plan) -> ReviewResponse | str:
         text = parsed if isinstance(parsed, str) else parsed.feedback
         if not text.strip():
             return f"An edit needs what to change. {ASK_WHAT}"
+        # A change to a custom role's own skill list ("replace A with B") is read first.
+        listed = review_list_edit(text, plan, overrides)
+        if listed is not None:
+            return (
+                f"{listed} {STILL_OPEN}"
+                if isinstance(listed, str)
+                else ReviewResponse(action="edit", feedback=text, changes=listed)
+            )
         answer = classify_review_answer(text)
         if answer.kind == "question":
             found = answer_from_plan(answer.question, plan.a.report, plan.b.report)
@@ -123,7 +132,11 @@ def review(state: CoachState) -> Command[Next]:
         plan=state["draft"] or {},
         notice=state.get("review_notice") or "",
     )
-    decided = _decide(_follow_up(interrupt(request.to_interrupt()), state.get("review_notice")), plan)
+    decided = _decide(
+        _follow_up(interrupt(request.to_interrupt()), state.get("review_notice")),
+        plan,
+        state.get("overrides"),
+    )
     if isinstance(decided, str):
         return _stay(decided)
     record = {**decided.model_dump(), "draft_id": plan.draft_id}
@@ -185,7 +198,7 @@ def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
     for key in ("plan_a", "plan_b"):
         target = getattr(changes, key)
         if target is not None:
-            profile[key] = target.model_dump()
+            profile[key] = target.model_dump(exclude={"note"}, exclude_none=True)
             overrides.pop(key[-1], None)
     for skill, level in changes.targets.items():
         for key in ("a", "b"):
