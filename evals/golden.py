@@ -105,7 +105,24 @@ def export_golden() -> str:
     from agent.coaching.plan import build_plan
 
     profile = persona_profile(next(p for p in personas() if p["id"] == EXPORT_PERSONA))
-    return export_markdown(build_plan(profile, compare_plans(profile), [], []))
+    return export_markdown(build_plan(profile, compare_plans(profile), list(EXPORT_PASSAGES), []))
+
+
+# One roadmap passage with projects, so the frozen export shows a milestone's project as
+# the review does: a cited quotation of the roadmap's words (markup escaped), placed in the
+# month the skills it exercises are done.
+EXPORT_PASSAGES: tuple[Any, ...] = (
+    {
+        "id": "golden-projects",
+        "source": "ai_pm_roadmap.md",
+        "section": "Projects",
+        "lines": [40, 44],
+        "text": "## Projects\n"
+        "- Write a product roadmap for an *LLM feature* and its success metrics\n"
+        "- Build a RAG prototype with the OpenAI API and an evaluation harness for it",
+        "score": 1.0,
+    },
+)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from tools.catalog import industry, load_catalog, match_skill, normalize
+from tools.catalog import industry, load_catalog, match_skill, match_skill_strict, normalize
 from tools.learning_time import hours_between, prereq_factor
 from tools.models import GapReport, Profile, Quadrant, SkillLine, Target, Trim, TrimChoice
 from tools.optimize import PRIORITY_WEIGHT, Item, best_trim
@@ -164,21 +164,31 @@ def schedule(
     return Schedule(lines=lines, items=items, total_hours=round(elapsed, 1))
 
 
-def _with_custom(held: HeldSkills, rated: Mapping[str, int], wants: list[Want]) -> HeldSkills:
-    """The person's levels for a target's custom skills too: a rated name that is a custom
-    skill's name ("Stakeholder management: 3") is that skill's level, not an unknown."""
+def person_skills(profile: Profile, wants: list[Want]) -> HeldSkills:
+    """The person's levels for a target, custom skills included.
+
+    A rated name that is a custom skill's name ("Product roadmap: 2") is that skill's level;
+    one that names a custom skill of the person's other target is theirs too, kept apart
+    from this target's 10 rather than fuzzily read as a catalog skill it only resembles
+    ("Product roadmap" is not "Defining success metrics with product teams")."""
     custom = {
         normalize(w.name or w.skill.name): w.skill.id for w in wants if w.skill.id.startswith("custom:")
     }
-    if not custom:
+    listed = {
+        normalize(ts.name)
+        for t in (profile.plan_a, profile.plan_b)
+        for ts in t.skills or []
+        if match_skill_strict(ts.name) is None
+    }
+    own = {n for n in profile.skills if normalize(n) in custom or normalize(n) in listed}
+    held = resolve_skills({n: v for n, v in profile.skills.items() if n not in own})
+    if not own:
         return held
-    levels, said_as, unknown = dict(held.levels), dict(held.said_as), []
-    for name in held.unknown:
-        skill_id = custom.get(normalize(name))
-        if skill_id is None:
-            unknown.append(name)
-        else:
-            levels[skill_id], said_as[skill_id] = rated[name], name
+    levels, said_as = dict(held.levels), dict(held.said_as)
+    for name in own:
+        if (skill_id := custom.get(normalize(name))) is not None:
+            levels[skill_id], said_as[skill_id] = profile.skills[name], name
+    unknown = [n for n in profile.skills if n in held.unknown or (n in own and normalize(n) not in custom)]
     return HeldSkills(levels, said_as, unknown)
 
 
@@ -208,7 +218,7 @@ def gap_report(
     budget (a what-if); `use_priors` estimates unrated levels from the current role.
     """
     chosen = target_skills(target, postings)
-    held = _with_custom(resolve_skills(profile.skills), profile.skills, chosen.wants)
+    held = person_skills(profile, chosen.wants)
     hpw = hours_per_week if hours_per_week is not None else profile.hours_per_week
     horizon = horizon_weeks(profile.horizon_months)
     wanted_ids = {w.skill.id for w in chosen.wants}

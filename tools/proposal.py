@@ -15,6 +15,11 @@ from tools.models import Evidence, NearRole, SkillKind, Swap, Target, TargetSkil
 from tools.postings import PostingsEvidence, analyse_postings, priority_from_share, skill_mentions
 
 NEAREST_K = 3
+# A catalog role lends its skills to a position only from this similarity up: below it the
+# roles share words, not work ("Customer success manager" -> ML engineer is 0.24).
+NEAR_ROLE_MIN = 0.4
+# A skill's name this close in meaning to the position counts as (weak) evidence for it.
+CLOSE_MIN = 0.35
 # A skill's score: the nearest roles' weighted votes (0-1) plus this times the share of
 # postings naming it, so 6 of 8 postings outweigh being in every near role at priority 3.
 POSTINGS_WEIGHT = 1.5
@@ -32,6 +37,9 @@ class Proposal(BaseModel):
     nearest: list[NearRole] = Field(default_factory=list)
     postings: int = Field(default=0, description="how many postings the evidence counts")
     swaps: list[Swap] = Field(default_factory=list)
+    thin: str = Field(
+        default="", description="why the evidence is thin and what would help; empty when it is not"
+    )
 
     def target(self) -> Target:
         """The target with these skills, ready for the gap report."""
@@ -99,16 +107,19 @@ def propose_skills(
         near = [NearRole(role_id=role.id, title=role.title, similarity=1.0)]
     else:
         near = nearest if nearest is not None else nearest_roles(position, k=NEAREST_K)
-    votes = _vote(near)
+    votes = _vote(borrowed(near))
     closeness = skill_similarities(position) if role is None else {}
     scored: list[tuple[float, TargetSkill]] = []
-    ids = set(votes) if role is not None else set(votes) | set(seen.skills if seen else {})
+    ids = set(votes)
+    if role is None:
+        close = {k for k, v in closeness.items() if v >= CLOSE_MIN}
+        ids |= set(seen.skills if seen else {}) | set(passage_counts) | close
     for skill_id in ids:
         skill = cat.skill(skill_id)
         score, prio, tgt, reasons = votes.get(skill_id, (0.0, 3.0, 3.0, []))
         ev = seen.evidence(skill_id) if seen else None
         score += TITLE_WEIGHT * max(0.0, closeness.get(skill_id, 0.0))
-        if closeness.get(skill_id, 0.0) >= 0.3:
+        if closeness.get(skill_id, 0.0) >= CLOSE_MIN:
             reasons = [*reasons, f"close in meaning to '{position}' ({closeness[skill_id]:.2f})"]
         if ev is not None:
             score += POSTINGS_WEIGHT * ev.share()
@@ -151,7 +162,9 @@ def propose_skills(
                     ),
                 )
             )
-    chosen = _top(scored, "general") + _top(scored, "specific")
+    chosen = _top(scored, "general", position, closeness, seen) + _top(
+        scored, "specific", position, closeness, seen
+    )
     chosen, swaps = _swap(chosen, industry_name, seen)
     return Proposal(
         position=position,
@@ -160,23 +173,66 @@ def propose_skills(
         nearest=near,
         postings=seen.of if seen else 0,
         swaps=swaps,
+        thin=thin_evidence(position, near, seen.of if seen else 0, chosen) if role is None else "",
     )
 
 
-def _top(scored: list[tuple[float, TargetSkill]], kind: SkillKind) -> list[TargetSkill]:
+def borrowed(nearest: list[NearRole]) -> list[NearRole]:
+    """The near roles close enough to lend their skills (similarity at least NEAR_ROLE_MIN)."""
+    return [n for n in nearest if n.similarity >= NEAR_ROLE_MIN]
+
+
+def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills: list[TargetSkill]) -> str:
+    """Why a proposal rests on little, and what would help; empty when the evidence is fair.
+
+    Thin: no job postings, and no catalog role close enough to borrow from, so the skills
+    were picked only by how close their names are in meaning to the title."""
+    if postings or borrowed(nearest):
+        return ""
+    guesses = sum(1 for s in skills if s.reason.startswith("weak guess"))
+    near = ", ".join(f"{n.title} {n.similarity:.2f}" for n in nearest) or "none"
+    return (
+        f"Evidence is thin: I have no job postings for {position}, and no catalog role is close enough "
+        f"to borrow skills from (nearest: {near}; I borrow from {NEAR_ROLE_MIN:.2f} up). These skills are "
+        "picked by how close their names are in meaning to the title"
+        + (f", {guesses} of them weak guesses" if guesses else "")
+        + f", and their priorities are a guess (3, nice to have). Add 5-10 postings with "
+        f'`coach postings add FILE... --role "{position}"` and I will propose from what they ask for, '
+        "or change the list yourself."
+    )
+
+
+def _top(
+    scored: list[tuple[float, TargetSkill]],
+    kind: SkillKind,
+    position: str,
+    closeness: dict[str, float],
+    seen: PostingsEvidence | None,
+) -> list[TargetSkill]:
     ranked = sorted((s for s in scored if s[1].kind == kind), key=lambda s: (-s[0], s[1].priority, s[1].name))
     picked = [s for _, s in ranked[:5]]
-    if len(picked) < 5:  # too little evidence: fill from the catalog's skills of this kind
+    if len(picked) < 5:
+        # Too little evidence for five: the catalog skills of this kind nearest in meaning to
+        # the title, each saying how weak a guess it is (never a skill with no reason at all).
         have = {s.name for s in picked}
-        for skill in load_catalog().skills:
-            if len(picked) == 5:
-                break
-            if skill.kind == kind and skill.name not in have:
-                picked.append(
-                    TargetSkill(
-                        name=skill.name, kind=kind, priority=3, target=2, reason="filler: too little evidence"
-                    )
+        cat = load_catalog()
+        rest = sorted(
+            (s for s in cat.skills if s.kind == kind and s.name not in have),
+            key=lambda s: (-closeness.get(s.id, 0.0), s.name),
+        )
+        for skill in rest[: 5 - len(picked)]:
+            picked.append(
+                TargetSkill(
+                    name=skill.name,
+                    kind=kind,
+                    priority=3,
+                    target=2,
+                    # With postings, their evidence is that none (or few) of them ask for it.
+                    evidence=seen.evidence(skill.id) if seen else None,
+                    reason=f"weak guess: only {closeness.get(skill.id, 0.0):.2f} close in meaning to "
+                    f"'{position}'; no role, posting or roadmap names it",
                 )
+            )
     return sorted(picked, key=lambda s: s.priority)
 
 
@@ -235,6 +291,8 @@ def proposal_markdown(proposal: Proposal) -> str:
         )
     if proposal.postings:
         head += f", from {proposal.postings} job posting(s)"
+    if proposal.nearest and not borrowed(proposal.nearest):
+        head += "; none close enough to borrow skills from"
     tail = (
         [
             f"Swapped in for {proposal.industry}: "
@@ -243,4 +301,5 @@ def proposal_markdown(proposal: Proposal) -> str:
         if proposal.swaps
         else []
     )
-    return "\n\n".join([head + ":", "\n".join(rows), *tail, f"Accept, or {HOW.split(', or')[0]}."])
+    thin = [proposal.thin] if proposal.thin else []
+    return "\n\n".join([head + ":", *thin, "\n".join(rows), *tail, f"Accept, or {HOW.split(', or')[0]}."])

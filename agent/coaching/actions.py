@@ -5,13 +5,14 @@ placed where their skills are studied, and the closest variant when Plan A canno
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from tools.catalog import load_catalog
 from tools.gap import WEEKS_PER_MONTH, gap_report
-from tools.learning_time import STEP_REASONS
+from tools.learning_time import STEP_HOURS, STEP_REASONS
 from tools.models import GapReport, Profile, SkillLine, Target
 from tools.postings import skill_mentions
 
@@ -68,10 +69,10 @@ def first_weeks(report: GapReport, citations_by_skill: dict[str, list[int]]) -> 
             share = min(end, hi) - max(begin, lo)
             if share <= 0:
                 continue
-            # The level step this week falls in, from the hours already spent on the skill.
-            step = line.current + min(
-                line.gap - 1, math.floor((max(begin, lo) - begin) / line.hours * line.gap)
-            )
+            # The level steps this week's hours fall in, from the hours already spent on the skill.
+            step = _step_at(line, max(begin, lo) - begin)
+            last = max(step, _step_at(line, min(end, hi) - begin - 1e-6))
+            why = ", then ".join(STEP_REASONS[step : last + 1])
             # A different resource each week when the catalog has several.
             where = (
                 line.resources[(week - 1) % len(line.resources)]
@@ -85,12 +86,26 @@ def first_weeks(report: GapReport, citations_by_skill: dict[str, list[int]]) -> 
                     week=week,
                     skill=line.name,
                     hours=round(share, 1),
-                    do=f"{line.name}, level {step}->{step + 1}: {STEP_REASONS[step]}; start with {where}{ref}",
+                    do=f"{line.name}, level {step}->{last + 1}: {why}; start with {where}{ref}",
                 )
             )
         if elapsed >= FIRST_WEEKS * hpw:
             break
     return tasks
+
+
+def _step_at(line: SkillLine, spent: float) -> int:
+    """The level a skill's study is at after `spent` of its hours. Steps cost more as they
+    go up (tools.learning_time), so a share of the hours is not the same share of the levels:
+    a week that begins as the 0->1 step ends is already on 1->2."""
+    steps = STEP_HOURS[line.current : line.target]
+    scale = line.hours / sum(steps) if sum(steps) else 0.0
+    done = 0.0
+    for i, hours in enumerate(steps):
+        done += hours * scale
+        if spent < done - 1e-6:
+            return line.current + i
+    return line.target - 1
 
 
 def skill_guides(report: GapReport, citations: list[Any], texts: dict[int, str]) -> list[SkillGuide]:
@@ -111,12 +126,19 @@ def skill_guides(report: GapReport, citations: list[Any], texts: dict[int, str])
 def project_skills(project: str, report: GapReport) -> list[SkillLine]:
     """The plan's skills a project exercises (named by catalog name or alias in it)."""
     named = skill_mentions(project)
-    words = set(project.lower().split())
+    low = project.lower()
     return [
         s
         for s in report.skills
         if s.gap > 0
-        and (s.skill_id in named or (s.skill_id.startswith("custom:") and s.name.lower() in words))
+        and (
+            s.skill_id in named
+            # A custom skill by its whole name, however many words ("Product roadmap").
+            or (
+                s.skill_id.startswith("custom:")
+                and re.search(rf"(?<!\w){re.escape(s.name.lower())}(?!\w)", low)
+            )
+        )
     ]
 
 

@@ -3,13 +3,16 @@ HTML page with a timeline chart and the priority x ease matrix drawn as inline S
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Literal
 
 from agent.coaching.plan import Claim, Plan, PlanOption
+from agent.coaching.render import milestone_line
 from tools.models import PRIORITY_LABELS, GapReport, SkillLine
 
 Format = Literal["md", "html"]
+_MD_ESCAPE = re.compile(r"\\([\\`*_\[\]<>|~])")
 
 
 def _notes(s: SkillLine) -> str:
@@ -26,6 +29,11 @@ def _notes(s: SkillLine) -> str:
         else f"level {s.current}->{s.target} at ease {s.ease}: {s.hours:g} h"
     )
     return "; ".join(parts)
+
+
+def _unmarkdown(text: str) -> str:
+    """A Markdown line's escapes undone (the HTML page escapes it as HTML instead)."""
+    return _MD_ESCAPE.sub(r"\1", text)
 
 
 def _time(s: SkillLine, hpw: float) -> str:
@@ -50,7 +58,8 @@ def _claims_md(claims: list[Claim]) -> str:
     return "\n".join(f"- {c.text} ({c.ref})" for c in claims)
 
 
-def _option_md(opt: PlanOption) -> str:
+def option_export_markdown(opt: PlanOption) -> str:
+    """One plan option as the deliverable's section: table, total, verdict, milestones."""
     r = opt.report
     parts = [
         f"## Plan {opt.label}: {r.target.label()}",
@@ -67,13 +76,7 @@ def _option_md(opt: PlanOption) -> str:
         )
     if opt.milestones:
         parts.append("**Milestones:**")
-        parts.append(
-            "\n".join(
-                f"- Month {m.month}: {'; '.join(m.goals) or 'apply what you studied'}"
-                + (f". Project: {m.project} [{m.cite}]" if m.project else "")
-                for m in opt.milestones
-            )
-        )
+        parts.append("\n".join(f"- {milestone_line(m)}" for m in opt.milestones))
     return "\n\n".join(parts)
 
 
@@ -88,8 +91,8 @@ def export_markdown(plan: Plan) -> str:
         _claims_md(plan.rationale),
         f"**Plan B:** {plan.b.report.target.position}, industry {plan.b.report.target.industry}.",
         _claims_md(plan.rationale_b),
-        _option_md(plan.a),
-        _option_md(plan.b),
+        option_export_markdown(plan.a),
+        option_export_markdown(plan.b),
     ]
     if plan.citations:
         parts += [
@@ -206,12 +209,7 @@ def _table_html(r: GapReport) -> str:
 def _option_html(opt: PlanOption) -> str:
     r = opt.report
     shown = opt.scheduled
-    ms = "".join(
-        f"<li>Month {m.month}: {escape('; '.join(m.goals) or 'apply what you studied')}"
-        + (f". Project: {escape(m.project)} [{m.cite}]" if m.project else "")
-        + "</li>"
-        for m in opt.milestones
-    )
+    ms = "".join(f"<li>{escape(_unmarkdown(milestone_line(m)))}</li>" for m in opt.milestones)
     trim = " (timeline follows the best trim)" if opt.trimmed else ""
     return (
         f"<section id=plan-{opt.label.lower()}><h2>Plan {opt.label}: {escape(r.target.label())}</h2>"
@@ -232,7 +230,7 @@ def export_html(plan: Plan) -> str:
     def claims(cs: list[Claim]) -> str:
         return (
             "<ul>"
-            + "".join(f"<li>{escape(c.text)} <small>({escape(c.ref)})</small></li>" for c in cs)
+            + "".join(f"<li>{escape(_unmarkdown(c.text))} <small>({escape(c.ref)})</small></li>" for c in cs)
             + "</ul>"
         )
 

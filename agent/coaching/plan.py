@@ -24,8 +24,10 @@ from agent.coaching.actions import (
     skill_guides,
 )
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
+from tools.catalog import industry
 from tools.gap import WEEKS_PER_MONTH, gap_report
 from tools.models import GapReport, Profile, Target, TargetSkill
+from tools.proposal import borrowed
 
 
 class Citation(BaseModel):
@@ -223,7 +225,8 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
         )
         if trim is not None:
             cut = [c for c in trim.choices if c.target < c.full_target]
-            names = ", ".join(f"{c.name} to {c.target}" for c in cut[:4])
+            # Every cut the trim makes: the verdict and the trim line list them all.
+            names = ", ".join(f"{c.name} to {c.target}" for c in cut)
             text += f", or, at {a.hours_per_week:g} h/week, aim lower on {names} (the best trim)"
         claims.append(Claim(text=text + ".", basis="figure", ref="gap engine: hours_per_week_needed, trim"))
     if a.attainable and not a.attainable_without_assumptions():
@@ -245,34 +248,65 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
 
 
 def target_claims(report: GapReport) -> list[Claim]:
-    """Where a target's skills come from: a proposal's nearest roles, postings, industry swaps."""
+    """Where a target's skills come from: a proposal's nearest roles, postings, the industry."""
     claims: list[Claim] = []
     if report.custom and report.nearest_roles:
-        near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in report.nearest_roles)
         claims.append(
             Claim(
-                text=f"{report.target.position} is not in the catalog: its 10 skills were proposed from the "
-                f"nearest catalog roles, {near}"
-                + (", and your job postings" if any(s.evidence for s in report.skills) else "")
-                + ".",
-                basis="figure",
-                ref="similarity of titles, summaries and skills",
+                text=proposal_origin(report), basis="figure", ref="similarity of titles, summaries and skills"
             )
         )
+    written = report.target.industry
+    ind = industry(written)
+    # Say which catalog industry the person's word was read as, when it is not the same name.
+    read_as = (
+        "" if ind is None or ind.name.lower() == written.lower() else f" (read as the catalog's {ind.name})"
+    )
     if report.industry_swaps:
         swaps = "; ".join(f"{s.skill_in} in place of {s.skill_out}" for s in report.industry_swaps)
         claims.append(
-            Claim(text=f"For {report.target.industry}: {swaps}.", basis="figure", ref="catalog: industry")
+            Claim(text=f"For {written}{read_as}: {swaps}.", basis="figure", ref="catalog: industry")
         )
     if report.industry_note:
         claims.append(
             Claim(
-                text=f"In {report.target.industry}: {report.industry_note}",
+                text=f"In {written}{read_as}: {report.industry_note}", basis="figure", ref="catalog: industry"
+            )
+        )
+    if not report.industry_known:
+        claims.append(
+            Claim(
+                text=f"{written} is not an industry in my catalog: kept as you wrote it, with no domain skills "
+                "borrowed from a look-alike.",
                 basis="figure",
                 ref="catalog: industry",
             )
         )
     return claims
+
+
+def proposal_origin(report: GapReport) -> str:
+    """Where a custom position's skills came from, saying so plainly when the evidence is thin."""
+    position = report.target.position
+    lent = borrowed(report.nearest_roles)
+    posts = any(s.evidence for s in report.skills)
+    if lent:
+        near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in lent)
+        return (
+            f"{position} is not in the catalog: its 10 skills were proposed from the nearest catalog roles, "
+            f"{near}" + (", and your job postings" if posts else "") + "."
+        )
+    near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in report.nearest_roles)
+    if posts:
+        return (
+            f"{position} is not in the catalog and no catalog role is close enough to borrow from (nearest: "
+            f"{near}): its skills come from your job postings and how close skill names are in meaning to it."
+        )
+    return (
+        f"{position} is not in the catalog, no catalog role is close enough to borrow from (nearest: {near}) "
+        "and you have no job postings for it: its skills are picked by how close their names are in meaning "
+        f'to the title, so the evidence is thin. Add postings with `coach postings add FILE... --role "{position}"`.'
+    )
 
 
 def _rationale_b(a: GapReport, b: GapReport) -> list[Claim]:

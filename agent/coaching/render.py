@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.coaching.plan import Plan, PlanOption
+from agent.coaching.plan import Milestone, Plan, PlanOption, proposal_origin
 from agent.coaching.quoting import quote_document_text
 from tools.models import GapReport
 
@@ -11,8 +11,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "/").replace("\n", " ")
 
 
-def matrix_markdown(report: GapReport) -> str:
-    """The 10-skill matrix of one target as a Markdown table."""
+def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) -> str:
+    """The 10-skill matrix of one target as a Markdown table; `elsewhere` names the skills
+    of the other plan's list (a custom skill of Plan A is not 'unknown' in Plan B)."""
     evidence = any(s.evidence for s in report.skills)
     rows = [
         "| Skill | Kind | Priority | Current | Target | Gap | Hours | Weeks | Quadrant |"
@@ -35,23 +36,24 @@ def matrix_markdown(report: GapReport) -> str:
     elif any(s.assumed for s in report.skills):
         out += "\n\n\\* level not given: assumed 0. Tell me your level to sharpen the numbers."
     if report.industry_swaps:
+        named = report.industry_swaps[0].industry
+        read_as = (
+            "" if named.lower() == report.target.industry.lower() else f" (read as the catalog's {named})"
+        )
         out += (
-            "\n\nFor "
-            + report.target.industry
-            + ": "
+            f"\n\nFor {report.target.industry}{read_as}: "
             + "; ".join(f"{s.skill_in} swapped in for {s.skill_out}" for s in report.industry_swaps)
             + "."
         )
     if report.custom and report.nearest_roles:
-        out += (
-            "\n\nNot a catalog role: skills proposed from "
-            + ", ".join(f"{n.title} ({n.similarity:.2f})" for n in report.nearest_roles)
-            + (" and your job postings." if evidence else ".")
-        )
-    if report.unknown_skills:
-        out += "\n\nNot in the catalog (kept, not counted in this role's 10): " + ", ".join(
-            report.unknown_skills
-        )
+        out += "\n\n" + proposal_origin(report)
+    # A skill of the other plan's list is the person's, not an unknown: say where it belongs.
+    theirs = [n for n in report.unknown_skills if n.lower() in {x.lower() for x in elsewhere}]
+    unknown = [n for n in report.unknown_skills if n not in theirs]
+    if theirs:
+        out += "\n\nIn your other plan's skills, not this role's 10: " + ", ".join(theirs)
+    if unknown:
+        out += "\n\nNot in the catalog (kept, not counted in this role's 10): " + ", ".join(unknown)
     return out
 
 
@@ -83,14 +85,27 @@ def verdict_table(a: GapReport, b: GapReport) -> str:
 def gaps_markdown(a: GapReport, b: GapReport) -> str:
     """The gap view: verdicts side by side, then each matrix."""
     parts = ["## Skill gap", verdict_table(a, b)]
-    for label, r in (("A", a), ("B", b)):
-        parts += [f"### Plan {label}: {r.target.label()}", matrix_markdown(r), f"_{r.verdict()}_"]
+    for label, r, other in (("A", a, b), ("B", b, a)):
+        parts += [
+            f"### Plan {label}: {r.target.label()}",
+            matrix_markdown(r, _names(other)),
+            f"_{r.verdict()}_",
+        ]
     return "\n\n".join(parts)
 
 
-def option_markdown(opt: PlanOption, horizon_months: int) -> str:
+def _names(report: GapReport) -> frozenset[str]:
+    return frozenset(s.name for s in report.skills)
+
+
+def option_markdown(opt: PlanOption, horizon_months: int, elsewhere: frozenset[str] = frozenset()) -> str:
+    """One plan option: matrix, verdict, trim or variants, first weeks, guides, milestones."""
     r = opt.report
-    lines = [f"### Plan {opt.label}: {r.target.label()}", matrix_markdown(r), f"**Verdict:** {r.verdict()}"]
+    lines = [
+        f"### Plan {opt.label}: {r.target.label()}",
+        matrix_markdown(r, elsewhere),
+        f"**Verdict:** {r.verdict()}",
+    ]
     # A plan that fits never mentions a trim: the trim is decided by the plan's own
     # `trimmed` field and verdict, which survive the plan being rebuilt from state.
     if r.trim is not None and not r.attainable:
@@ -118,13 +133,18 @@ def option_markdown(opt: PlanOption, horizon_months: int) -> str:
     if opt.milestones:
         followed = "the best trim" if opt.trimmed else "the full plan"
         lines.append(f"**Monthly milestones** (following {followed}, {horizon_months} months):")
-        for m in opt.milestones:
-            text = "; ".join(m.goals) or "apply what you studied"
-            if m.project:
-                # The roadmap's words, shown as a cited quotation, never as the coach's own.
-                text += ". Project from the roadmap: " + quote_document_text(m.project, f"[{m.cite}]")
-            lines.append(f"- Month {m.month}: {text}")
+        lines += [f"- {milestone_line(m)}" for m in opt.milestones]
     return "\n\n".join(lines)
+
+
+def milestone_line(m: Milestone) -> str:
+    """'Month 3: RAG: reach level 3. Project from the roadmap: “...” [2]' (Markdown), the one
+    wording of a milestone wherever a plan is shown: review, saved plan, export."""
+    text = "; ".join(m.goals) or "apply what you studied"
+    if m.project:
+        # The roadmap's words, shown as a cited quotation, never as the coach's own.
+        text += ". Project from the roadmap: " + quote_document_text(m.project, f"[{m.cite}]")
+    return f"Month {m.month}: {text}"
 
 
 def variant_markdown(opt: PlanOption) -> str:
@@ -169,8 +189,8 @@ def plan_markdown(plan: Plan) -> str:
         parts += ["## Coach's note", plan.coach_note]
     parts += [
         "## The plans",
-        option_markdown(plan.a, p.horizon_months),
-        option_markdown(plan.b, p.horizon_months),
+        option_markdown(plan.a, p.horizon_months, _names(plan.b.report)),
+        option_markdown(plan.b, p.horizon_months, _names(plan.a.report)),
     ]
     if plan.citations:
         parts += [
