@@ -80,6 +80,10 @@ def check_plan(plan: dict[str, Any], profile: Profile, chunk_exists: Any) -> lis
         if late:
             failures.append(f"Plan {label}: milestones past the horizon (months {late})")
         failures += [f"Plan {label}: {f}" for f in action_failures(option, report)]
+        if report.attainable:
+            said = " ".join(c["text"] for c in plan.get("rationale" if key == "a" else "rationale_b") or [])
+            if "trim" in said.lower():
+                failures.append(f"Plan {label}: fits, yet the rationale mentions a trim")
     for cite in plan.get("citations", []):
         if not chunk_exists(cite["id"]):
             failures.append(f"citation [{cite['n']}] {cite['id']} does not resolve")
@@ -89,7 +93,11 @@ def check_plan(plan: dict[str, Any], profile: Profile, chunk_exists: Any) -> lis
 
 
 def action_failures(option: dict[str, Any], report: GapReport) -> list[str]:
-    """The issue-12 checks of one plan option: evidence, trim wording, project placement."""
+    """The issue-12 checks of one plan option: evidence on posting-derived priorities, no
+    trim wording on a plan that fits (review text and export), and every roadmap project
+    placed no earlier than the study of the skills it exercises (read again from its text)."""
+    from agent.coaching.actions import project_skills
+    from agent.coaching.export import option_export_markdown
     from agent.coaching.plan import PlanOption
     from agent.coaching.render import option_markdown
 
@@ -99,14 +107,17 @@ def action_failures(option: dict[str, Any], report: GapReport) -> list[str]:
         if bare:
             failures.append(f"posting-derived priorities without evidence: {', '.join(bare)}")
     opt = PlanOption.model_validate(option)
-    if report.attainable and "trim" in option_markdown(opt, 36).lower():
+    shown = option_markdown(opt, 36) + "\n" + option_export_markdown(opt)
+    if report.attainable and "trim" in shown.lower():
         failures.append("fits, yet its text mentions a trim")
-    starts = {s.name: s.start_week for s in opt.scheduled.skills}
     for m in opt.milestones:
-        early = [n for n in m.project_skills if starts.get(n, 0) >= m.month * WEEKS_PER_MONTH]
-        if m.project and (early or not m.project_skills):
+        if not m.project:
+            continue
+        exercised = project_skills(m.project, opt.scheduled)
+        early = [s.name for s in exercised if s.start_week >= m.month * WEEKS_PER_MONTH]
+        if early or not exercised:
             failures.append(
-                f"month {m.month} project before its skills start ({', '.join(early) or 'none named'})"
+                f"month {m.month} project before its skills start ({', '.join(early) or 'none of the plan named'})"
             )
     return failures
 

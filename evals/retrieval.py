@@ -14,6 +14,7 @@ top 4 passages) puts the answer in its top 3 quotes.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -57,6 +58,12 @@ def questions() -> list[dict[str, str]]:
     return list(
         yaml.safe_load(resources.files("evals").joinpath("data/retrieval_eval.yaml").read_text("utf-8"))
     )
+
+
+def half(item: dict[str, str]) -> str:
+    """Which half of the eval a question is in: "tune" (the half ranking weights were
+    chosen on) or "held-out" (never looked at while tuning), fixed by a hash of its text."""
+    return "tune" if hashlib.sha256(item["q"].encode()).digest()[0] % 2 == 0 else "held-out"
 
 
 def default_seeds() -> Path:
@@ -179,6 +186,10 @@ def evaluate(home: Path, seeds: Path | None, baseline: bool = True) -> dict[str,
         src: [score_ranked(m, [items[j] for j in idx], [rankings[m][j] for j in idx], rel) for m in modes]
         for src, idx in _groups(items, "source").items()
     }
+    per_half = {
+        name: [score_ranked(m, [items[j] for j in idx], [rankings[m][j] for j in idx], rel) for m in modes]
+        for name, idx in _groups([{**i, "half": half(i)} for i in items], "half").items()
+    }
     per_kind = {
         kind: [score_ranked(m, [items[j] for j in idx], [rankings[m][j] for j in idx], rel) for m in modes]
         for kind, idx in _groups(items, "kind").items()
@@ -197,6 +208,7 @@ def evaluate(home: Path, seeds: Path | None, baseline: bool = True) -> dict[str,
         "overall": overall,
         "per_source": per_source,
         "per_kind": per_kind,
+        "per_half": per_half,
         "overlap_median": statistics.median(overlaps) if overlaps else 0.0,
         "overlap_share_below_half": sum(o < 0.5 for o in overlaps) / (len(overlaps) or 1),
         "quote_hit3": quote_hits / (len(items) or 1),
@@ -274,6 +286,7 @@ def report(result: dict[str, Any]) -> str:
             f"{result['overlap_median']:.2f} ({result['overlap_share_below_half']:.0%} of questions under 0.5)",
             result["table"],
             f"Previous release (46 questions, hit@5/MRR): {prev}",
+            grouped_table(result["per_half"], "half"),
             grouped_table(result["per_source"], "source"),
             grouped_table(result["per_kind"], "kind"),
             f"Second stage: the answer is in the top 3 quotes for {result['quote_hit3']:.3f} of the questions",
@@ -294,6 +307,7 @@ def as_json(result: dict[str, Any]) -> str:
             "overall": plain(result["overall"]),
             "per_source": {k: plain(v) for k, v in result["per_source"].items()},
             "per_kind": {k: plain(v) for k, v in result["per_kind"].items()},
+            "per_half": {k: plain(v) for k, v in result["per_half"].items()},
             "overlap_median": round(result["overlap_median"], 4),
             "quote_hit3": round(result["quote_hit3"], 4),
             "previous": PREVIOUS,

@@ -28,13 +28,16 @@ from knowledge.chunking import Chunk
 from knowledge.dense import HNSW_THRESHOLD, DenseIndex
 from knowledge.expansion import expand
 from knowledge.ranking import fuse, prefer_own
-from knowledge.sparse import SparseIndex, query_weights
+from knowledge.sparse import SparseIndex, query_weights, top_n
 from knowledge.store import ChunkTable, write_chunks
+from knowledge.units import UnitVectors, embed_units
 from tools.errors import KnowledgeError
 
 __all__ = ["HNSW_THRESHOLD", "MIN_DENSE_SCORE", "ArrayEmbeddings", "Hit", "KnowledgeIndex", "file_sha256"]
 
-MANIFEST_VERSION = 2
+# 3: unit vectors (units.py) beside the chunk vectors; a format-2 index has none and
+# must be rebuilt (`coach kb rebuild`) to rank by them.
+MANIFEST_VERSION = 3
 CANDIDATES = 50
 # Below this cosine, and with no BM25 term match, a passage is not about the query:
 # MiniLM scores unrelated English sentences around 0.0-0.2.
@@ -97,6 +100,7 @@ class KnowledgeIndex:
     _dense: DenseIndex | None = None
     _sparse: SparseIndex | None = None
     _positions: dict[str, int] | None = None
+    units: UnitVectors | None = None
 
     def __post_init__(self) -> None:
         if self._dense is None:
@@ -104,6 +108,12 @@ class KnowledgeIndex:
         self.vectors = self._dense.vectors
         if self._sparse is None:
             self._sparse = SparseIndex.build(c.indexed_text for c in self.chunks)
+        if self.units is None:  # built from vectors alone (benches, tests): chunk vectors rank
+            self.units = UnitVectors.none(len(self.chunks), self.dense.dims)
+        if self.units.chunks != len(self.chunks):
+            raise KnowledgeError(
+                f"{self.units.chunks} chunks have unit vectors, but the index has {len(self.chunks)}."
+            )
 
     @property
     def dense(self) -> DenseIndex:
@@ -118,13 +128,19 @@ class KnowledgeIndex:
         embeddings: ArrayEmbeddings,
         sources: dict[str, dict[str, Any]] | None = None,
     ) -> KnowledgeIndex:
-        """Embed chunks and index them."""
+        """Embed chunks and their units, and index them."""
         vectors = (
             embeddings.embed_array([c.indexed_text for c in chunks])
             if chunks
             else np.zeros((0, embeddings.dims), dtype=np.float32)
         )
-        return cls(chunks=chunks, vectors=vectors, model_id=embeddings.model_id, sources=sources or {})
+        return cls(
+            chunks=chunks,
+            vectors=vectors,
+            model_id=embeddings.model_id,
+            sources=sources or {},
+            units=embed_units(chunks, embeddings)[0],
+        )
 
     def position(self, chunk_id: str) -> int:
         """Row of a chunk id, or -1."""
@@ -170,6 +186,19 @@ class KnowledgeIndex:
         """(row, cosine) for the n nearest chunks (among `allowed` rows when given)."""
         return self.dense.search(query_vec, n, _as_rows(allowed))
 
+    def sparse_scores(
+        self, query: str, allowed: np.ndarray | None = None, expansions: dict[str, float] | None = None
+    ) -> np.ndarray | None:
+        """BM25 score of every chunk (0 outside `allowed`); None if no query term is known."""
+        if self._sparse is None or (allowed is not None and not len(allowed)):
+            return None
+        scores = self._sparse.scores(query_weights(query, expansions))
+        if scores is None or allowed is None:
+            return scores
+        mask = np.zeros(len(scores), dtype=bool)
+        mask[allowed] = True
+        return np.where(mask, scores, 0.0)
+
     def sparse_search(
         self,
         query: str,
@@ -179,25 +208,8 @@ class KnowledgeIndex:
     ) -> list[tuple[int, float]]:
         """(row, BM25 score) for the n best term matches; empty if no term matches.
         `expansions` are extra weighted terms (catalog aliases of what the query names)."""
-        rows = _as_rows(allowed)
-        if self._sparse is None or (rows is not None and not len(rows)):
-            return []
-        scores = self._sparse.scores(query_weights(query, expansions))
-        if scores is None:
-            return []
-        if rows is not None:
-            mask = np.zeros(len(scores), dtype=bool)
-            mask[rows] = True
-            scores = np.where(mask, scores, 0.0)
-        # Only documents holding a query term can rank: partition those, not the whole corpus.
-        hits = np.flatnonzero(scores > 0)
-        values = scores[hits]
-        n = min(n, len(hits))
-        if n == 0:
-            return []
-        top = np.argpartition(-values, n - 1)[:n] if n < len(hits) else np.arange(len(hits))
-        top = top[np.argsort(-values[top], kind="stable")]
-        return [(int(hits[i]), float(values[i])) for i in top]
+        scores = self.sparse_scores(query, _as_rows(allowed), expansions)
+        return top_n(scores, n) if scores is not None else []
 
     def search(
         self,
@@ -209,19 +221,39 @@ class KnowledgeIndex:
         expand_query: bool = True,
     ) -> list[Hit]:
         """The k best chunks for a query: dense, sparse, or both fused; a person's own
-        document is moved above a bundled passage that says the same thing."""
+        document is moved above a bundled passage that says the same thing.
+
+        Dense and hybrid pool the candidates of both sides and score each on its chunk
+        cosine, its best unit's cosine and BM25 (ranking.fuse); BM25 mode ranks by BM25."""
         if mode not in ("hybrid", "dense", "bm25"):
             raise ValueError(f"mode must be hybrid, dense or bm25, not {mode!r}")
         n = max(CANDIDATES, k * 4)
+        rows = _as_rows(allowed)
+        query_vec = np.asarray(query_vec, dtype=np.float32).reshape(-1)
         extra = expand(query) if expand_query else None
-        dense = self.dense_search(query_vec, n, allowed) if mode in ("hybrid", "dense") else []
-        sparse = self.sparse_search(query, n, allowed, extra) if mode in ("hybrid", "bm25") else []
-        ranked = fuse(dense, sparse)[: max(k, 10)]
+        bm25 = self.sparse_scores(query, rows, extra) if mode in ("hybrid", "bm25") else None
+        sparse = top_n(bm25, n) if bm25 is not None else []
+        if mode == "bm25":
+            ranked = sparse
+            cosine: dict[int, float] = {}
+        else:
+            dense = self.dense_search(query_vec, n, rows)
+            pool = np.fromiter(dict.fromkeys([r for r, _ in dense] + [r for r, _ in sparse]), dtype=np.int64)
+            if not len(pool):
+                return []
+            cos = self.dense.rows(pool).astype(np.float32) @ query_vec
+            assert self.units is not None
+            fused = fuse(cos, self.units.best(pool, query_vec), bm25[pool] if bm25 is not None else None)
+            order = np.lexsort((pool, -fused))
+            ranked = [(int(pool[i]), float(fused[i])) for i in order]
+            cosine = {int(r): float(c) for r, c in zip(pool, cos, strict=True)}
+        ranked = ranked[: max(k, 10)]
         chunks = dict(zip([r for r, _ in ranked], self.chunk_rows([r for r, _ in ranked]), strict=True))
-        order = prefer_own([r for r, _ in ranked], lambda r: chunks[r].source, self.dense.rows)
-        fused, dense_score, sparse_score = dict(ranked), dict(dense), dict(sparse)
+        order_rows = prefer_own([r for r, _ in ranked], lambda r: chunks[r].source, self.dense.rows)
+        score = dict(ranked)
         return [
-            Hit(chunks[r], fused[r], dense_score.get(r, 0.0), sparse_score.get(r, 0.0), r) for r in order[:k]
+            Hit(chunks[r], score[r], cosine.get(r, 0.0), float(bm25[r]) if bm25 is not None else 0.0, r)
+            for r in order_rows[:k]
         ]
 
     # ---- persistence -----------------------------------------------------------
@@ -232,7 +264,8 @@ class KnowledgeIndex:
         folder = root / f"index-{uuid.uuid4().hex[:12]}"
         folder.mkdir()
         assert self._sparse is not None
-        names = [*self.dense.save(folder), *self._sparse.save(folder)]
+        assert self.units is not None
+        names = [*self.dense.save(folder), *self._sparse.save(folder), *self.units.save(folder)]
         write_chunks(folder / "chunks.sqlite", self.chunks)
         names.append("chunks.sqlite")
         manifest = {
@@ -309,7 +342,8 @@ class KnowledgeIndex:
         count = int(manifest.get("chunks", -1))
         dense = DenseIndex.load(folder, int(manifest.get("dims", 0)))
         sparse = SparseIndex.load(folder)
-        if len(dense.vectors) != count or sparse.num_docs not in (count, 0):
+        units = UnitVectors.load(folder)
+        if len(dense.vectors) != count or sparse.num_docs not in (count, 0) or units.chunks != count:
             raise KnowledgeError(
                 f"The knowledge index at {folder} is inconsistent (vector and chunk counts differ). {REBUILD}"
             )
@@ -320,6 +354,7 @@ class KnowledgeIndex:
             sources=manifest.get("sources", {}),
             _dense=dense,
             _sparse=sparse,
+            units=units,
         )
 
 

@@ -21,6 +21,7 @@ from knowledge.budget import Budget, Reader
 from knowledge.chunking import Chunk
 from knowledge.index import ArrayEmbeddings, KnowledgeIndex, file_sha256
 from knowledge.loaders import Skip, check_file, display_path, find_files
+from knowledge.units import UnitVectors, embed_units
 
 BUNDLED_PREFIX = "bundled/"
 EMBED_BATCH = 256  # chunks a progress step: large enough that progress costs nothing
@@ -38,7 +39,8 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
-    tokens_embedded: int = 0
+    tokens_embedded: int = 0  # of the chunks
+    unit_tokens_embedded: int = 0  # of their units (sentences, list items, rows)
     seconds: float = 0.0
     embed_seconds: float = 0.0
     total_chunks: int = 0
@@ -91,21 +93,27 @@ def apply_changes(
     if len(texts) < len(fresh):
         position = {text: i for i, text in enumerate(texts)}
         vectors_new = vectors_new[[position[c.indexed_text] for c in fresh]]
+    # Each chunk's units (sentences, list items, rows) too: the second vector set search
+    # ranks by. Their tokens count in the throughput figures, since they are embedded.
+    units_new, unit_texts = embed_units(fresh, embeddings)
     report.embed_seconds += time.perf_counter() - started
     report.chunks_embedded += len(fresh)
     count = getattr(embeddings, "count_tokens", None)
     if count is not None and texts:
         report.tokens_embedded += int(count(texts))
+        report.unit_tokens_embedded += int(count(unit_texts)) if unit_texts else 0
     kept = (
         index.vectors[keep_rows]
         if index is not None and keep_rows
         else np.zeros((0, embeddings.dims), np.float32)
     )
     vectors = np.vstack([kept, vectors_new]) if len(kept) or len(vectors_new) else kept
+    units_kept = index.units.take(keep_rows) if index is not None and index.units is not None else None
+    units = UnitVectors.concat([u for u in (units_kept, units_new) if u is not None], embeddings.dims)
     for source, (doc_chunks, meta) in new_docs.items():
         sources[source] = {**meta, "chunks": len(doc_chunks)}
     return KnowledgeIndex(
-        chunks=chunks + fresh, vectors=vectors, model_id=embeddings.model_id, sources=sources
+        chunks=chunks + fresh, vectors=vectors, model_id=embeddings.model_id, sources=sources, units=units
     )
 
 

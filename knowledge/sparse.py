@@ -103,3 +103,16 @@ def query_weights(query: str, expansions: Mapping[str, float] | None = None) -> 
         if t not in weights:
             weights[t] = w
     return weights
+
+
+def top_n(scores: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """(row, score) of the n best positive scores, best first (ties by row)."""
+    # Only documents holding a query term can rank: partition those, not the whole corpus.
+    hits = np.flatnonzero(scores > 0)
+    values = scores[hits]
+    n = min(n, len(hits))
+    if n == 0:
+        return []
+    top = np.argpartition(-values, n - 1)[:n] if n < len(hits) else np.arange(len(hits))
+    top = top[np.argsort(-values[top], kind="stable")]
+    return [(int(hits[i]), float(values[i])) for i in top]

@@ -141,3 +141,22 @@ def test_heading_only_sections_make_no_chunk_and_paths_are_indexed() -> None:
     chunks = chunk_markdown("# Doc\n\n## Phase 1\n\n### Core\n\nLearn SQL.\n", "d.md")
     assert [c.section for c in chunks] == ["Doc > Phase 1 > Core"]
     assert chunks[0].indexed_text.startswith("Doc > Phase 1 > Core\n")
+
+
+def test_format_2_index_without_unit_vectors_asks_for_a_rebuild(tmp_path: Path) -> None:
+    """An index the previous release wrote (format 2: no unit vectors) is refused with the
+    way out, and `rebuild` gives a format-3 index with a unit vector set per chunk."""
+    home = tmp_path / "home"
+    r = Retriever(home)
+    folder = r.index.save(home / "index")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for name in ("unit_codes.npy", "unit_scales.npy", "unit_offsets.npy"):
+        (folder / name).unlink()
+        del manifest["files"][name]
+    manifest["version"] = 2
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(KnowledgeError, match=r"format 2, this one reads 3.*coach kb rebuild"):
+        Retriever(home).search("projects", k=1)
+    index, _ = Retriever(home).rebuild()
+    loaded = KnowledgeIndex.load(home / "index", index.model_id)
+    assert loaded.units is not None and loaded.units.chunks == len(loaded.chunks) and len(loaded.units.codes)

@@ -18,6 +18,7 @@ from knowledge.retriever import Retriever, bundled_documents
 from knowledge.sentences import Quote, best_sentences, units
 from knowledge.store import ChunkTable
 from knowledge.terms import overlap, terms
+from knowledge.units import UnitVectors
 
 
 def test_stems_and_stop_words_meet_across_word_forms() -> None:
@@ -207,3 +208,43 @@ def test_lines_ending_in_a_hard_break_are_quoted_one_by_one() -> None:
     text = "# Scale\n\n## Steps\n\n**Level 0 → 1:** Read articles  \n**Level 1 → 2:** Follow tutorials  \n"
     got = [u.text for h in _hits(text) for u in units(h)]
     assert got == ["Level 0 → 1: Read articles", "Level 1 → 2: Follow tutorials"]
+
+
+def test_unit_vectors_give_each_chunk_its_best_unit_and_survive_take_concat_and_save(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    vecs = rng.standard_normal((7, 16)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    units_ = UnitVectors.encode(vecs, [3, 0, 4])  # chunk 1 has no unit
+    q = vecs[4] + 0.1 * vecs[0]
+    q /= np.linalg.norm(q)
+    best = units_.best(np.array([2, 0, 1]), q)
+    assert best[0] == pytest.approx(float((vecs[3:] @ q).max()), abs=0.01)
+    assert best[1] == pytest.approx(float((vecs[:3] @ q).max()), abs=0.01)
+    assert np.isnan(best[2])
+    kept = UnitVectors.concat([units_.take([2, 1]), UnitVectors.encode(vecs[:1], [1])], 16)
+    assert kept.chunks == 3 and list(np.diff(kept.offsets)) == [4, 0, 1]
+    assert kept.best(np.array([0]), q)[0] == pytest.approx(best[0])
+    kept.save(tmp_path)
+    loaded = UnitVectors.load(tmp_path)
+    assert np.array_equal(loaded.codes, kept.codes) and np.array_equal(loaded.offsets, kept.offsets)
+
+
+def test_a_chunk_whose_one_unit_answers_outranks_chunks_closer_as_a_whole() -> None:
+    """Dense ranking looks at each candidate's best unit, not only its whole-chunk vector."""
+    dims = 8
+    eye = np.eye(dims, dtype=np.float32)
+    chunks = [Chunk(f"d#{i}", "d.md", "D", i + 1, i + 1, f"passage {i}") for i in range(4)]
+    # The query is axis 0. Chunks 1-3 lean towards it as a whole; chunk 0 as a whole does
+    # not, but one of its units is exactly about it.
+    q = eye[0]
+    chunk_vecs = np.stack(
+        [eye[1], 0.6 * eye[0] + 0.8 * eye[2], 0.5 * eye[0] + 0.87 * eye[3], 0.4 * eye[0] + 0.92 * eye[4]]
+    )
+    chunk_vecs /= np.linalg.norm(chunk_vecs, axis=1, keepdims=True)
+    unit_vecs = np.stack([eye[5], eye[0], eye[2], eye[3], eye[4]])
+    with_units = KnowledgeIndex(
+        chunks=chunks, vectors=chunk_vecs, model_id="t", units=UnitVectors.encode(unit_vecs, [2, 1, 1, 1])
+    )
+    without = KnowledgeIndex(chunks=chunks, vectors=chunk_vecs, model_id="t")
+    assert without.search("zzz", q, k=4, mode="dense")[0].chunk.id == "d#1"
+    assert with_units.search("zzz", q, k=4, mode="dense")[0].chunk.id == "d#0"
