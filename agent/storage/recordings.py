@@ -20,7 +20,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
 
 from agent.storage.base import Backend
-from agent.storage.records import TurnOutcome
+from agent.storage.records import RecordedCall, RecordedTurn, TurnOutcome
 
 SUMMARY_CHARS = 300
 
@@ -232,7 +232,7 @@ class RecordingStore:
                 )
         return seq
 
-    def turns(self, thread_id: str) -> list[dict[str, Any]]:
+    def turns(self, thread_id: str) -> list[RecordedTurn]:
         """The thread's turns in order, with their calls."""
         turns = self.db.read(
             "SELECT seq, kind, payload, capable, trace_id, started, outcome FROM coach_turns "
@@ -243,22 +243,22 @@ class RecordingStore:
             f"SELECT {', '.join(_CALL_COLUMNS)} FROM coach_calls WHERE thread_id = ? ORDER BY seq, n",
             (thread_id,),
         )
-        by_turn: dict[int, list[dict[str, Any]]] = {}
+        by_turn: dict[int, list[RecordedCall]] = {}
         for row in calls:
             call = dict(zip(_CALL_COLUMNS, row, strict=True))
             call["output"] = json.loads(call["output"]) if call["output"] else None
-            by_turn.setdefault(call["seq"], []).append(call)
+            by_turn.setdefault(call["seq"], []).append(RecordedCall.model_validate(call))
         return [
-            {
-                "seq": seq,
-                "kind": kind,
-                "payload": json.loads(payload),
-                "capable": bool(capable),
-                "trace_id": trace_id,
-                "started": started,
-                "outcome": json.loads(outcome or "{}"),
-                "calls": by_turn.get(seq, []),
-            }
+            RecordedTurn(
+                seq=seq,
+                kind=kind,
+                payload=json.loads(payload),
+                capable=bool(capable),
+                trace_id=trace_id,
+                started=started,
+                outcome=TurnOutcome.model_validate_json(outcome or "{}"),
+                calls=by_turn.get(seq, []),
+            )
             for seq, kind, payload, capable, trace_id, started, outcome in turns
         ]
 
