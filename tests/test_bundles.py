@@ -259,4 +259,4 @@ def test_good_bundle_is_imported_under_the_importing_user(
 
 def test_parse_bundle_accepts_what_export_writes(base_bundle: dict[str, Any]) -> None:
     parsed = bundles.parse_bundle(json.dumps(base_bundle).encode())
-    assert parsed.turn_dicts() == base_bundle["turns"]
+    assert [t.model_dump(mode="json") for t in parsed.recorded_turns()] == base_bundle["turns"]

@@ -21,7 +21,7 @@ PROJECTS = [
         "text": "- Build a RAG chatbot over your docs with hybrid search\n"
         "- An agent with LangGraph that books meetings\n"
         "- Containerize a model server with Docker and ship it",
-        "for": "a",
+        "score": 1.0,
     }
 ]
 

@@ -162,8 +162,8 @@ def test_scripted_model_records_tool_call_outputs(home) -> None:
     coach = Coach(Settings(home=home, model="fake"), chat_model=model, interface="test")
     thread = coach.new_thread_id()
     coach.send(thread, "statistics phase duration?")
-    calls = coach.persistence.recordings.turns(thread)[0]["calls"]
-    assert calls[0]["kind"] == "model" and calls[0]["output"] == {
+    calls = coach.persistence.recordings.turns(thread)[0].calls
+    assert calls[0].kind == "model" and calls[0].output == {
         "tool": "Extraction",
         "args": {"intent": "question"},
     }

@@ -77,8 +77,9 @@ def test_recordings_round_trip_and_purge(storage: Storage) -> None:
     assert storage.recordings.save_turn("t1", "message", "hi", False, None, calls, outcome) == 1
     assert storage.recordings.save_turn("t1", "resume", {"action": "approve"}, True, "abc", [], outcome) == 2
     turns = storage.recordings.turns("t1")
-    assert [t["seq"] for t in turns] == [1, 2]
-    assert turns[0]["calls"][0]["output"] == {"total_hours": 12.5} and turns[1]["capable"] is True
+    assert [t.seq for t in turns] == [1, 2]
+    assert turns[0].calls[0].output == {"total_hours": 12.5} and turns[1].capable is True
+    assert turns[0].outcome.totals == {"a": [12.5, 2, True]} and turns[1].payload == {"action": "approve"}
     assert storage.recordings.outcomes("t1")[0].totals == {"a": [12.5, 2, True]}
     assert storage.recordings.next_seq("t1") == 3
     storage.recordings.save_turn("t2", "message", "hello", False, None, calls, outcome)

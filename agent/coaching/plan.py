@@ -23,6 +23,7 @@ from agent.coaching.actions import (
     project_skills,
     skill_guides,
 )
+from agent.coaching.passages import Passage
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
 from tools.catalog import industry
 from tools.gap import WEEKS_PER_MONTH, gap_report
@@ -95,7 +96,7 @@ def _first_sentence(text: str, limit: int = 160) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _projects(citations: list[Citation], passages: list[dict[str, Any]]) -> list[tuple[str, int]]:
+def _projects(citations: list[Citation], passages: list[Passage]) -> list[tuple[str, int]]:
     """Project ideas (bullet lines under a Projects heading) with the citation they came from."""
     found: list[tuple[str, int]] = []
     for cite, passage in zip(citations, passages, strict=True):
@@ -334,8 +335,8 @@ def _rationale_b(a: GapReport, b: GapReport) -> list[Claim]:
 def build_plan(
     profile: Profile,
     reports: tuple[GapReport, GapReport],
-    passages_a: list[dict[str, Any]],
-    passages_b: list[dict[str, Any]],
+    passages_a: list[Passage],
+    passages_b: list[Passage],
     coach_note: str = "",
 ) -> Plan:
     """Assemble the plan; `passages_*` are hit dicts retrieved for each target."""

@@ -1,6 +1,12 @@
 """Prompts. Short on purpose: the embedded model's prompt speed (~226 tokens/s) makes
 every retrieved token cost the person time before the first word."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agent.coaching.passages import Passage
+
 ANSWER_SYSTEM = (
     "You are a career coach. Answer the question in 1-2 sentences using only the numbered "
     "passages. Cite passages like [1]. If the passages do not answer it, say so."
@@ -14,7 +20,7 @@ NOTE_SYSTEM = (
 PASSAGE_CHARS = 450
 
 
-def passages_block(passages: list[dict[str, object]]) -> str:
+def passages_block(passages: Sequence[Passage]) -> str:
     """Numbered, truncated passages for a prompt."""
     out = []
     for i, p in enumerate(passages, start=1):

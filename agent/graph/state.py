@@ -14,6 +14,8 @@ from langgraph.graph.message import add_messages
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from agent.coaching.passages import Quoted, Retrieved
+
 Route = Literal["intake", "question", "plan", "review", "checkin", "chitchat"]
 
 
@@ -56,8 +58,8 @@ class CoachState(TypedDict, total=False):
     role_skills_asked: bool
     route: Route
     query: str
-    passages: list[dict[str, Any]]  # knowledge.index.Hit.to_dict() values
-    quotes: list[dict[str, Any]]  # knowledge.sentences.Quote values: the extractive answer's sentences
+    passages: Retrieved  # this turn's roadmap passages, by what they were retrieved for
+    quotes: list[Quoted]  # the extractive answer's sentences
     plan_answer: str | None  # a question about the person's own plan, answered from its figures
     reports: dict[str, dict[str, Any]]  # "a" / "b" -> GapReport.model_dump()
     overrides: dict[str, dict[str, int]]  # "a" / "b" -> skill -> target level from review edits

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
+from agent.storage.records import RecordedTurn, TurnOutcome
 from tools.errors import CoachError, InputError
 
 BUNDLE_VERSION = 1
@@ -95,6 +96,10 @@ class BundleTurn(BaseModel):
     @model_validator(mode="after")
     def _payload_fits_kind(self) -> BundleTurn:
         _check_payload(self.kind, self.payload)
+        try:
+            TurnOutcome.model_validate(self.outcome)
+        except ValidationError as exc:
+            raise ValueError(f"a turn's outcome is not one the coach records ({_describe(exc)})") from None
         return self
 
 
@@ -110,9 +115,9 @@ class Bundle(BaseModel):
     redacted: bool = False
     turns: list[BundleTurn] = Field(min_length=1, max_length=MAX_TURNS)
 
-    def turn_dicts(self) -> list[dict[str, Any]]:
-        """The turns as the replay functions read them (every key present)."""
-        return [t.model_dump(mode="json") for t in self.turns]
+    def recorded_turns(self) -> list[RecordedTurn]:
+        """The turns as the replay functions read them."""
+        return [RecordedTurn.model_validate(t.model_dump(mode="json")) for t in self.turns]
 
 
 def _check_payload(kind: str, payload: Any) -> None:
@@ -270,7 +275,7 @@ def redact_call_input(call: dict[str, Any], redact: Callable[[Any], Any]) -> Non
         call["input"] = redact(call.get("input"))
 
 
-def _play_all(coach: Any, thread: str, turns: list[dict[str, Any]]) -> None:
+def _play_all(coach: Any, thread: str, turns: list[RecordedTurn]) -> None:
     """Feed every turn; any failure becomes one InputError naming the turn."""
     from agent.replay.runner import play_turn
 
@@ -279,11 +284,11 @@ def _play_all(coach: Any, thread: str, turns: list[dict[str, Any]]) -> None:
             play_turn(coach, thread, turn)
         except CoachError as exc:
             raise InputError(
-                f"Turn {turn['seq']} of the bundle cannot be replayed here ({exc}); nothing was imported."
+                f"Turn {turn.seq} of the bundle cannot be replayed here ({exc}); nothing was imported."
             ) from exc
         except Exception as exc:  # the dry run exists to contain exactly this
             raise InputError(
-                f"Turn {turn['seq']} of the bundle failed when replayed ({type(exc).__name__}); "
+                f"Turn {turn.seq} of the bundle failed when replayed ({type(exc).__name__}); "
                 "nothing was imported. Run with --debug for details."
             ) from exc
 
@@ -312,7 +317,7 @@ def import_bundle(coach: Any, path: Path) -> dict[str, Any]:
     from knowledge.retriever import Retriever
 
     bundle = read_bundle(path)
-    turns = bundle.turn_dicts()
+    turns = bundle.recorded_turns()
     thread = import_thread_id(bundle.thread, Coach.new_thread_id())
     retriever = Retriever(coach.settings.home, coach.settings.embeddings)
 

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from agent.runtime.tracing import langfuse_client
+from agent.storage.records import RecordedCall, RecordedTurn, TurnOutcome
 from tools.errors import ConfigError, InputError
 
 # The observations API returns only the field groups asked for (core and basic by default).
@@ -116,7 +117,7 @@ def _withheld(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("[withheld:")
 
 
-def turns(session_id: str) -> list[dict[str, Any]]:
+def turns(session_id: str) -> list[RecordedTurn]:
     """The session's turns, rebuilt from its traces in the shape of the local recording
     (`agent.storage.recordings.RecordingStore.turns`): one per graph run."""
     rows = fetch(session_id)
@@ -173,48 +174,46 @@ def turns(session_id: str) -> list[dict[str, Any]]:
                     "output": out.get("summary") if isinstance(out, dict) else out,
                 }
             )
-    result = []
+    result: list[RecordedTurn] = []
     for seq, root in enumerate(roots, start=1):
         given = _parse(_get(root, "input", "input"))
         outcome = _parse(_get(root, "output", "output"))
+        made = [RecordedCall.model_validate(c) for c in calls[_get(root, "id", "id")]]
         result.append(
-            {
-                "seq": seq,
-                "kind": given["kind"],
-                "payload": given.get("payload"),
-                "capable": any(
-                    c["kind"] == "model" and isinstance(c["output"], dict)
-                    for c in calls[_get(root, "id", "id")]
-                ),
-                "trace_id": _get(root, "traceId", "trace_id"),
-                "started": str(_get(root, "startTime", "start_time") or ""),
-                "outcome": outcome if isinstance(outcome, dict) else {},
-                "calls": calls[_get(root, "id", "id")],
-            }
+            RecordedTurn(
+                seq=seq,
+                kind=str(given["kind"]),
+                payload=given.get("payload"),
+                capable=any(c.kind == "model" and isinstance(c.output, dict) for c in made),
+                trace_id=_get(root, "traceId", "trace_id"),
+                started=str(_get(root, "startTime", "start_time") or ""),
+                outcome=TurnOutcome.model_validate(outcome if isinstance(outcome, dict) else {}),
+                calls=made,
+            )
         )
     return result
 
 
-def rerunnable(recorded: list[dict[str, Any]]) -> str | None:
+def rerunnable(recorded: list[RecordedTurn]) -> str | None:
     """Why these turns cannot be re-run, or None when they can."""
     for turn in recorded:
-        payload = turn["payload"]
+        payload = turn.payload
         hidden = (
             _withheld(payload)
             or (
                 isinstance(payload, (dict, list))
                 and any(_withheld(v) for v in (payload.values() if isinstance(payload, dict) else payload))
             )
-            or (turn["kind"] == "profile" and isinstance(payload, list))
+            or (turn.kind == "profile" and isinstance(payload, list))
         )
-        outputs = [c["output"] for c in turn["calls"] if c["kind"] == "model"]
+        outputs = [c.output for c in turn.calls if c.kind == "model"]
         if hidden or any(_withheld(o) for o in outputs):
             return (
                 "it was traced with COACH_TRACE_CONTENT=metadata, which keeps messages, review answers "
                 "and model outputs out of traces; drop --rerun to see its timeline."
             )
-        if turn["kind"] == "other":
-            return f"turn {turn['seq']} has an input the coach does not know how to replay."
+        if turn.kind == "other":
+            return f"turn {turn.seq} has an input the coach does not know how to replay."
     return None
 
 
@@ -236,6 +235,6 @@ def rerun(coach: Any, session_id: str) -> dict[str, Any]:
     return {
         "langfuse_session": session_id,
         "turns": len(recorded),
-        "traces": len({t["trace_id"] for t in recorded}),
+        "traces": len({t.trace_id for t in recorded}),
         "divergences": compare(recorded, replayed),
     }

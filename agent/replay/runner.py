@@ -21,6 +21,7 @@ from langchain_core.messages import BaseMessage
 
 from agent.llm.models import ScriptedChatModel
 from agent.runtime.session import Coach, Settings
+from agent.storage.records import RecordedTurn
 from agent.storage.threads import copy_checkpoints
 from tools.errors import InputError
 from tools.models import Profile
@@ -73,10 +74,10 @@ def timeline(coach: Coach, thread: str) -> list[dict[str, Any]]:
     """Every step of a session: node, time, state diff, calls, interrupts, turn and trace id."""
     snaps = _snapshots(coach, thread)
     turns = coach.persistence.recordings.turns(thread)
-    calls_by_step: dict[int, list[dict[str, Any]]] = {}
+    calls_by_step: dict[int | None, list[dict[str, Any]]] = {}
     for turn in turns:
-        for call in turn["calls"]:
-            calls_by_step.setdefault(call["step"], []).append(call)
+        for call in turn.calls:
+            calls_by_step.setdefault(call.step, []).append(call.model_dump(mode="json"))
     out: list[dict[str, Any]] = []
     turn_index = -1
     if snaps[0].metadata.get("source") == "input" and turns:
@@ -86,15 +87,15 @@ def timeline(coach: Coach, thread: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "step": snaps[0].metadata.get("step"),
-                "turn": first["seq"],
+                "turn": first.seq,
                 "source": "input",
                 "nodes": ["input"],
                 "time": snaps[0].created_at,
                 "changes": {},
                 "calls": [],
                 "interrupts": [],
-                "input": {"kind": first["kind"], "payload": first["payload"]},
-                "trace_id": first["trace_id"],
+                "input": {"kind": first.kind, "payload": first.payload},
+                "trace_id": first.trace_id,
             }
         )
     for prev, snap in itertools.pairwise(snaps):
@@ -106,7 +107,7 @@ def timeline(coach: Coach, thread: str) -> list[dict[str, Any]]:
         step = snap.metadata.get("step")
         entry: dict[str, Any] = {
             "step": step,
-            "turn": current["seq"] if current else None,
+            "turn": current.seq if current else None,
             "source": source,
             "nodes": [t.name for t in prev.tasks] if source == "loop" else ["input"],
             "time": snap.created_at,
@@ -117,8 +118,8 @@ def timeline(coach: Coach, thread: str) -> list[dict[str, Any]]:
             ],
         }
         if current and (source == "input" or resumed):
-            entry["input"] = {"kind": current["kind"], "payload": current["payload"]}
-            entry["trace_id"] = current["trace_id"]
+            entry["input"] = {"kind": current.kind, "payload": current.payload}
+            entry["trace_id"] = current.trace_id
         out.append(entry)
     return out
 
@@ -157,74 +158,49 @@ def scratch_coach(coach: Coach, model: Any, copy_db: bool) -> Iterator[Coach]:
             replayer.persistence.close()
 
 
-def recorded_model(turns: list[dict[str, Any]], after_step: int = -1) -> ScriptedChatModel:
+def recorded_model(turns: list[RecordedTurn], after_step: int = -1) -> ScriptedChatModel:
     """A model that gives back the recorded outputs, in order, for calls after `after_step`."""
-    outputs = [
-        c["output"]
-        for t in turns
-        for c in t["calls"]
-        if c["kind"] == "model" and (c["step"] or 0) > after_step
-    ]
-    capable = any(t["capable"] for t in turns)
+    outputs = [c.output for t in turns for c in t.calls if c.kind == "model" and (c.step or 0) > after_step]
+    capable = any(t.capable for t in turns)
     return ScriptedChatModel(replies=outputs, default="(no recorded output)", structured=capable)
 
 
-def play_turn(coach: Coach, thread: str, turn: dict[str, Any]) -> None:
+def play_turn(coach: Coach, thread: str, turn: RecordedTurn) -> None:
     """Feed one recorded turn's input to a coach."""
-    match turn["kind"]:
+    match turn.kind:
         case "message":
-            coach.send(thread, turn["payload"])
+            coach.send(thread, turn.payload)
         case "resume":
-            coach.resume(thread, turn["payload"])
+            coach.resume(thread, turn.payload)
         case "profile":
-            coach.plan_from_profile(thread, Profile.model_validate(turn["payload"]))
+            coach.plan_from_profile(thread, Profile.model_validate(turn.payload))
 
 
-def compare(recorded: list[dict[str, Any]], rerun: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def compare(recorded: list[RecordedTurn], rerun: list[RecordedTurn]) -> list[dict[str, Any]]:
     """Where the re-run departs from the recording: route, tool calls and results, figures."""
     out: list[dict[str, Any]] = []
     for old, new in zip(recorded, rerun, strict=False):
-        for key in ("route", "totals", "review", "replies"):
-            if old["outcome"].get(key) != new["outcome"].get(key) and key != "review":
+        # The review's draft id is new on every run; whether one is pending shows in replies.
+        for key in ("route", "totals", "replies"):
+            was, now = getattr(old.outcome, key), getattr(new.outcome, key)
+            if was != now:
                 out.append(
-                    {
-                        "turn": old["seq"],
-                        "step": None,
-                        "node": None,
-                        "what": key,
-                        "recorded": old["outcome"].get(key),
-                        "now": new["outcome"].get(key),
-                    }
+                    {"turn": old.seq, "step": None, "node": None, "what": key, "recorded": was, "now": now}
                 )
-        old_calls = [c for c in old["calls"] if c["kind"] == "tool"]
-        new_calls = [c for c in new["calls"] if c["kind"] == "tool"]
+        old_calls = [c for c in old.calls if c.kind == "tool"]
+        new_calls = [c for c in new.calls if c.kind == "tool"]
         for a, b in zip(old_calls, new_calls, strict=False):
-            if (a["name"], a["input_hash"]) != (b["name"], b["input_hash"]):
-                out.append(
-                    {
-                        "turn": old["seq"],
-                        "step": b["step"],
-                        "node": b["node"],
-                        "what": f"{b['name']} arguments",
-                        "recorded": a["input"],
-                        "now": b["input"],
-                    }
-                )
-            elif a["output"] != b["output"]:
-                out.append(
-                    {
-                        "turn": old["seq"],
-                        "step": b["step"],
-                        "node": b["node"],
-                        "what": f"{b['name']} result",
-                        "recorded": a["output"],
-                        "now": b["output"],
-                    }
-                )
+            if (a.name, a.input_hash) != (b.name, b.input_hash):
+                what, was, now = f"{b.name} arguments", a.input, b.input
+            elif a.output != b.output:
+                what, was, now = f"{b.name} result", a.output, b.output
+            else:
+                continue
+            out.append({"turn": old.seq, "step": b.step, "node": b.node, "what": what, "recorded": was, "now": now})
         if len(old_calls) != len(new_calls):
             out.append(
                 {
-                    "turn": old["seq"],
+                    "turn": old.seq,
                     "step": None,
                     "node": None,
                     "what": "tool calls",
@@ -267,7 +243,7 @@ def rerun(coach: Coach, thread: str, from_step: int | None = None, live: bool = 
                 raise InputError(f"Session {thread} has no step {from_step}.")
             # The rest of the turn holding that step runs from the checkpoint; later turns are fed.
             holding = next((e["turn"] for e in timeline(coach, thread) if e["step"] == from_step), None)
-            todo = [t for t in turns if holding is not None and t["seq"] > holding]
+            todo = [t for t in turns if holding is not None and t.seq > holding]
             replayer.graph.invoke(None, snap.config, context=replayer.context(), durability="sync")
         for turn in todo:
             play_turn(replayer, thread, turn)
@@ -359,7 +335,7 @@ def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -
         "user": owner,
         "model": coach.settings.model,
         "redacted": redact,
-        "turns": turns,
+        "turns": [t.model_dump(mode="json") for t in turns],
     }
     if redact:
         # Only what people wrote and what was said back: hashes, steps and times stay exact.

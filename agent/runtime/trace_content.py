@@ -61,6 +61,13 @@ def _message_view(message: BaseMessage, mode: ContentMode) -> dict[str, Any]:
     return {"type": message.type, "content": shown}
 
 
+def _passage_ids(passages: Any) -> Any:
+    """Passages named by their ids, per purpose: their text is in the knowledge index."""
+    if isinstance(passages, dict):
+        return {k: [p.get("id") for p in v] for k, v in passages.items() if isinstance(v, list)}
+    return [p.get("id") if isinstance(p, dict) else p for p in passages]
+
+
 def _totals(reports: dict[str, Any]) -> dict[str, Any]:
     return {
         k: [r.get("total_hours"), r.get("total_weeks"), r.get("attainable")]
@@ -222,7 +229,7 @@ class CoachCallbackHandler(CallbackHandler):
                 "chars": len(json.dumps(shown["draft"], default=str)),
             }
         if shown.get("passages"):
-            shown["passages"] = [p.get("id") if isinstance(p, dict) else p for p in shown["passages"]]
+            shown["passages"] = _passage_ids(shown["passages"])
         if "messages" in shown:
             shown["messages"] = [
                 _message_view(m, self.mode) if isinstance(m, BaseMessage) else m

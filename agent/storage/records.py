@@ -1,5 +1,5 @@
-"""Typed records of what the coach keeps: sessions, turn outcomes, approvals, saved
-plans and job postings. Storage reads and writes these, never bare dict paths."""
+"""Typed records of what the coach keeps: sessions, turn outcomes, recorded turns and
+calls, approvals, saved plans and job postings. Storage reads and writes these, never bare dict paths."""
 
 from __future__ import annotations
 
@@ -38,6 +38,42 @@ class TurnOutcome(BaseModel):
     review: str | None = None  # the draft id waiting for review after the turn
     committed: Committed | None = None
     replies: int = 0
+
+
+class RecordedCall(BaseModel):
+    """One model or tool call a turn made: enough to show it and to feed its output back."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    seq: int | None = None
+    n: int | None = None
+    kind: Literal["model", "tool"]
+    name: str | None = None
+    node: str | None = None
+    step: int | None = None
+    input_hash: str | None = None
+    input: str | None = None  # a summary of the arguments, for reading
+    output: Any = None  # a model's text or tool call; a tool's (summarised) result
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    latency_ms: float | None = None
+
+
+class RecordedTurn(BaseModel):
+    """One turn as recorded (locally, or rebuilt from Langfuse): its input, outcome and calls."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    seq: int
+    # "message", "resume" or "profile" replay; "recover" (a turn finished after a crash)
+    # and "other" (an input Langfuse shows that the coach did not send) do not
+    kind: str
+    payload: Any = None
+    capable: bool = False
+    trace_id: str | None = None
+    started: str | None = None
+    outcome: TurnOutcome = Field(default_factory=TurnOutcome)
+    calls: list[RecordedCall] = Field(default_factory=list)
 
 
 class ApprovalRecord(BaseModel):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from agent.coaching.claims import check_numbers
+from agent.coaching.passages import Passage, Quoted, Retrieved, passages_of, quoted_of, retrieved_of
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
 from agent.graph.context import Context, run_user
@@ -87,13 +88,13 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         # Relevance is judged on the question alone: the context in the query would
         # make any question look relevant to the target role's roadmap.
         hits = call_tool("search_roadmaps", retriever.relevant, query=query, k=ctx.k, gate=question)
-        found_passages = [{**h.to_dict(), "for": "q"} for h in hits]
-        quotes: list[dict[str, Any]] = []
+        quotes: list[Quoted] = []
         if hits and not generates(ctx):
             found = call_tool("best_sentences", retriever.rank_sentences, question=question, hits=hits, k=3)
-            quotes = [asdict(q) for q in found]
+            quotes = [quoted_of(q) for q in found]
+        found_passages = Retrieved(question=passages_of(hits))
         return {"query": query, "passages": found_passages, "quotes": quotes, "plan_answer": None}
-    passages: list[dict[str, Any]] = []
+    passages = Retrieved()
     queries = []
     for key in ("a", "b"):
         query = _plan_query(state["profile"], key)
@@ -102,7 +103,7 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         # The best passages overall ground the rationale; project passages feed the
         # milestones, and are rarely the very top hits for a skills query.
         chosen = hits[:3] + [h for h in hits[3:] if "project" in h.chunk.section.lower()][:3]
-        passages += [{**h.to_dict(), "for": key} for h in chosen]
+        passages["plan_a" if key == "a" else "plan_b"] = passages_of(chosen)
     return {"query": " | ".join(queries), "passages": passages}
 
 
@@ -117,14 +118,14 @@ NOTHING_FOUND = (
 )
 
 
-def _sources(passages: list[dict[str, Any]]) -> str:
+def _sources(passages: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(
         f"- [{i}] {p['source']} > {p['section']}, lines {p['lines'][0]}-{p['lines'][1]}"
         for i, p in enumerate(passages, start=1)
     )
 
 
-def _extractive(quotes: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+def _extractive(quotes: list[Quoted]) -> tuple[str, list[dict[str, Any]]]:
     """The passages' most relevant sentences, quoted and cited with their own lines: the
     embedded default states nothing of its own."""
     sources: list[dict[str, Any]] = []
@@ -137,7 +138,7 @@ def _extractive(quotes: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]
     return "From the roadmaps:\n\n" + "\n".join(lines), sources
 
 
-def _generated(question: str, passages: list[dict[str, Any]], state: CoachState, ctx: Context) -> str | None:
+def _generated(question: str, passages: list[Passage], state: CoachState, ctx: Context) -> str | None:
     """A capable model's answer, keeping only sentences whose figures the passages or the plan
     give; None when nothing survives the check."""
     prompt = f"Passages:\n{passages_block(passages)}\n\nQuestion: {question}"
@@ -184,14 +185,15 @@ def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     phrased and checked with a capable model), or say plainly that there is nothing."""
     if state.get("plan_answer"):
         return {"messages": [AIMessage(str(state["plan_answer"]))]}
-    passages = [p for p in state.get("passages") or [] if p.get("for") == "q"][:3]
+    passages = (retrieved_of(state.get("passages")).get("question") or [])[:3]
     quotes = state.get("quotes") or []
     ctx = runtime.context
     if is_capable(ctx.model, ctx.chat_model):
         return {"messages": [AIMessage(_with_tools(state, runtime))]}
     text = _generated(last_human(state), passages, state, ctx) if passages and generates(ctx) else None
+    cited: Sequence[Mapping[str, Any]] = passages
     if text is None and quotes:
-        text, passages = _extractive(quotes)
+        text, cited = _extractive(quotes)
     if text is None:
         return {"messages": [AIMessage(NOTHING_FOUND)]}
-    return {"messages": [AIMessage(f"{text}\n\nSources:\n{_sources(passages)}")]}
+    return {"messages": [AIMessage(f"{text}\n\nSources:\n{_sources(cited)}")]}

@@ -7,6 +7,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
+from agent.coaching.passages import retrieved_of
 from agent.coaching.plan import build_plan
 from agent.coaching.render import verdict_table
 from agent.graph.context import Context
@@ -47,10 +48,8 @@ def draft_plan(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     profile = profile_of(state["profile"])
     a = GapReport.model_validate(state["reports"]["a"])
     b = GapReport.model_validate(state["reports"]["b"])
-    passages = state.get("passages") or []
-    pa = [p for p in passages if p.get("for") == "a"]
-    pb = [p for p in passages if p.get("for") == "b"]
-    plan = build_plan(profile, (a, b), pa, pb)
+    passages = retrieved_of(state.get("passages"))
+    plan = build_plan(profile, (a, b), passages.get("plan_a") or [], passages.get("plan_b") or [])
     facts = "\n".join(f"- {c.text}" for c in plan.rationale[:4])
     feedback = (state.get("review") or {}).get("feedback") or ""
     prompt = f"Facts about the plan:\n{facts}\n" + (f"\nThe person asked: {feedback}\n" if feedback else "")
