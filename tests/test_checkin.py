@@ -24,7 +24,11 @@ def test_parse_checkin() -> None:
     assert parse_checkin("progress: 3 weeks in, agents 1")[1] == 3
 
 
-def test_expected_level_is_linear_within_the_skill() -> None:
+def test_expected_level_follows_the_engines_hours_per_level() -> None:
+    # 0 -> 3 at ease 2 costs 10 + 35 + 75 = 120 h; studied from hour 120 of the plan at
+    # 12 h/week (weeks 10-20). Level 1 is reached after 10 h (week 11: 12 h studied),
+    # level 2 after 45 h (week 14: 48 h), level 3 after 120 h (week 20). Linear shares
+    # (the old reading) said 1 at week 15 and 2 only at week 19.
     line = SkillLine(
         name="x",
         skill_id="x",
@@ -39,7 +43,65 @@ def test_expected_level_is_linear_within_the_skill() -> None:
         finish_week=20,
         quadrant="quick win",
     )
-    assert [expected_level(line, w) for w in (5, 10, 15, 19, 20, 30)] == [0, 0, 1, 2, 3, 3]
+    weeks = (5, 10, 11, 13, 14, 15, 19, 20, 30)
+    assert [expected_level(line, w, 120, 12) for w in weeks] == [0, 0, 1, 1, 2, 2, 2, 3, 3]
+    # A skill whose hours the prerequisites made dearer keeps the same shares per level.
+    dearer = line.model_copy(update={"hours": 144})  # x 1.2
+    assert [expected_level(dearer, w, 0, 12) for w in (0, 1, 4, 5, 11, 12)] == [0, 1, 1, 2, 2, 3]
+
+
+def test_checkin_figures_match_the_saved_plan_by_hand(coach: Coach) -> None:
+    from agent.coaching.checkin import compare
+    from agent.coaching.plan import Plan
+
+    approved(coach)
+    plan = Plan.model_validate(list_plans(coach.persistence.store, "local")[-1].plan)
+    assert plan.profile.horizon_months == 12  # 52 weeks
+    report = compare(plan, {"agents": 0}, 3)
+    # 52 - 3 = 49 weeks left; months rounded (11 -> 48 weeks) was one short.
+    assert report.weeks_left == 49 and report.remaining.horizon_weeks == 49
+    scheduled = plan.a.scheduled
+    hpw = scheduled.hours_per_week
+    start = 0.0
+    for s, got in zip(scheduled.skills, report.lines, strict=True):
+        studied = 3 * hpw - start
+        start += s.hours
+        # By hand: the highest level whose hours (the engine's per-level steps) fit in what was studied.
+        steps = [10.0, 35.0, 75.0, 130.0, 200.0][s.current : s.target]
+        want, spent = s.current, 0.0
+        for step in steps:
+            spent += step
+            if studied > 0 and s.hours * spent / sum(steps) <= studied + 1e-9:
+                want += 1
+        assert got.expected == (s.target if s.gap == 0 else want), s.name
+    assert any(line.expected > line.was for line in report.lines), "three weeks in, something is expected"
+    text = "\n".join(coach.send(coach.new_thread_id(), "check in after 3 weeks: agents 0").messages)
+    assert "against the 49 weeks left" in text
+
+
+def test_a_second_checkin_builds_on_the_first(coach: Coach) -> None:
+    thread = approved(coach)
+    first = coach.send(thread, "check in after 0 weeks: python 5")
+    assert "Python engineering 4->5" in "\n".join(first.messages)
+    turn = coach.send(thread, "check in after 0 weeks: agents 0")
+    text = "\n".join(turn.messages)
+    row = next(r for r in text.splitlines() if r.startswith("| Python"))
+    assert "| 5 |" in row and "from your last check-in" in row, row
+    skills = {k.lower(): v for k, v in coach.values(thread)["profile"]["skills"].items()}
+    assert skills["python"] == 5
+    # A new session builds on it too: the check-in's levels were saved.
+    again = "\n".join(coach.send(coach.new_thread_id(), "check in after 0 weeks: agents 0").messages)
+    assert "from your last check-in" in next(r for r in again.splitlines() if r.startswith("| Python"))
+
+
+def test_questions_after_a_checkin_use_the_new_levels(coach: Coach) -> None:
+    thread = approved(coach)
+    before = "\n".join(coach.send(thread, "how long is left?").messages)
+    coach.send(thread, "check in after 8 weeks: python 5, agents 3")
+    left = "\n".join(coach.send(thread, "how long is left?").messages)
+    assert "44 weeks" in left and left != before, left
+    on_track = "\n".join(coach.send(thread, "am i on track?").messages)
+    assert "Plan A" in on_track and "44" in on_track, on_track
 
 
 def test_checkin_without_a_saved_plan(coach: Coach) -> None:

@@ -116,3 +116,14 @@ def test_claim_check_drops_sentences_with_figures_nobody_gave() -> None:
 
 def test_numbers_are_normalised() -> None:
     assert numbers_in("1,200 hours, 12.5 h, [3] and 4") == {"1200", "12.5", "4"}
+
+
+def test_how_long_is_left_and_on_track_are_plan_questions(reports) -> None:
+    a, b = reports
+    left = answer_from_plan("how long is left?", a, b)
+    assert left is not None and left.topic == "total"
+    assert f"{a.total_weeks} weeks" in left.text and f"horizon of {a.horizon_weeks} weeks" in left.text
+    on_track = answer_from_plan("am i on track?", a, b)
+    assert on_track is not None and on_track.topic == "attainable"
+    assert a.verdict() in on_track.text
+    assert answer_from_plan("how long will RAG take me?", a, b).topic == "skill_time"  # type: ignore[union-attr]

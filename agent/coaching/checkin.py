@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from pydantic import BaseModel
 
+from agent.coaching.matching import merge_skills
 from agent.coaching.plan import Plan
-from tools.gap import WEEKS_PER_MONTH, gap_report, resolve_skills
+from tools.gap import WEEKS_PER_MONTH, gap_report, horizon_weeks, hours_needed, resolve_skills
+from tools.learning_time import STEP_HOURS
 from tools.models import GapReport, Profile, SkillLine
 
 Status = Literal["ahead", "on track", "slipped", "done", "not reported"]
@@ -23,12 +24,14 @@ class ProgressLine(BaseModel):
     now: int
     target: int
     status: Status
+    earlier: bool = False  # the level came from an earlier check-in, not this message
 
 
 class CheckinReport(BaseModel):
     """What moved, what slipped, and whether the rest still fits."""
 
     weeks: int
+    weeks_left: int = 0
     lines: list[ProgressLine]
     remaining: GapReport
     profile: Profile
@@ -46,62 +49,131 @@ class CheckinReport(BaseModel):
         return [line for line in self.lines if line.now > line.was]
 
 
-def expected_level(line: SkillLine, week: int) -> int:
-    """The level the schedule expected by `week`: linear within the skill's weeks."""
-    if week >= line.finish_week or line.gap == 0:
+def expected_level(line: SkillLine, week: int, start_hours: float, hours_per_week: float) -> int:
+    """The level the gap engine's schedule reaches by `week`.
+
+    The skill is studied from `start_hours` into the plan (the hours of the skills before
+    it) at `hours_per_week`; each level costs its own share of the skill's hours, as the
+    engine prices them (early levels are cheaper), so by half the hours of 0 -> 3 a person
+    is expected at 2, not 1.
+    """
+    if line.gap <= 0 or line.hours <= 0:
         return line.target
-    if week <= line.start_week:
+    studied = week * hours_per_week - start_hours
+    if studied <= 1e-9:
         return line.current
-    share = (week - line.start_week) / max(1, line.finish_week - line.start_week)
-    return line.current + math.floor(line.gap * share + 1e-9)
+    if studied >= line.hours - 1e-9:
+        return line.target
+    steps = STEP_HOURS[line.current : line.target]
+    total = sum(steps) or 1.0
+    level, spent = line.current, 0.0
+    for step in steps:
+        spent += step
+        if line.hours * spent / total > studied + 1e-9:
+            break
+        level += 1
+    return level
+
+
+def _start_hours(lines: list[SkillLine]) -> list[float]:
+    """Hours into the plan at which each skill starts: skills are learned one after another."""
+    out, elapsed = [], 0.0
+    for line in lines:
+        out.append(elapsed)
+        elapsed += line.hours
+    return out
+
+
+def _status(reported: bool, now: int, expected: int, target: int) -> Status:
+    if now >= target:
+        return "done"
+    if not reported:
+        return "not reported"
+    if now > expected:
+        return "ahead"
+    return "on track" if now == expected else "slipped"
+
+
+def _left(report: GapReport, weeks_left: int) -> GapReport:
+    """The remaining report measured against the weeks really left (the profile holds whole months)."""
+    fits = report.total_weeks <= weeks_left
+    return report.model_copy(
+        update={
+            "horizon_weeks": weeks_left,
+            "attainable": fits,
+            "margin_weeks": weeks_left - report.total_weeks,
+            "hours_per_week_needed": None if fits else hours_needed(report.total_hours, max(1, weeks_left)),
+            "trim": None if fits else report.trim,
+        }
+    )
 
 
 def compare(
-    plan: Plan, levels: dict[str, int], weeks: int, hours_per_week: float | None = None
+    plan: Plan,
+    levels: dict[str, int],
+    weeks: int,
+    hours_per_week: float | None = None,
+    earlier: dict[str, int] | None = None,
 ) -> CheckinReport:
     """Check the person's reported levels against Plan A's schedule after `weeks`.
 
-    Skills not mentioned keep their level from the plan and are marked "not
-    reported": silence is not a slip. The rest of the plan is recomputed from the new
-    levels over what is left of the horizon, at `hours_per_week` when the person's
-    hours changed since the plan was saved.
+    `earlier` holds levels reported since the plan was saved (an earlier check-in):
+    this check-in builds on them, and `levels` (this message) wins over them. Skills
+    reported neither time keep their level from the plan and are "not reported":
+    silence is not a slip. The rest of the plan is recomputed from the new levels over
+    the weeks left of the horizon, at `hours_per_week` when the person's hours changed.
     """
     scheduled = plan.a.scheduled
-    reported = resolve_skills(levels).levels
+    now_levels = merge_skills(earlier or {}, levels)
+    said = resolve_skills(levels).levels
+    reported = resolve_skills(now_levels).levels
     lines = []
-    for s in scheduled.skills:
+    for s, start in zip(scheduled.skills, _start_hours(scheduled.skills), strict=True):
         now = reported.get(s.skill_id, s.current)
-        expected = expected_level(s, weeks)
-        if s.skill_id not in reported:
-            status: Status = "done" if now >= s.target else "not reported"
-        elif now >= s.target:
-            status = "done"
-        elif now > expected:
-            status = "ahead"
-        elif now == expected:
-            status = "on track"
-        else:
-            status = "slipped"
+        expected = expected_level(s, weeks, start, scheduled.hours_per_week)
         lines.append(
             ProgressLine(
-                name=s.name, was=s.current, expected=expected, now=now, target=s.target, status=status
+                name=s.name,
+                was=s.current,
+                expected=expected,
+                now=now,
+                target=s.target,
+                status=_status(s.skill_id in reported, now, expected, s.target),
+                earlier=s.skill_id in reported and s.skill_id not in said,
             )
         )
-    months_left = max(1, plan.profile.horizon_months - round(weeks / WEEKS_PER_MONTH))
-    skills = {**plan.profile.skills, **levels}
+    weeks_left = max(0, horizon_weeks(plan.profile.horizon_months) - weeks)
+    months_left = max(1, round(weeks_left / WEEKS_PER_MONTH))
+    skills = merge_skills(plan.profile.skills, now_levels)
     hours = hours_per_week or plan.profile.hours_per_week  # the hours the person has now, if they said
     profile = plan.profile.model_copy(
         update={"skills": skills, "horizon_months": months_left, "hours_per_week": hours}
     )
     remaining = gap_report(profile, profile.plan_a, {s.skill_id: s.target for s in scheduled.skills})
-    return CheckinReport(weeks=weeks, lines=lines, remaining=remaining, profile=profile)
+    return CheckinReport(
+        weeks=weeks,
+        weeks_left=weeks_left,
+        lines=lines,
+        remaining=_left(remaining, weeks_left),
+        profile=profile,
+    )
+
+
+def updated_reports(plan: Plan, report: CheckinReport) -> tuple[GapReport, GapReport]:
+    """Plan A and Plan B from the check-in's levels over the weeks left: what questions
+    after a check-in ("how long is left?", "am I on track?") are answered from."""
+    profile = report.profile
+    b = gap_report(profile, profile.plan_b, {s.skill_id: s.target for s in plan.b.report.skills})
+    return report.remaining, _left(b, report.weeks_left)
 
 
 def checkin_markdown(report: CheckinReport) -> str:
     """The check-in as a table and a verdict."""
     rows = ["| Skill | At plan | Expected now | Now | Target | Status |", "|---|:-:|:-:|:-:|:-:|---|"]
     rows += [
-        f"| {x.name} | {x.was} | {x.expected} | {x.now} | {x.target} | {x.status} |" for x in report.lines
+        f"| {x.name} | {x.was} | {x.expected} | {x.now} | {x.target} | "
+        f"{x.status}{' (from your last check-in)' if x.earlier else ''} |"
+        for x in report.lines
     ]
     r = report.remaining
     since = "" if report.elapsed_from == "words" else " (from the date the plan was saved)"

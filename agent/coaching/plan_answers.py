@@ -27,14 +27,16 @@ _TOPICS: list[tuple[Topic, re.Pattern[str]]] = [
     (
         "attainable",
         re.compile(
-            r"\b(attainable|achievable|realistic|feasible|fit|fits|doable|possible|make it|in time)\b", re.I
+            r"\b(attainable|achievable|realistic|feasible|fit|fits|doable|possible|make it|in time|on track|"
+            r"on schedule|behind|ahead)\b",
+            re.I,
         ),
     ),
     ("priority", re.compile(r"\b(why|critical|important|priority|matter|matters)\b", re.I)),
-    ("total", re.compile(r"\b(total|overall|whole plan|altogether|in all)\b", re.I)),
     ("skill_time", re.compile(r"\b(how long|how many (hours|weeks|months)|time|take me|takes)\b", re.I)),
+    ("total", re.compile(r"\b(total|overall|whole plan|altogether|in all|left|remaining|to go)\b", re.I)),
 ]
-_PLAN_WORDS = re.compile(r"\b(my|me|i|plan a|plan b|my plan|the plan)\b", re.I)
+_PLAN_WORDS = re.compile(r"\b(my|me|i|plan a|plan b|my plan|the plan|left|remaining|to go)\b", re.I)
 _WHICH_PLAN = re.compile(r"\bplan\s+(a|b)\b", re.I)
 _MAX_QUESTION = 2_000
 

@@ -14,7 +14,8 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from agent.coaching.checkin import checkin_markdown, compare
+from agent.coaching.checkin import checkin_markdown, compare, updated_reports
+from agent.coaching.matching import skill_key
 from agent.coaching.parsing import Understood, parse_message
 from agent.coaching.plan import Plan
 from agent.graph.context import Context
@@ -27,6 +28,17 @@ ASK_LEVELS = (
     "Tell me where you are now, for example 'it's been 8 weeks, python is now 4 and rag 2', "
     "and I will compare it with your saved plan."
 )
+
+
+def earlier_levels(plan: Plan, profile: dict[str, Any]) -> dict[str, int]:
+    """Levels the person's profile holds that differ from the plan's: what an earlier
+    check-in (or a correction) reported since the plan was saved."""
+    at_plan = {skill_key(k): v for k, v in plan.profile.skills.items()}
+    return {
+        name: level
+        for name, level in (profile.get("skills") or {}).items()
+        if at_plan.get(skill_key(name)) != level
+    }
 
 
 def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["retrieve", "__end__"]]:
@@ -48,12 +60,18 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
     if weeks is None:
         saved = datetime.fromisoformat(record.saved_at)
         weeks, source = max(0, (datetime.now(UTC) - saved).days // 7), "dates"
-    hours = u.hours_per_week or (state.get("profile") or {}).get("hours_per_week")
-    report = compare(plan, u.skills, weeks, hours).model_copy(
+    profile = state.get("profile") or {}
+    hours = u.hours_per_week or profile.get("hours_per_week")
+    report = compare(plan, u.skills, weeks, hours, earlier_levels(plan, profile)).model_copy(
         update={"courses": u.courses, "elapsed_from": source}
     )
     text = checkin_markdown(report)
-    update: dict[str, Any] = {"profile": report.profile.model_dump(), "route": "checkin"}
+    a, b = updated_reports(plan, report)
+    update: dict[str, Any] = {
+        "profile": report.profile.model_dump(),
+        "route": "checkin",
+        "reports": {"a": a.model_dump(), "b": b.model_dump()},
+    }
     if runtime.store is not None and ctx.side_effects:
         save_profile(runtime.store, ctx.user_id, report.profile)
     unreported = [
