@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from agent.coaching.parsing import Understood, default_industry
+from agent.coaching.parsing import Understood
+from agent.coaching.targets import default_industry
 from agent.runtime.session import Coach, Settings, Turn
 from agent.storage.plans import list_plans
 from tools.catalog import normalize
@@ -90,7 +91,9 @@ def run_persona(persona: dict[str, Any], home: Path, model: str, tally: Any) -> 
     saved_wrongly = 0
     for answer in persona.get("review") or [] if drafted_at else []:
         kind = classify_review_answer(answer["say"]).kind
-        if kind != answer["action"]:
+        # An answer to the coach's own ask-back ("where i am now" to "are those your levels
+        # now?") means nothing alone: it is judged by what the coach did with it.
+        if kind != answer["action"] and not answer.get("after_ask"):
             failures.append(
                 f"{pid}: review answer {answer['say']!r} read as {kind}, expected {answer['action']}"
             )
@@ -98,7 +101,11 @@ def run_persona(persona: dict[str, Any], home: Path, model: str, tally: Any) -> 
         if coach.pending_review(thread) is None:
             failures.append(f"{pid}: no review open for {answer['say']!r}")
             break
-        coach.resume(thread, answer["say"])
+        reply = "\n".join(coach.resume(thread, answer["say"]).messages)
+        if "reply_has" in answer and answer["reply_has"] not in reply:
+            failures.append(
+                f"{pid}: reply to {answer['say'][:40]!r} lacks {answer['reply_has']!r}: {reply[:160]!r}"
+            )
         if answer["action"] != "approve" and len(list_plans(store, pid)) > saved_before:
             saved_wrongly += 1
             failures.append(f"{pid}: {answer['say']!r} ({answer['action']}) saved a plan")

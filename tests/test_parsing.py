@@ -251,3 +251,66 @@ def test_tester_phrasings(text: str, asking: str, check) -> None:
     from agent.coaching.parsing import understand
 
     assert check(understand(text, asking, None))
+
+
+# Found by an independent tester in a second round (issue 11 #8, #9).
+@pytest.mark.parametrize(
+    ("text", "asking", "check"),
+    [
+        # "time" is filler, but "time series" is a catalog skill: the whole name is read
+        ("time series 2", "skills", lambda u: u.skills == {"time series": 2}),
+        ("python's fine, maybe a 3", "skills", lambda u: u.skills == {"python": 3}),
+        ("sql's decent, 3ish", "skills", lambda u: u.skills == {"sql": 3}),
+        ("never touched docker", "skills", lambda u: u.skills == {"docker": 0}),
+        (
+            "haven't really used kubernetes, python 3",
+            None,
+            lambda u: u.skills == {"kubernetes": 0, "python": 3},
+        ),
+        ("no experience with airflow at all", "skills", lambda u: u.skills == {"airflow": 0}),
+        # only a name the catalog knows: "never touched it" rates nothing
+        ("i've never touched it honestly", "skills", lambda u: u.skills == {} and not u.problems),
+        (
+            "devops eng, 5 yrs. want ml platfrom lead in ecommerce",
+            None,
+            lambda u: (
+                u.current_role == "Devops eng"
+                and u.confirm is not None
+                and (u.confirm["field"], u.confirm["name"], u.confirm["industry"])
+                == ("plan_a", "ML platform lead", "e-commerce and retail")
+            ),
+        ),
+        (
+            "want data engineer in fintech",
+            "plan_a",
+            lambda u: u.plan_a == {"position": "Data engineer", "industry": "fintech"},
+        ),
+        # "want" that names no job is not a target
+        ("I want more hours", None, lambda u: u.plan_a is None and not u.problems),
+        # a plural is meant, not a typo: no question about "product"
+        (
+            "product manager for AI products, in SaaS",
+            "plan_a",
+            lambda u: u.confirm is None and u.plan_a["position"] == "Product manager for AI products",
+        ),
+        # a correction and 'plan' in one message: the facts are read and the intent is to draft
+        ("no, statistics is 3. plan", None, lambda u: u.intent == "plan" and u.skills == {"statistics": 3}),
+        ("sql is 4 not 3, then draft my plan", None, lambda u: u.intent == "plan" and u.skills == {"sql": 4}),
+        ("12 hours a week. ok let's go", None, lambda u: u.intent == "plan" and u.hours_per_week == 12),
+        ("Plan A: GenAI engineer in fintech, plan B MLOps engineer", None, lambda u: u.intent == "profile"),
+    ],
+)
+def test_tester_phrasings_second_round(text: str, asking: str | None, check) -> None:
+    assert check(understand(text, asking, None)), understand(text, asking, None)
+
+
+def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
+    from conftest import converse
+
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "reject")
+    turn = coach.send(thread, "no, my sql is 4 not 3. plan")
+    assert turn.review is not None, "the message asked for a draft"
+    skills = {k.lower(): v for k, v in turn.review.plan["profile"]["skills"].items()}
+    assert skills["sql"] == 4, "the correction was applied before drafting"

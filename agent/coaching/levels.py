@@ -57,6 +57,43 @@ FILLER = frozenset(
     """.split()  # noqa: SIM905 - a word list is easier to read and extend as text
 )
 _MAX_NAME_WORDS = 4
+_POSSESSIVE = re.compile(r"['’]s$", re.I)  # "python's fine" rates python
+# "never touched docker", "no experience with kubernetes": level 0 said in words.
+_NEVER = re.compile(
+    r"\b(?:never(?:\s{1,3}(?:really|ever))?|haven'?t(?:\s{1,3}(?:ever|really|yet))?|have\s{1,3}not|not\s{1,3}yet)"
+    r"\s{1,3}(?:touched|used|tried|done|learned|learnt|worked\s{1,3}(?:with|on)|seen|played\s{1,3}with)"
+    r"|\b(?:no|zero)\s{1,3}(?:experience|exposure|knowledge)\s{1,3}(?:with|in|of|on)",
+    re.I,
+)
+_NEVER_NAME = re.compile(
+    r"\s{1,3}(?:any\s{1,3}|the\s{1,3})?(?P<name>[A-Za-z][\w+#./-]{0,30}(?:\s{1,3}[A-Za-z][\w+#./-]{0,30}){0,3})"
+)
+
+
+def _never_to_zero(text: str) -> str:
+    """'never touched docker' -> 'docker 0': only for a name the catalog knows, so
+    'never touched it' or 'never done this before' rate nothing."""
+    out, pos = [], 0
+    for m in _NEVER.finditer(text):
+        if m.start() < pos:
+            continue
+        after = _NEVER_NAME.match(text, m.end())
+        if after is None:
+            continue
+        spans = [
+            (w.group(0), after.start("name") + w.end()) for w in re.finditer(r"\S+", after.group("name"))
+        ]
+        for size in range(len(spans), 0, -1):
+            name = " ".join(w for w, _ in spans[:size]).strip(".,;:!?")
+            if is_catalog_skill(name):
+                out += [text[pos : m.start()], f"{name} 0"]
+                pos = spans[size - 1][1] - (
+                    len(spans[size - 1][0]) - len(spans[size - 1][0].rstrip(".,;:!?"))
+                )
+                break
+    return "".join(out) + text[pos:] if out else text
+
+
 MAX_CANDIDATES = 60
 
 
@@ -91,7 +128,14 @@ def skill_name(text: str) -> str:
     A catalog name inside longer words wins ("working mostly on deep learning" ->
     "deep learning"); otherwise a short name (at most 3 words) is kept as written.
     """
-    words = _trim(_words(text))
+    raw = [_POSSESSIVE.sub("", w) for w in _words(text)]
+    # A catalog name made of filler words ("time series", "data modeling") is a name:
+    # look for one at the end of the untrimmed words before filler is dropped.
+    for size in range(min(_MAX_NAME_WORDS, len(raw)), 1, -1):
+        tail = " ".join(raw[-size:])
+        if is_catalog_skill(tail):
+            return tail
+    words = _trim(raw)
     if not words:
         return ""
     whole = " ".join(words)
@@ -171,6 +215,8 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
     out = SkillRead()
     pending = ""
     text = _STARS.sub(lambda m: f" {m.group(0).count('★')} ", text)  # "Python ★★★☆☆" -> 3
+    if re.search(r"never|n't|not|no |zero", text, re.I):
+        text = _never_to_zero(text)
     if (joined := _joined_aliases()) is not None:
         text = joined.sub(lambda m: re.sub(r"\W+", "_", m.group(0)), text)
     for segment in SPLIT.split(text):

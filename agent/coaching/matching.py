@@ -68,6 +68,46 @@ def resolve_role(said: str) -> Resolved:
     return Resolved(said, "unknown", said)
 
 
+_TITLE_WORDS = (
+    "engineer developer analyst scientist manager designer lead architect consultant researcher "
+    "specialist director platform infrastructure machine learning data product senior junior staff "
+    "principal head applied research analytics software backend frontend security cloud"
+)
+_ACRONYMS = {"ml": "ML", "ai": "AI", "llm": "LLM", "nlp": "NLP", "bi": "BI", "qa": "QA", "genai": "GenAI"}
+SPELLING_RATIO = 85.0
+
+
+@cache
+def _title_vocabulary() -> frozenset[str]:
+    words = set(_TITLE_WORDS.split())
+    for role in load_catalog().roles:
+        for alias in [role.title, *role.aliases]:
+            words.update(w for w in normalize(alias).split() if len(w) >= 4)
+    return frozenset(words)
+
+
+def spelling_fix(position: str) -> str:
+    """'ml platfrom lead' -> 'ML platform lead': a word one typo away from a word of the
+    catalog's titles is corrected (the caller asks before using it); short words and
+    words already known are left as written."""
+    vocabulary = _title_vocabulary()
+    out = []
+    for word in position.split():
+        low = word.lower()
+        if len(low) >= 5 and low.isalpha() and low not in vocabulary:
+            best = process.extractOne(low, vocabulary, scorer=fuzz.ratio)
+            # A plural or other ending ('products') is a word as meant, not a typo.
+            if (
+                best is not None
+                and best[1] >= SPELLING_RATIO
+                and not (low.startswith(best[0]) or best[0].startswith(low))
+            ):
+                word = best[0]
+        out.append(_ACRONYMS.get(word.lower(), word))
+    fixed = " ".join(out)
+    return fixed[:1].upper() + fixed[1:]
+
+
 def resolve_industry(said: str) -> Resolved:
     """An industry: the catalog's name for an exact alias ('banking' -> fintech), else as
     written. An industry the catalog lacks is never replaced by a near one."""

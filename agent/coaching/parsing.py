@@ -10,11 +10,12 @@ note for anything they narrowed, and a one-line problem for anything they refuse
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from agent.coaching.levels import MAX_CANDIDATES, parse_skills, skill_name
+from agent.coaching.matching import resolve_role
 from agent.coaching.numbers import find_elapsed_weeks, find_horizon, find_hours, words_to_digits
 from agent.coaching.targets import (
     FALLBACK,
@@ -25,6 +26,7 @@ from agent.coaching.targets import (
     TargetRead,
     find_industry,
     find_role,
+    looks_like_title,
     read_target,
 )
 
@@ -174,6 +176,21 @@ def _set_target(out: Understood, key: str, read: TargetRead) -> None:
         out.problems.append(read.problem)
 
 
+def _goal(work: str) -> re.Match[str] | None:
+    """The first goal phrase; a bare 'want X' ('want ml platform lead in ecommerce') counts
+    only when X reads as a job, so 'want more hours' names no target."""
+    for m in GOAL.finditer(work):
+        if not m.group("bare"):
+            return m
+        phrase = work[m.end() : _phrase_end(work, m.end())]
+        if (
+            looks_like_title(phrase)
+            or resolve_role(re.split(r"\s(?:in|at|for)\s", phrase)[0]).how != "unknown"
+        ):
+            return m
+    return None
+
+
 def _read_plans(work: str, out: Understood, asking: str | None, default_industry: str | None) -> str:
     spans: list[tuple[str, int, int]] = []
     for m in PLAN_MARK.finditer(work):
@@ -194,7 +211,7 @@ def _read_plans(work: str, out: Understood, asking: str | None, default_industry
         and (fb := FALLBACK.search(work))
     ):
         spans.append(("b", fb.start(), _phrase_end(work, fb.end())))
-    if not any(w == "a" for w, _, _ in spans) and _has(low, _GOAL_WORDS) and (goal := GOAL.search(work)):
+    if not any(w == "a" for w, _, _ in spans) and _has(low, _GOAL_WORDS) and (goal := _goal(work)):
         spans.append(("b" if asking == "plan_b" else "a", goal.start(), _phrase_end(work, goal.end())))
     wanted = asking[-1] if asking in ("plan_a", "plan_b") else None
     if wanted and not any(w == wanted for w, _, _ in spans):
@@ -296,6 +313,18 @@ def parse_message(
     return out
 
 
+_CLAUSE_END = re.compile(
+    r"(?:[.!;\n]|,|\b(?:and|then|so|now))\s{0,3}(?:then\s{1,3})?(?=[^.!;\n,]{1,60}$)", re.I
+)
+
+
+def _ends_with_plan(text: str) -> bool:
+    """Whether the message's last clause asks to draft ('..., then draft my plan', '. plan')."""
+    tail = text[-200:]
+    cut = [m.end() for m in _CLAUSE_END.finditer(tail)]
+    return bool(cut) and bool(PLAN_COMMAND.match(tail[cut[0] :])) and not PLAN_MARK.match(tail[cut[0] :])
+
+
 def _asks(sentence: str) -> bool:
     return bool(_QUESTION_START.match(sentence)) or sentence.rstrip().endswith("?")
 
@@ -335,20 +364,13 @@ def classify(text: str, parsed: Understood, reviewing: bool = False, *, has_plan
         return "checkin"
     if PLAN_COMMAND.match(text) and not (parsed.plan_a or parsed.plan_b or parsed.skills):
         return "plan"
+    if parsed.found_anything() and _ends_with_plan(text):
+        return "plan"  # "no, statistics is 3. plan": the facts are applied, then the draft
     if parsed.found_anything() or parsed.problems:
         return "profile"
     if _QUESTION_START.match(text) or text.rstrip().endswith("?"):
         return "question"
     return "chitchat"
-
-
-def default_industry(profile: dict[str, Any], asking: str | None) -> str | None:
-    """The industry a bare position means: Plan A's for Plan B ('ideally in a similar
-    field'), else the person's own industry."""
-    plan_a = profile.get("plan_a") or {}
-    if asking == "plan_b" and plan_a.get("industry"):
-        return str(plan_a["industry"])
-    return profile.get("industry") or (str(plan_a["industry"]) if plan_a.get("industry") else None)
 
 
 def understand(

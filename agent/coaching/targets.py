@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from agent.coaching.matching import (
     Resolved,
     contained_industries,
     resolve_industry,
     resolve_role,
+    spelling_fix,
     unknown_role_reply,
 )
 
 MAX_ROLE = 60
 MAX_INDUSTRY = 40
 _ROLE_NOUNS = re.compile(
-    r"\b(?:engineer|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
+    r"\b(?:engineer|eng|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
     r"student|grad|graduate|intern|teacher|tutor|administrator|admin|specialist|director|officer|owner|"
     r"advocate|writer|tester|qa|sre|devops|programmer|coder|founder|cto|ceo|vp|head|nurse|doctor|"
     r"accountant|economist|physicist|statistician|technician|marketer|associate|coordinator|professor|"
@@ -42,8 +44,8 @@ _ROLE_INTRO = re.compile(
 )
 _LEADING = re.compile(
     r"^\s{0,3}(?:(?:hi|hey|hello)[,!.\s]{1,3})?(?P<role>(?:[A-Za-z][\w/+&.'-]{0,30}\s{1,3}){0,4}?"
-    r"(?:engineer|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
-    r"teacher|statistician|administrator|specialist)s?)(?=\s{0,3}(?:$|[,;.(@]|\s(?:at|in|with|for)\b))",
+    r"(?:engineer|eng|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
+    r"teacher|statistician|administrator|specialist|sre|devops)s?)(?=\s{0,3}(?:$|[,;.(@]|\s(?:at|in|with|for)\b))",
     re.I,
 )
 _HERE = re.compile(
@@ -102,7 +104,8 @@ GOAL = re.compile(
     r"\b(?:i\s{0,3}(?:want|wanna|would like|'?d like|'?d love|would love|hope|plan|aim)\s{1,3}(?:to\s{1,3})?"
     r"(?:become|be|move into|get into|switch to|transition (?:in)?to|work as|land a role as)"
     r"|i'?m aiming (?:for|at)|aiming for|my goal is(?: to become| to be)?|hoping to (?:become|be|move into)"
-    r"|looking to (?:become|move into|get into)|my dream (?:job|role) is|my target (?:role )?is)\s{1,3}",
+    r"|looking to (?:become|move into|get into)|my dream (?:job|role) is|my target (?:role )?is"
+    r"|(?P<bare>(?<![\w'])(?:i\s{1,3})?(?:want|wanna)(?!\s{1,3}to\b)(?:\s{1,3}(?:an?|the))?))\s{1,3}",
     re.I,
 )
 
@@ -273,6 +276,15 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
         return TargetRead(
             problem=f"{label} industry '{resolved}' is too short; name it in a word or two, like 'edtech'"
         )
+    if (
+        role.how == "unknown"
+        and (fixed := spelling_fix(position)).lower() != " ".join(position.split()).lower()
+    ):
+        # "ml platfrom lead": ask about the spelling fixed (a catalog title if it is one).
+        again = resolve_role(fixed)
+        return TargetRead(
+            confirm=again.name if again.how == "exact" else fixed, said=position, industry=resolved
+        )
     if role.how == "confirm":
         return TargetRead(confirm=role.name, said=position, industry=resolved)
     if not resolved:
@@ -282,3 +294,12 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
             problem=f"{label}: which industry for {title}? Write it as '{title} in fintech'",
         )
     return TargetRead(target={"position": title, "industry": resolved}, said=position, industry=resolved)
+
+
+def default_industry(profile: dict[str, Any], asking: str | None) -> str | None:
+    """The industry a bare position means: Plan A's for Plan B ('ideally in a similar
+    field'), else the person's own industry."""
+    plan_a = profile.get("plan_a") or {}
+    if asking == "plan_b" and plan_a.get("industry"):
+        return str(plan_a["industry"])
+    return profile.get("industry") or (str(plan_a["industry"]) if plan_a.get("industry") else None)

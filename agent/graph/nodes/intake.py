@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from agent.coaching import proposals
 from agent.coaching.matching import merge_skills
-from agent.coaching.parsing import NO, YES, ProfileField, Understood, default_industry, understand
-from agent.coaching.targets import looks_like_title
+from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
+from agent.coaching.targets import default_industry, looks_like_title
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human, missing_field, profile_of, unrated_role_skills
 from agent.graph.nodes.routing import latest_plan

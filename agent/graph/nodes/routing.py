@@ -14,8 +14,9 @@ from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
 from agent.coaching import proposals
-from agent.coaching.parsing import NO, YES, default_industry, understand
+from agent.coaching.parsing import NO, YES, understand
 from agent.coaching.profile_file import profile_from_data
+from agent.coaching.targets import default_industry
 from agent.coaching.understanding import extract, merge
 from agent.graph import history
 from agent.graph.context import Context
