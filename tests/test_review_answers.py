@@ -295,3 +295,92 @@ def test_hostile_answers_are_bounded(text: str) -> None:
     answer = classify_review_answer(text)
     assert time.perf_counter() - start < 1.0
     assert answer.kind != "approve" or text.startswith("a")
+
+
+# ---- an independent tester's second round (issue 11 #4, #7) -----------------------
+
+DROPS_WITH_OTHER_CHANGES: list[tuple[str, dict[str, Any]]] = [
+    ("12 hours a week and drop docker", {"hours": 12, "targets": {"docker": 0}}),
+    ("drop docker and kubernetes", {"targets": {"docker": 0, "kubernetes": 0}}),
+    ("drop docker 10 hours", {"hours": 10, "targets": {"docker": 0}}),
+    ("lower rag to 1, drop kubernetes and docker", {"targets": {"rag": 1, "kubernetes": 0, "docker": 0}}),
+    ("skip docker, kubernetes and rag for now", {"targets": {"docker": 0, "kubernetes": 0, "rag": 0}}),
+    ("drop docker and make it 10 hours", {"hours": 10, "targets": {"docker": 0}}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DROPS_WITH_OTHER_CHANGES)
+def test_a_drop_with_other_changes_keeps_every_change(text: str, expected: dict[str, Any]) -> None:
+    answer = classify_review_answer(text)
+    assert answer.kind == "edit" and not answer.ask, answer
+    assert _ids(answer.changes.targets) == _ids(expected["targets"])
+    if "hours" in expected:
+        assert answer.changes.hours_per_week == expected["hours"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("where i am now", "levels"),
+        ("current", "levels"),
+        ("those are my levels now", "levels"),
+        ("now", "levels"),
+        ("current levels, not targets", "levels"),
+        ("targets", "targets"),
+        ("that's what I want to reach", "targets"),
+        ("the goal, not where i am", "targets"),
+        ("hmm", None),
+        ("communication 4", None),  # a new answer, not a reply to the question
+    ],
+)
+def test_the_levels_or_targets_ask_back_is_understood(answer: str, expected: str | None) -> None:
+    from agent.coaching.review_questions import levels_or_targets
+
+    ask = classify_review_answer("communication 5, system design 1").ask
+    read = levels_or_targets(answer, ask)
+    if expected is None:
+        assert read is None
+        return
+    assert read is not None and read[0] == expected
+    assert _ids(read[1]) == _ids({"communication": 5, "system design": 1})
+    assert levels_or_targets(answer, "How many hours a week should the plan use?") is None
+
+
+def test_where_i_am_now_answers_the_ask_back_in_the_graph(coach) -> None:
+    from conftest import converse
+
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    asked = coach.resume(thread, "communication 5, system design 1")
+    assert "your levels now, or the levels you want to reach" in asked.messages[-1]
+    turn = coach.resume(thread, "where i am now")
+    assert "now 5" in turn.messages[0], turn.messages
+    skills = coach.values(thread)["profile"]["skills"]
+    have = _ids({k: v for k, v in skills.items() if v in (5, 1)})
+    assert have.items() >= _ids({"communication": 5, "system design": 1}).items(), skills
+    assert not coach.values(thread).get("overrides"), "levels now are not targets"
+    assert turn.review is not None, "the review stays open on the new draft"
+
+
+def test_approved_target_drops_are_saved_to_the_profile(coach) -> None:
+    from conftest import converse
+
+    from agent.storage.profiles import load_profile
+
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    edited = coach.resume(thread, "10 hours a week and drop kubernetes and docker")
+    assert "10 hours a week" in edited.messages[0] and "Kubernetes" in edited.messages[0]
+    assert "in neither plan's ten skills" in edited.messages[0], "Docker is in neither target: said"
+    coach.resume(thread, "approve")
+    saved = load_profile(coach.persistence.store, "local")
+    assert saved is not None and saved.hours_per_week == 10
+    pinned = {s.name: s.target for s in saved.plan_b.skills or []}
+    assert pinned.get("Deploying on Kubernetes") == 0, pinned
+    # A new session plans the same targets: Kubernetes stays dropped.
+    again = coach.new_thread_id()
+    coach.send(again, "hi")
+    turn = coach.send(again, "plan")
+    assert turn.review is not None
+    lines = {s["name"]: s for s in coach.values(again)["reports"]["b"]["skills"]}
+    assert lines["Deploying on Kubernetes"]["gap"] == 0

@@ -26,6 +26,7 @@ from agent.coaching.review import (
     TargetChange,
     describe_error,
 )
+from agent.coaching.review_questions import ask_levels_or_targets
 from tools.catalog import match_skill_strict
 
 ReviewKind = Literal["approve", "edit", "reject", "question", "unclear"]
@@ -40,10 +41,6 @@ ASK_HOW_MUCH = "How much exactly? Say the new figure, for example '6 hours a wee
 ASK_UNCLEAR = (
     "I did not understand that as an answer to the review: say 'approve' to save the plan, what to change "
     "(for example '10 hours a week' or 'rag 2'), or 'reject' with a reason."
-)
-ASK_LEVELS_OR_TARGETS = (
-    "Are those your levels now, or the levels you want to reach? Say 'my rag is 1' for where you are, "
-    "or 'aim for rag 3' for the target."
 )
 ASK_NO = "Should I discard this draft ('reject'), or what should change (for example '10 hours a week')?"
 
@@ -176,7 +173,11 @@ _TARGET_AFTER = re.compile(rf"\b{_SK} (?:target|goal) (?:to |of |at |=|is )?(?:l
 _DROP = re.compile(
     rf"\b(?:no need (?:for|of|to learn)|(?:i )?(?:don'?t|do not) (?:need|want|care about)|drop|remove|skip|"
     rf"without|forget(?: about)?|leave out|cut|not interested in|no more) (?:the |any |learning )?{_SK}"
-    rf"(?= *$|[,.;!]| and | please| for now| entirely| altogether| at all)"
+    rf"(?= *$|[,.;!]| and | please| for now| entirely| altogether| at all| \d)"
+)
+# More skills named after a drop: "drop docker and kubernetes", "skip docker, k8s".
+_DROP_MORE = re.compile(
+    rf"(?:,? and |, | & )(?:the |also )?{_SK}(?= *$|[,.;!]| and | please| for now| entirely| altogether| at all)"
 )
 _DROP_AFTER = re.compile(rf"\b{_SK} (?:is not|isn'?t|is) (?:needed|necessary|required|relevant|important)")
 _HOURS_AFTER = re.compile(
@@ -247,7 +248,15 @@ def _extract(body: str, changes: dict[str, object], problems: list[str]) -> str:
         for m in pattern.finditer(rest):
             if name := _skill(m.group("skill"), problems):
                 targets[name] = 0
-                rest = rest.replace(m.group(0), " ")
+                said = m.group(0)
+                end = m.end()
+                while pattern is _DROP and (more := _DROP_MORE.match(rest, end)):
+                    also = _skill(more.group("skill"), [])
+                    if also is None:
+                        break  # "drop docker and make it 10 hours": the rest is another change
+                    targets[also] = 0
+                    said, end = rest[m.start() : more.end()], more.end()
+                rest = rest.replace(said, " ")
     if hours := _HOURS_AFTER.search(rest):
         changes["hours_per_week"] = float(hours.group("n"))
         rest = rest.replace(hours.group(0), " ")
@@ -287,7 +296,7 @@ def _read_changes(body: str, *, explicit: bool = False) -> tuple[ReviewChanges, 
     if len(bare) > 1 and not targets and "levels" not in found and not explicit:
         # "communication 5, system design 1, rag 1": the rating prompt's own format, so as
         # likely where the person is now as where they want to get. Ask; never guess.
-        ask = ASK_LEVELS_OR_TARGETS
+        ask = ask_levels_or_targets(bare)
     else:
         for name, level in bare.items():
             targets.setdefault(name, level)

@@ -29,6 +29,7 @@ from agent.coaching.review import (
     parse_response,
 )
 from agent.coaching.review_answers import ASK_HORIZON, ASK_HOURS, ASK_WHAT, classify_review_answer
+from agent.coaching.review_questions import levels_or_targets
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import profile_of
 from agent.graph.state import CoachState
@@ -37,6 +38,7 @@ from agent.storage.profiles import save_profile
 from tools.catalog import match_skill
 from tools.errors import CoachError
 from tools.gap import gap_report
+from tools.models import Profile, Target, TargetSkill
 
 Next = Literal["commit", "analyze_gaps", "review", "__end__"]
 STILL_OPEN = "The plan is still waiting for your answer."
@@ -79,7 +81,10 @@ def _profile_edits(raw: Any, plan: Plan) -> Any:
 
 
 def _follow_up(raw: Any, notice: str | None) -> Any:
-    """A bare figure answering the coach's own question ("How many hours a week ...?" -> "5")."""
+    """A short answer to the coach's own question: a bare figure ("How many hours a week
+    ...?" -> "5"), or "where I am now" / "targets" to "Are those your levels now ...?"."""
+    if isinstance(raw, str) and notice and (read := levels_or_targets(raw, notice)):
+        return {"action": "edit", "changes": {read[0]: read[1]}}
     if not isinstance(raw, str) or not notice or not re.fullmatch(r"\s*\d{1,3}(?:\.\d)?\s*", raw):
         return raw
     if notice.startswith(ASK_HOURS):
@@ -207,7 +212,46 @@ def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
     for key in ("a", "b"):  # raises CoachError on a position nothing can plan for
         gap_report(checked, checked.plan_a if key == "a" else checked.plan_b, overrides.get(key))
     summary = f"Recomputing with your changes: {changes.describe()}."
+    if outside := _not_in_plans(state, list(changes.targets)):
+        summary += f" {', '.join(outside)} is in neither plan's ten skills, so its target changes nothing."
     return {"profile": profile, "overrides": overrides, "messages": [AIMessage(summary)]}
+
+
+def _not_in_plans(state: CoachState, names: list[str]) -> list[str]:
+    """Skills a target change names that neither drafted plan schedules ('drop docker' when
+    neither target asks for Docker): said, so the change is not silently without effect."""
+    reports = (state.get("reports") or {}).values()
+    ids = {str(line.get("skill_id")) for r in reports for line in r.get("skills", [])}
+    names_in = {str(line.get("name", "")).lower() for r in reports for line in r.get("skills", [])}
+    if not ids:
+        return []
+    out = []
+    for name in names:
+        found = match_skill(name)
+        if name.lower() not in names_in and (found is None or found.id not in ids):
+            out.append(name)
+    return out
+
+
+def with_chosen_targets(plan: Plan, overrides: dict[str, dict[str, int]]) -> Profile:
+    """The plan's profile with each target whose levels the person changed at review
+    carrying its 10 skills as approved, so a later session plans the same targets."""
+    profile = plan.profile
+    update: dict[str, Target] = {}
+    for key, option in (("a", plan.a), ("b", plan.b)):
+        target = profile.plan_a if key == "a" else profile.plan_b
+        if not overrides.get(key) or target.skills is not None:
+            continue
+        default = {s.skill_id: s.target for s in gap_report(profile, target).skills}
+        lines = option.report.skills
+        if all(default.get(s.skill_id) == s.target for s in lines):
+            continue
+        skills = [
+            TargetSkill(name=s.name, kind=s.kind, priority=s.priority, target=s.target, reason=s.source)
+            for s in lines
+        ]
+        update[f"plan_{key}"] = Target(position=target.position, industry=target.industry, skills=skills)
+    return profile.model_copy(update=update) if update else profile
 
 
 def commit(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -229,8 +273,9 @@ def commit(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     )
     plan = Plan.model_validate(draft)
     # The approved plan's profile is the person's profile from now on: hours or a horizon
-    # changed at review are what the next session and the next check-in start from.
-    save_profile(runtime.store, user, plan.profile)
+    # changed at review are what the next session and the next check-in start from, and
+    # so are targets changed there ("drop docker"), pinned to the targets' skill lists.
+    save_profile(runtime.store, user, with_chosen_targets(plan, state.get("overrides") or {}))
     text = (
         f"Plan saved as version {version}." if new else f"This plan was already saved as version {version}."
     )
