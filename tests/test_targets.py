@@ -264,3 +264,15 @@ def test_the_positions_own_title_is_not_a_candidate_skill() -> None:
     posts = ["We are hiring a Developer Advocate.\n- Developer Advocate experience\n- public speaking"] * 3
     names = [c.name.lower() for c in analyse_postings(posts, "Developer advocate").candidates]
     assert "developer advocate" not in names and "public speaking" in names
+
+
+def test_a_tool_named_after_a_comma_is_a_candidate_and_a_sentence_start_is_not() -> None:
+    posts = [
+        "Own renewals. Tools: Salesforce, Gainsight, Looker. Great communication.",
+        "Drive adoption. Must know Salesforce and Gainsight. Great stakeholder skills.",
+        "Reduce churn. Tools: Gainsight. Great writing.",
+    ]
+    seen = analyse_postings(posts, "Customer success manager")
+    names = {c.name.lower(): c.count for c in seen.candidates}
+    assert names.get("gainsight") == 3 and names.get("salesforce") == 2
+    assert "great" not in names and "tools" not in names

@@ -136,23 +136,30 @@ def _phrases(text: str) -> dict[str, str]:
     Single words count only when written like a name (capitals inside the line, or
     digits, + or #: 'Kotlin', 'C++'); longer phrases may not start or end on a stop word."""
     found: dict[str, str] = {}
-    for line in _requirement_lines(text):
-        for clause in re.split(r"[,;:()]|\band\b|\bor\b", line):
-            tokens = _TOKEN.findall(clause)
-            for n in (1, 2, 3):
-                for i in range(len(tokens) - n + 1):
-                    words = tokens[i : i + n]
-                    low = [w.lower() for w in words]
-                    edges = (low[0], low[-1])
-                    if any(w in _STOP or w in _VERBS for w in edges):
-                        continue
-                    if n == 1 and (
-                        len(low[0]) < 3
-                        or low[0] in _AMBIGUOUS
-                        or not (re.search(r"[0-9+#]", words[0]) or (i > 0 and words[0][0].isupper()))
-                    ):
-                        continue
-                    found.setdefault(" ".join(low), " ".join(words))
+    clauses = [
+        (k, clause)
+        for line in _requirement_lines(text)
+        for sentence in re.split(r"(?<=[.!?])\s+", line)
+        for k, clause in enumerate(re.split(r"[,;:()]|\band\b|\bor\b", sentence))
+    ]
+    for k, clause in clauses:
+        tokens = _TOKEN.findall(clause)
+        for n in (1, 2, 3):
+            for i in range(len(tokens) - n + 1):
+                words = tokens[i : i + n]
+                low = [w.lower() for w in words]
+                edges = (low[0], low[-1])
+                if any(w in _STOP or w in _VERBS for w in edges):
+                    continue
+                if n == 1 and (
+                    len(low[0]) < 3
+                    or low[0] in _AMBIGUOUS
+                    # A capital starts every sentence; after a comma or a colon it marks a
+                    # name ("Tools: Salesforce, Gainsight").
+                    or not (re.search(r"[0-9+#]", words[0]) or ((i > 0 or k > 0) and words[0][0].isupper()))
+                ):
+                    continue
+                found.setdefault(" ".join(low), " ".join(words))
     return found
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.status import Status
@@ -36,6 +36,18 @@ COMMANDS: dict[str, str] = {
     "/export": "write this session's transcript to a file: /export FILE",
     "/quit": "leave (Ctrl-D works too)",
 }
+
+
+def profile_text(profile: dict[str, object]) -> str:
+    """The profile as `coach profile` shows it: the profile file's keys as YAML (whole hours
+    as 8, not 8.0; empty fields left out), so it reads as what a profile file would hold."""
+    keys = ("current_role", "industry", "hours_per_week", "horizon_months", "plan_a", "plan_b", "skills")
+    data = {k: profile[k] for k in keys if profile.get(k) not in (None, {}, "")}
+    hours = data.get("hours_per_week")
+    if isinstance(hours, float) and hours.is_integer():
+        data["hours_per_week"] = int(hours)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
+    return "```yaml\n" + text.rstrip() + "\n```"
 
 
 class Repl:
@@ -228,9 +240,7 @@ class Repl:
                     self.answer_review(f"{name[1:]} {arg}")
             case "/profile":
                 profile = self.coach.values(self.thread_id).get("profile") or {}
-                self.say(
-                    "```json\n" + json.dumps(profile, indent=1) + "\n```" if profile else "No profile yet."
-                )
+                self.say(profile_text(profile) if profile else "No profile yet.")
             case "/gaps":
                 reports = self.coach.values(self.thread_id).get("reports")
                 if not reports:

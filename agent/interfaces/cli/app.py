@@ -163,16 +163,21 @@ def explain(
     skill: Annotated[str | None, typer.Argument(help="One skill to explain (default: every figure).")] = None,
     which: Annotated[str, typer.Option("--plan", help="a or b.")] = "a",
     as_json: JsonFlag = False,
+    user: UserOpt = "local",
 ) -> None:
     """Explain every figure of a gap report: hours, weeks, verdict and trim."""
     from agent.coaching.profile_file import load_profile
+    from agent.interfaces.cli.knowledge import plan_skill
+    from agent.interfaces.cli.postings import profile_postings
     from tools.explain import explain_model, explain_report
     from tools.gap import gap_report
 
     if which.lower() not in ("a", "b"):
         raise InputError(f"--plan takes a or b, not {which!r}.")
     prof = load_profile(profile)
-    report = gap_report(prof, prof.plan_a if which.lower() == "a" else prof.plan_b)
+    target = prof.plan_a if which.lower() == "a" else prof.plan_b
+    report = gap_report(prof, target, postings=profile_postings(user, prof).get(target.position) or None)
+    skill = plan_skill(report, skill) if skill else None  # an unknown skill exits 2, naming the known ones
     lines = ([] if skill else explain_model()) + explain_report(report, skill)
     if as_json:
         emit_json({"plan": which.lower(), "target": report.target.model_dump(), "lines": lines})
