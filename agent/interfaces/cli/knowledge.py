@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.interfaces.cli.common import Bar, out
+from agent.interfaces.cli.common import Bar, err, out
 from agent.interfaces.cli.common import retriever as _retriever
 from agent.interfaces.cli.output import JsonFlag, emit_json, line, show_markdown, show_table
 from tools.errors import InputError
+
+if TYPE_CHECKING:
+    from tools.models import GapReport
 
 kb_app = typer.Typer(help="The knowledge index.")
 eval_app = typer.Typer(help="Evaluations with their figures.")
@@ -47,6 +50,58 @@ def _ingest_data(report: object) -> dict[str, object]:
     return data
 
 
+def _role_id(role: str) -> str:
+    """The catalog role --role names: taken when it is that role's name or alias; a near name
+    is used only with a line saying which role it is; an unknown one is refused (exit 2)."""
+    from tools.catalog import match_role, require_role
+
+    found = match_role(role)
+    chosen = require_role(role)  # UnknownRoleError lists the roles there are
+    if found is not None and not found.exact:
+        line(f"--role '{role}': using {chosen.title}, the nearest catalog role.", err)
+    return chosen.id
+
+
+def _aliases(skill_id: str, name: str) -> list[str]:
+    from tools.catalog import load_catalog, normalize
+
+    try:
+        skill = load_catalog().skill(skill_id)
+    except KeyError:
+        return [normalize(name)]
+    return [normalize(a) for a in [name, skill.id.replace("_", " "), *skill.aliases]]
+
+
+def plan_skill(report: GapReport, skill: str) -> str:
+    """The plan's skill a name means (its name, id, the person's word or a catalog alias),
+    or InputError naming the nearest of the plan's skills and listing them all."""
+    from rapidfuzz import fuzz
+
+    from tools.catalog import match_skill
+
+    lines = report.skills + report.extras
+    wanted = skill.strip().lower()
+    for s in lines:
+        if wanted in (s.name.lower(), s.skill_id, (s.matched_from or "").lower()):
+            return skill
+    found = match_skill(skill)
+    if found is not None and found.exact:
+        for s in lines:
+            if s.skill_id == found.id:
+                return s.name
+    names = [s.name for s in lines]
+    near = sorted(
+        ((max(fuzz.ratio(wanted, alias) for alias in _aliases(s.skill_id, s.name)), s.name) for s in lines),
+        reverse=True,
+    )
+    nearest = ", ".join(name for score, name in near[:2] if score >= 60)
+    nearest = f" Nearest: {nearest}." if nearest else ""
+    raise InputError(
+        f"No skill called '{skill[:60]}' in the plan for {report.target.label()}.{nearest} "
+        f"The plan's skills: {', '.join(names)}."
+    )
+
+
 def search(
     query: Annotated[str, typer.Argument(help="What to look for in the roadmaps.")],
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages.")] = 5,
@@ -59,13 +114,11 @@ def search(
     diversity: Annotated[float, typer.Option("--mmr", min=0.0, max=1.0, help="MMR diversity, 0-1.")] = 0.0,
 ) -> None:
     """Show the roadmap passages the coach would retrieve, with citations and scores."""
-    from tools.catalog import require_role
-
     if not query.strip():
         raise InputError("The query is empty; give some words to search for.")
     if mode not in ("hybrid", "dense", "bm25"):
         raise InputError(f"--mode takes hybrid, dense or bm25, not {mode!r}.")
-    role_id = require_role(role).id if role else None
+    role_id = _role_id(role) if role else None
     hits = _retriever().search(query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity)
     if as_json:
         emit_json([h.to_dict() for h in hits])

@@ -120,6 +120,19 @@ def parse_target(value: str, field: str, current: dict[str, Any]) -> dict[str, A
     return {"position": position.strip(), "industry": industry.strip()}
 
 
+def kept_industry_note(field: str, value: str, profile: dict[str, Any]) -> str | None:
+    """'plan_b Data engineer' names no industry: say which one it kept, and how to change it."""
+    if field not in ("plan_a", "plan_b", "plan_a.position", "plan_b.position"):
+        return None
+    if value.lstrip().startswith("{") or " in " in f" {value.strip()} ":
+        return None
+    target = profile[field.split(".")[0]]
+    return (
+        f"{field.split('.')[0]} keeps its industry, {target['industry']}: to change it, write "
+        f"'{target['position']} in INDUSTRY' (or set {field.split('.')[0]}.industry)."
+    )
+
+
 def apply_change(data: dict[str, Any], field: str, value: str) -> dict[str, Any]:
     """A copy of the profile data with FIELD set from the text VALUE (validated later)."""
     new = {**data, "skills": dict(data.get("skills") or {})}
@@ -174,6 +187,8 @@ def profile_set(
     profile = profile_from_data(data, f"Refused {field} = {shown!r}: the profile")
     save_profile(store, user, profile)
     line(f"Saved {field} for {user}. Now: {summary(profile)}")
+    if (note := kept_industry_note(field.strip(), value, profile.model_dump())) is not None:
+        line(note)
 
 
 @profile_app.command("import")
