@@ -118,6 +118,13 @@ def bench_coach() -> list[str]:
     return bench()
 
 
+def bench_start() -> list[str]:
+    """Cold start of `coach chat --new`, fresh and warm data directory (see bench_start)."""
+    from evals.bench_start import bench
+
+    return bench()
+
+
 def bench_load() -> list[str]:
     """The Slack app under load and faults (see bench_load): 50 people, 4 workers on
     PostgreSQL, the same on SQLite with one worker, then 4 workers with 20 SIGKILLs."""
@@ -151,6 +158,7 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "gap": bench_gap,
     "retrieval": bench_knowledge,
     "graph": bench_coach,
+    "start": bench_start,
     "load": bench_load,
     "conversations": bench_conversations,
     "tracing": bench_tracing,
