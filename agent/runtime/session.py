@@ -160,7 +160,11 @@ class Coach:
         who = user_id or (None if self.interface in self.PER_CALL_IDENTITY else self.user_id)
         if who is None:
             return
-        owner = self.claim(thread_id, who) if claim else self.persistence.sessions.owner(thread_id)
+        # A read first: the thread is almost always claimed already (every turn but the
+        # first), and a write transaction costs a commit; the claim itself stays atomic.
+        owner = self.persistence.sessions.owner(thread_id)
+        if owner is None and claim:
+            owner = self.claim(thread_id, who)
         if owner is not None and owner != who:
             raise NotYourThread(thread_id, owner)
 
@@ -249,7 +253,6 @@ class Coach:
             snapshot = self.graph.get_state({"configurable": {"thread_id": thread_id}})
             values = dict(snapshot.values or {})
             interrupts = [i for task in snapshot.tasks for i in task.interrupts]
-        self.persistence.sessions.touch(thread_id, user_id or self.user_id, self.interface)
         new = [m for m in values.get("messages", []) if m.id not in before]
         texts = [str(m.content) for m in new if isinstance(m, AIMessage)]
         review = None
@@ -257,8 +260,10 @@ class Coach:
             review = ReviewRequest.from_interrupt(intr.value) or review
         turn = Turn(thread_id=thread_id, messages=texts, review=review, values=values)
         kind, recorded = record
-        self.persistence.recordings.save_turn(
+        self.persistence.record_turn(
             thread_id,
+            user_id or self.user_id,
+            self.interface,
             kind,
             recorded,
             is_capable(self.settings.model, self._chat_model),

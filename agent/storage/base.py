@@ -18,6 +18,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.store.base import BaseStore
 
 from agent.storage.migrations import Dialect
+from agent.storage.records import TurnOutcome
 
 
 class Tx(Protocol):
@@ -109,6 +110,28 @@ class Storage:
     def transaction(self) -> AbstractContextManager[Tx]:
         """A write transaction over the coach's own tables."""
         return self.backend.transaction()
+
+    def record_turn(
+        self,
+        thread_id: str,
+        user_id: str,
+        interface: str,
+        kind: str,
+        payload: Any,
+        capable: bool,
+        trace_id: str | None,
+        calls: list[dict[str, Any]],
+        outcome: TurnOutcome,
+    ) -> int:
+        """After a turn: the sessions registry's touch and the turn's recording (input,
+        calls, outcome) in one transaction, so one commit (one fsync on SQLite) instead
+        of two, and never one without the other; the turn's number."""
+        from agent.storage.queries import touch_session
+        from agent.storage.recordings import write_turn
+
+        with self.backend.transaction() as tx:
+            touch_session(tx, thread_id, user_id, interface)
+            return write_turn(tx, thread_id, kind, payload, capable, trace_id, calls, outcome)
 
     @contextmanager
     def thread_lock(self, thread_id: str) -> Iterator[None]:

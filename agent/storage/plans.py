@@ -51,6 +51,12 @@ def list_plans(store: BaseStore, user_id: str) -> list[PlanRecord]:
     return sorted((PlanRecord.model_validate(item.value) for item in items), key=lambda r: r.version)
 
 
+def has_plans(store: BaseStore, user_id: str) -> bool:
+    """Whether the person has any saved plan: one item read, however many versions there
+    are (routing asks on every turn; list_plans reads and validates every version)."""
+    return bool(store.search(namespace(user_id), limit=1))
+
+
 def get_plan(store: BaseStore, user_id: str, version: int) -> PlanRecord:
     """One saved plan record, or an error naming the versions there are."""
     item = store.get(namespace(user_id), _key(version))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from agent.storage.base import Backend
+from agent.storage.base import Backend, Tx
 from agent.storage.records import PostingRecord, SessionRow
 
 
@@ -15,6 +15,18 @@ def _now() -> str:
 
 
 _SESSION_COLUMNS = "thread_id, user_id, interface, started, last_turn, turns"
+
+
+def touch_session(tx: Tx, thread_id: str, user_id: str, interface: str) -> None:
+    """Record a turn on a thread inside the caller's transaction (claiming it for
+    `user_id` if nobody has)."""
+    now = _now()
+    tx.count(
+        "INSERT INTO coach_sessions (thread_id, user_id, interface, started, last_turn, turns, touched) "
+        "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (thread_id) DO UPDATE SET "
+        "last_turn = excluded.last_turn, turns = coach_sessions.turns + 1, touched = excluded.touched",
+        (thread_id, user_id, interface, now, now, time.time()),
+    )
 
 
 class SessionRegistry:
@@ -41,14 +53,8 @@ class SessionRegistry:
 
     def touch(self, thread_id: str, user_id: str, interface: str) -> None:
         """Record a turn on a thread (claiming it for `user_id` if nobody has)."""
-        now = _now()
         with self.db.transaction() as tx:
-            tx.count(
-                "INSERT INTO coach_sessions (thread_id, user_id, interface, started, last_turn, turns, touched) "
-                "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (thread_id) DO UPDATE SET "
-                "last_turn = excluded.last_turn, turns = coach_sessions.turns + 1, touched = excluded.touched",
-                (thread_id, user_id, interface, now, now, time.time()),
-            )
+            touch_session(tx, thread_id, user_id, interface)
 
     def list(self, user_id: str | None = None) -> list[SessionRow]:
         """Sessions, most recent first."""

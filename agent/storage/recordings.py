@@ -19,7 +19,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
 
-from agent.storage.base import Backend
+from agent.storage.base import Backend, Tx
 from agent.storage.records import RecordedCall, RecordedTurn, TurnOutcome
 
 SUMMARY_CHARS = 300
@@ -170,6 +170,57 @@ _CALL_COLUMNS = (
 )
 
 
+def write_turn(
+    tx: Tx,
+    thread_id: str,
+    kind: str,
+    payload: Any,
+    capable: bool,
+    trace_id: str | None,
+    calls: list[dict[str, Any]],
+    outcome: TurnOutcome,
+) -> int:
+    """Write one turn, its calls and its outcome inside the caller's transaction; the
+    turn's number (allocated in that transaction, so two writers never share one)."""
+    rows = tx.run("SELECT MAX(seq) FROM coach_turns WHERE thread_id = ?", (thread_id,))
+    seq = int(rows[0][0] or 0) + 1
+    tx.count(
+        "INSERT INTO coach_turns (thread_id, seq, kind, payload, capable, trace_id, started, outcome) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            thread_id,
+            seq,
+            kind,
+            json.dumps(payload, default=str),
+            int(capable),
+            trace_id,
+            _now(),
+            outcome.model_dump_json(),
+        ),
+    )
+    for n, c in enumerate(calls):
+        tx.count(
+            "INSERT INTO coach_calls (thread_id, seq, n, kind, name, node, step, input_hash, input, "
+            "output, tokens_in, tokens_out, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                thread_id,
+                seq,
+                n,
+                c["kind"],
+                c.get("name"),
+                c.get("node"),
+                c.get("step"),
+                c.get("input_hash"),
+                c.get("input"),
+                json.dumps(c.get("output"), default=str),
+                c.get("tokens_in"),
+                c.get("tokens_out"),
+                c.get("latency_ms"),
+            ),
+        )
+    return seq
+
+
 class RecordingStore:
     """The `coach_turns` and `coach_calls` tables."""
 
@@ -194,43 +245,7 @@ class RecordingStore:
         """One turn, its calls and its outcome, in one transaction; the turn's number
         (allocated inside the transaction, so two writers never share one)."""
         with self.db.transaction() as tx:
-            rows = tx.run("SELECT MAX(seq) FROM coach_turns WHERE thread_id = ?", (thread_id,))
-            seq = int(rows[0][0] or 0) + 1
-            tx.count(
-                "INSERT INTO coach_turns (thread_id, seq, kind, payload, capable, trace_id, started, outcome) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    thread_id,
-                    seq,
-                    kind,
-                    json.dumps(payload, default=str),
-                    int(capable),
-                    trace_id,
-                    _now(),
-                    outcome.model_dump_json(),
-                ),
-            )
-            for n, c in enumerate(calls):
-                tx.count(
-                    "INSERT INTO coach_calls (thread_id, seq, n, kind, name, node, step, input_hash, input, "
-                    "output, tokens_in, tokens_out, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        thread_id,
-                        seq,
-                        n,
-                        c["kind"],
-                        c.get("name"),
-                        c.get("node"),
-                        c.get("step"),
-                        c.get("input_hash"),
-                        c.get("input"),
-                        json.dumps(c.get("output"), default=str),
-                        c.get("tokens_in"),
-                        c.get("tokens_out"),
-                        c.get("latency_ms"),
-                    ),
-                )
-        return seq
+            return write_turn(tx, thread_id, kind, payload, capable, trace_id, calls, outcome)
 
     def turns(self, thread_id: str) -> list[RecordedTurn]:
         """The thread's turns in order, with their calls."""

@@ -23,7 +23,7 @@ from agent.graph.context import Context
 from agent.graph.nodes.common import last_human, missing_field, model_for
 from agent.graph.state import CoachState
 from agent.llm.models import is_capable
-from agent.storage.plans import list_plans
+from agent.storage.plans import has_plans, list_plans
 from agent.storage.profiles import load_profile
 from agent.storage.records import PlanRecord
 from tools.errors import CoachError, InputError
@@ -77,7 +77,9 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     if not profile and (saved := saved_profile(runtime.store, ctx.user_id)) is not None:
         profile, returning = saved, True
         update |= {"profile": saved, "role_skills_asked": True}
-    has_plan = bool(state.get("committed")) or latest_plan(runtime.store, ctx.user_id) is not None
+    has_plan = bool(state.get("committed")) or (
+        runtime.store is not None and has_plans(runtime.store, ctx.user_id)
+    )
     asking = state.get("asking")
     industry = default_industry(profile, asking)
     understood = understand(text, asking, industry, has_plan=has_plan)  # type: ignore[arg-type]
