@@ -11,12 +11,10 @@ from rich.markdown import Markdown
 from rich.status import Status
 from rich.text import Text
 
-from agent.coaching.render import gaps_markdown
 from agent.coaching.review import ReviewRequest
 from agent.interfaces.cli.common import printable
 from agent.interfaces.hints import with_terminal_hint
 from agent.runtime.session import Coach, Turn
-from agent.storage.profiles import load_profile as load_saved_profile
 from tools.errors import CoachError, InputError
 from tools.models import GapReport, Profile
 
@@ -129,7 +127,7 @@ class Repl:
 
     def _returning(self) -> bool:
         try:
-            return load_saved_profile(self.coach.persistence.store, self.coach.user_id) is not None
+            return self.coach.saved_profile() is not None  # before LangGraph is loaded (see Coach)
         except CoachError:
             return False
 
@@ -246,6 +244,8 @@ class Repl:
                 if not reports:
                     self.say("No gap computed yet: finish your profile or say 'plan'.")
                 else:
+                    from agent.coaching.render import gaps_markdown  # numpy and the gap engine: on use
+
                     a, b = (GapReport.model_validate(reports[k]) for k in ("a", "b"))
                     self.say(gaps_markdown(a, b))
             case "/plan":

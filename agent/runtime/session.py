@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
-from langgraph.types import Command
+from typing import TYPE_CHECKING, Any
 
 from agent.coaching.review import ReviewRequest, ReviewResponse, resume_value
-from agent.graph.context import Context, Interface
-from agent.llm.models import is_capable
 from agent.runtime.tracing import langfuse_enabled, run_config, trace_id_for
 from agent.storage import Storage, open_storage
-from agent.storage.recordings import Recorder
 from agent.storage.records import Committed, TurnOutcome
 from tools.errors import InputError
 from tools.models import Profile
+
+# LangChain, LangGraph and the graph are imported where a turn needs them, never here:
+# they take about a second to import, and `coach chat` shows its prompt without them
+# (then loads them in the background while the person types: agent.runtime.warmup).
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from agent.graph.context import Context, Interface
 
 MAX_MESSAGE_CHARS = 4000
 STREAMED_NODES = ("answer",)  # the model's answer to a question; plan drafts arrive whole
@@ -116,21 +117,47 @@ class Coach:
         self.side_effects = side_effects
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self._open_lock = threading.RLock()
+        self._persistence: Storage | None = None
+        self._graph: Any = None
 
-    @cached_property
+    @property
     def persistence(self) -> Storage:
         """The storage (SQLite, or PostgreSQL with COACH_DATABASE_URL), opened on first use."""
-        return open_storage(self.settings.home, self.settings.database_url)
+        with self._open_lock:  # warm_up may be opening it in another thread
+            if self._persistence is None:
+                self._persistence = open_storage(self.settings.home, self.settings.database_url)
+            return self._persistence
 
-    @cached_property
+    @property
     def graph(self) -> Any:
         """The compiled graph, built on first use (keeps start-up fast)."""
-        from agent.graph.builder import build_graph
+        with self._open_lock:
+            if self._graph is None:
+                from agent.graph.builder import build_graph
 
-        return build_graph(checkpointer=self.persistence.saver, store=self.persistence.store)
+                self._graph = build_graph(checkpointer=self.persistence.saver, store=self.persistence.store)
+            return self._graph
+
+    def saved_profile(self, user_id: str | None = None) -> Profile | None:
+        """The person's saved profile, or None; CoachError when it no longer validates.
+
+        Before the storage is open (the start of `coach chat`), a SQLite data directory is
+        read directly, so the "welcome back" check does not wait for LangGraph's import."""
+        from agent.storage.profiles import load_profile, peek_profile
+
+        who = user_id or self.user_id
+        if self._persistence is None and self.settings.database_url is None:
+            try:
+                return peek_profile(self.settings.home, who)
+            except sqlite3.Error:
+                pass  # not readable that way: open the storage as every other read does
+        return load_profile(self.persistence.store, who)
 
     def context(self, user_id: str | None = None) -> Context:
         """The runtime context of a turn."""
+        from agent.graph.context import Context
+
         return Context(
             user_id=user_id or self.user_id,
             interface=self.interface,
@@ -140,7 +167,12 @@ class Coach:
             chat_model=self._chat_model,
             retriever=self._retriever,
             side_effects=self.side_effects,
+            postings=self._postings,
         )
+
+    def _postings(self, user_id: str) -> list[Any]:
+        """A person's job postings, read when a turn needs them (a proposal, a gap report)."""
+        return list(self.persistence.postings.list(user_id))
 
     @contextmanager
     def _lock(self, thread_id: str) -> Iterator[None]:
@@ -229,6 +261,11 @@ class Coach:
         record: tuple[str, Any] = ("message", None),
         before_values: dict[str, Any] | None = None,
     ) -> Turn:
+        from langchain_core.messages import AIMessage, AIMessageChunk
+
+        from agent.llm.models import is_capable
+        from agent.storage.recordings import Recorder
+
         # Old messages may be trimmed during the turn: new ones are known by id, not position.
         prior = before_values if before_values is not None else dict(self._snapshot(thread_id).values or {})
         before = {m.id for m in prior.get("messages", [])}
@@ -282,6 +319,8 @@ class Coach:
             raise InputError("The message is empty: type what you want to tell the coach, or /help.")
         if len(text) > MAX_MESSAGE_CHARS:
             raise InputError(f"The message is {len(text)} characters; keep it under {MAX_MESSAGE_CHARS}.")
+        from langchain_core.messages import HumanMessage
+
         self._check_owner(thread_id, user_id, claim=True)
         with self._lock(thread_id):
             snapshot = self._snapshot(thread_id)  # read once: review check, turn number, message ids
@@ -317,6 +356,8 @@ class Coach:
     ) -> Turn:
         """Answer the pending review. A second answer to an already answered review
         changes nothing: it reports that there is no plan waiting."""
+        from langgraph.types import Command
+
         response = resume_value(answer)  # text goes to the review node's classifier as it is
         self._check_owner(thread_id, user_id, claim=True)
         with self._lock(thread_id):
@@ -340,6 +381,8 @@ class Coach:
 
     def plan_from_profile(self, thread_id: str, profile: Profile, user_id: str | None = None) -> Turn:
         """Draft a plan straight from a complete profile, with no conversation."""
+        from langchain_core.messages import HumanMessage
+
         self._check_owner(thread_id, user_id, claim=True)
         with self._lock(thread_id):
             state = {

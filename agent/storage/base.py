@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol, runtime_checkable
-
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.store.base import BaseStore
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from agent.storage.migrations import Dialect
-from agent.storage.records import TurnOutcome
+
+if TYPE_CHECKING:  # types only: LangGraph's import is left to the backend that opens it
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+    from langgraph.store.base import BaseStore
+
+    from agent.storage.records import TurnOutcome
 
 
 class Tx(Protocol):

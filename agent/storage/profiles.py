@@ -18,11 +18,19 @@ copy of the address; tests/test_cli.py checks that the two agree).
 
 from __future__ import annotations
 
-from langgraph.store.base import BaseStore
+import json
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from pydantic import ValidationError
 
+from agent.storage.files import DB_FILE
 from tools.errors import CoachError
 from tools.models import Profile
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
 
 KEY = "current"
 
@@ -39,10 +47,37 @@ def load_profile(store: BaseStore, user_id: str) -> Profile | None:
     version), with a message saying how to replace or clear it.
     """
     item = store.get(namespace(user_id), KEY)
-    if item is None:
+    return None if item is None else _validated(item.value, user_id)
+
+
+def peek_profile(home: Path, user_id: str) -> Profile | None:
+    """`load_profile` on the SQLite file under `home`, read directly, without opening
+    LangGraph's store (whose import alone takes about a second): for the start of
+    `coach chat`, which says "welcome back" before the first prompt. Reads the row
+    LangGraph's SqliteStore writes (prefix = the namespace joined with ".", key, JSON
+    value); tests/test_storage_turns.py checks that the two agree. None when there is
+    no database, no store table yet or no profile; sqlite3.Error when the file cannot
+    be read this way (the caller then opens the storage)."""
+    path = home / DB_FILE
+    if not path.exists():
         return None
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     try:
-        return Profile.model_validate(item.value)
+        rows = conn.execute(
+            "SELECT value FROM store WHERE prefix = ? AND key = ?", (".".join(namespace(user_id)), KEY)
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # a data directory the store has not set up yet
+            return None
+        raise
+    finally:
+        conn.close()
+    return _validated(json.loads(rows[0][0]), user_id) if rows else None
+
+
+def _validated(value: Any, user_id: str) -> Profile:
+    try:
+        return Profile.model_validate(value)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(x) for x in first["loc"]) or "profile"

@@ -20,11 +20,11 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.store.sqlite import SqliteStore
 
 from agent.storage import migrations
+from agent.storage.files import DB_FILE
 from agent.storage.locks import file_lock, lock_path
 from agent.storage.migrations import Dialect
 
 BUSY_TIMEOUT_MS = 30_000
-DB_FILE = "coach.sqlite"
 
 
 def connect(path: Path, autocommit: bool = True) -> sqlite3.Connection:
