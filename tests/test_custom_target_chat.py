@@ -68,3 +68,66 @@ def test_no_to_a_near_catalog_name_keeps_the_persons_own_title(coach: Coach) -> 
         "position": "Solutions architect",
         "industry": "agritech",
     }
+
+
+CS_POSTINGS = [
+    "Own onboarding and renewals. Requirements: churn reduction, stakeholder communication, "
+    "SQL or Looker for health scores. Tools: Salesforce, Gainsight.",
+    "Drive adoption. Must have: customer onboarding, churn reduction, health scores in Gainsight, "
+    "communication with executives.",
+    "Enterprise accounts: onboarding and renewals. Requirements: churn reduction, Salesforce, "
+    "Looker dashboards. Stakeholder management and communication.",
+    "Lead onboarding; build health scores; reduce churn. Tools: Gainsight, Salesforce. Strong communication.",
+]
+
+
+def _add_postings(coach: Coach, position: str, texts: list[str], user: str = "local") -> None:
+    import hashlib
+
+    from agent.storage.records import PostingRecord
+
+    coach.persistence.postings.add(
+        [
+            PostingRecord(
+                posting_id=hashlib.sha256(f"{position}{t}".encode()).hexdigest()[:10],
+                user_id=user,
+                position=position,
+                source=f"test#{i}",
+                sha256=hashlib.sha256(t.encode()).hexdigest(),
+                text=t,
+            )
+            for i, t in enumerate(texts)
+        ]
+    )
+
+
+def test_the_chat_proposes_from_the_persons_postings(coach: Coach) -> None:
+    _add_postings(coach, "Customer success manager", CS_POSTINGS)
+    _add_postings(coach, "Customer success manager", CS_POSTINGS, user="someone-else")
+    thread = coach.new_thread_id()
+    for line in ["I'm a teacher, communication 4, sql 1", "8 hours a week"]:
+        coach.send(thread, line)
+    shown = coach.send(thread, "plan A: customer success manager in SaaS, plan B: data engineer in edtech")
+    text = shown.messages[-1]
+    assert "from 4 job posting(s)" in text and "Evidence is thin" not in text
+    assert "| Gainsight | specific | 1 |" in text and "in 4 of 4 postings" in text
+    # The industry's wish (no posting asks for experimentation) displaces no skill the postings rank first.
+    assert "Experimentation at scale" not in text
+    coach.send(thread, "ok")
+    review = coach.send(thread, "skip").review
+    assert review is not None
+    rows = {s["name"]: s for s in review.plan["a"]["report"]["skills"]}
+    assert rows["Gainsight"]["evidence"] == {"postings": 3, "of": 4}
+
+
+def test_without_postings_a_far_off_title_says_its_evidence_is_thin(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    for line in ["I'm a teacher, communication 4, sql 1", "8 hours a week"]:
+        coach.send(thread, line)
+    text = coach.send(
+        thread, "plan A: customer success manager in SaaS, plan B: data engineer in edtech"
+    ).messages[-1]
+    assert (
+        "Evidence is thin" in text and 'coach postings add FILE... --role "Customer success manager"' in text
+    )
+    assert "filler" not in text and "weak guess" in text

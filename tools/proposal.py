@@ -256,6 +256,10 @@ def _swap(
             break
         worst = max(spots, key=lambda i: (out[i].priority, i))
         ev = seen.evidence(rs.skill) if seen else None
+        if seen is not None and out[worst].priority < priority_from_share(ev.share() if ev else 0.0):
+            # The person's postings rank every specific skill above what they ask of this
+            # domain skill: the industry's general wish does not displace their evidence.
+            continue
         swaps.append(Swap(skill_in=skill.name, skill_out=out[worst].name, industry=ind.name))
         out[worst] = TargetSkill(
             name=skill.name,

@@ -70,6 +70,12 @@ class Context:
     retriever: SkipJsonSchema[Any] = field(
         default=None, metadata={"description": "A knowledge.retriever.Retriever overriding the default."}
     )
+    postings: SkipJsonSchema[Any] = field(
+        default=None,
+        metadata={
+            "description": "user id -> that person's job posting records (evidence for their targets)."
+        },
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.user_id, str) or not self.user_id.strip():

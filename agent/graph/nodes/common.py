@@ -87,6 +87,17 @@ def missing_field(state: CoachState, profile: dict[str, Any]) -> ProfileField | 
     return None
 
 
+def postings_of(runtime: Any) -> list[Any]:
+    """The person's job postings (records), when the interface gave the graph a way to
+    read them; [] otherwise (a server client, a replay without storage)."""
+    read = getattr(runtime.context, "postings", None)
+    if read is None:
+        return []
+    from agent.graph.context import run_user
+
+    return list(read(run_user(runtime)))
+
+
 def profile_of(profile: dict[str, Any]) -> Profile:
     """The validated profile from the state's partial one."""
     fields = {k: v for k, v in profile.items() if k in Profile.model_fields}

@@ -16,7 +16,7 @@ from agent.coaching.matching import merge_skills
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
 from agent.coaching.targets import default_industry, looks_like_title
 from agent.graph.context import Context
-from agent.graph.nodes.common import last_human, missing_field, profile_of, unrated_role_skills
+from agent.graph.nodes.common import last_human, missing_field, postings_of, profile_of, unrated_role_skills
 from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
 from agent.storage.profiles import save_profile
@@ -224,7 +224,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     if nxt == "proposal":
         key = proposals.needs_proposal(profile)
         assert key is not None
-        proposal = proposals.propose_for(profile, key)
+        proposal = proposals.propose_for(profile, key, postings_of(runtime))
         lines.append(proposals.ask(proposal, key))
         update["proposal"] = {"key": key, "proposal": proposal.model_dump(mode="json")}
     elif nxt == "role_skills":

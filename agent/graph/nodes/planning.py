@@ -11,33 +11,38 @@ from agent.coaching.passages import retrieved_of
 from agent.coaching.plan import build_plan
 from agent.coaching.render import verdict_table
 from agent.graph.context import Context
-from agent.graph.nodes.common import ask_model, profile_of
+from agent.graph.nodes.common import ask_model, postings_of, profile_of
 from agent.graph.prompts import NOTE_SYSTEM
 from agent.graph.state import CoachState
 from agent.graph.toolcalls import call_tool
 from tools.gap import gap_report
 from tools.models import GapReport
+from tools.postings import postings_for
 
 
-def _reports(state: CoachState) -> tuple[GapReport, GapReport]:
+def _reports(state: CoachState, records: list[Any]) -> tuple[GapReport, GapReport]:
     profile = profile_of(state["profile"])
     overrides = state.get("overrides") or {}
+    targets = {"a": profile.plan_a, "b": profile.plan_b}
+    # The person's job postings for a target's position set its priorities and evidence.
+    texts = {key: postings_for(records, t.position) for key, t in targets.items()}
     a, b = (
         call_tool(
             "skill_gap_report",
             gap_report,
             profile=profile,
-            target=profile.plan_a if key == "a" else profile.plan_b,
+            target=targets[key],
             target_overrides=overrides.get(key),
+            **({"postings": texts[key]} if texts[key] else {}),
         )
         for key in ("a", "b")
     )
     return a, b
 
 
-def analyze_gaps(state: CoachState) -> dict[str, Any]:
+def analyze_gaps(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Compute Plan A and Plan B skill gaps on the same budget."""
-    a, b = _reports(state)
+    a, b = _reports(state, postings_of(runtime))
     # The plan that follows carries both matrices; this message is the verdict at a glance.
     summary = "## Skill gap\n\n" + verdict_table(a, b) + "\n\nBoth skill matrices are in the draft below."
     return {"reports": {"a": a.model_dump(), "b": b.model_dump()}, "messages": [AIMessage(summary)]}

@@ -20,7 +20,7 @@ from agent.coaching.targets import default_industry
 from agent.coaching.understanding import extract, merge
 from agent.graph import history
 from agent.graph.context import Context
-from agent.graph.nodes.common import last_human, missing_field, model_for
+from agent.graph.nodes.common import last_human, missing_field, model_for, postings_of
 from agent.graph.state import CoachState
 from agent.llm.models import is_capable
 from agent.storage.plans import has_plans, list_plans
@@ -68,7 +68,7 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             # catalog lacks takes its proposed skills at once, and the reply shows them.
             notes: list[str] = []
             while (key := proposals.needs_proposal(profile)) is not None:
-                proposal = proposals.propose_for(profile, key)
+                proposal = proposals.propose_for(profile, key, postings_of(runtime))
                 profile = proposals.pinned(profile, key, proposal)
                 notes.append(proposals.given_note(proposal, key))
             update |= {"profile": profile, "role_skills_asked": True, "asking": None}
