@@ -14,7 +14,7 @@ from agent.coaching.export import export_html, export_markdown
 from agent.coaching.plan import Plan, build_plan
 from agent.coaching.render import milestone_line, plan_markdown
 from tools.gap import compare_plans, gap_report
-from tools.models import Profile, SkillLine, Target, TargetSkill
+from tools.models import Evidence, Profile, SkillLine, Target, TargetSkill
 from tools.proposal import propose_skills
 
 PROJECTS: list[Any] = [
@@ -166,3 +166,16 @@ def test_the_export_words_milestones_as_the_review_does() -> None:
     page = export_html(plan)
     assert "\u201cBuild a RAG chatbot over your docs with *hybrid* search\u201d [1]" in page
     assert "\\*" not in page
+
+
+def test_a_custom_list_says_it_is_the_persons_and_how_much_postings_back_it() -> None:
+    plan = plan_for(analyst(Target(position="Data scientist", industry="fintech")))
+    said = " ".join(c.text for c in plan.rationale)
+    assert "AI product manager is not in the catalog: these are the 10 skills you agreed for it." in said
+    skills = [
+        s.model_copy(update={"evidence": Evidence(postings=3, of=5)}) for s in own_list()[:4]
+    ] + own_list()[4:]
+    posted = analyst(Target(position="Data scientist", industry="fintech"))
+    posted = posted.model_copy(update={"plan_a": posted.plan_a.model_copy(update={"skills": skills})})
+    said = " ".join(c.text for c in plan_for(posted).rationale)
+    assert "4 of them are asked for in your 5 job postings" in said

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -255,6 +255,18 @@ def target_claims(report: GapReport) -> list[Claim]:
         claims.append(
             Claim(
                 text=proposal_origin(report), basis="figure", ref="similarity of titles, summaries and skills"
+            )
+        )
+    elif report.custom:
+        # A list agreed in chat or given in a profile: say so, and how much of it postings back.
+        of = max((s.evidence.of for s in report.skills if s.evidence), default=0)
+        asked = sum(1 for s in report.skills if s.evidence and s.evidence.postings)
+        claims.append(
+            Claim(
+                text=f"{report.target.position} is not in the catalog: these are the 10 skills you agreed for it"
+                + (f"; {asked} of them are asked for in your {of} job postings." if of else "."),
+                basis="figure",
+                ref="your skill list" + (", job postings" if of else ""),
             )
         )
     written = report.target.industry
