@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -28,6 +29,7 @@ from knowledge.embeddings import make_embeddings
 from knowledge.index import KnowledgeIndex
 from knowledge.ingest import ingest_paths
 from knowledge.retriever import bundled_documents
+from knowledge.units import embedded_texts
 
 TARGETS = {
     "ingest_ratio": 0.80,
@@ -85,14 +87,25 @@ def bench_ingest(n: int) -> list[str]:
         docs.mkdir()
         synthetic_docs(docs, n)
         emb.embed_array(["warm up"])
-        built, report = ingest_paths([docs], root, emb, None)
-        assert built is not None
-        texts = [c.indexed_text for c in built.chunks]
-        t0 = time.perf_counter()
-        emb.embed_array(texts)
-        raw_s = time.perf_counter() - t0
-        tokens = report.tokens_embedded
-        ingest_tps, raw_tps = tokens / report.seconds, tokens / raw_s
+        # Ingest and the raw model alternate, twice, and each keeps its best run: the two
+        # cores are shared, and a load spike in one pass alone would skew the ratio.
+        ingest_s, raw_s, chunk_s = float("inf"), float("inf"), float("inf")
+        for _attempt in range(2):
+            shutil.rmtree(root, ignore_errors=True)
+            t_ingest = time.perf_counter()
+            built, report = ingest_paths([docs], root, emb, None)
+            ingest_s = min(ingest_s, time.perf_counter() - t_ingest)
+            assert built is not None
+            # Raw: the model alone on the same texts ingest embeds, the chunks and their units.
+            texts = list(dict.fromkeys(c.indexed_text for c in built.chunks))
+            unit_texts = list(dict.fromkeys(t for c in built.chunks for t in embedded_texts(c)))
+            t0 = time.perf_counter()
+            emb.embed_array(texts)
+            chunk_s = min(chunk_s, time.perf_counter() - t0)
+            emb.embed_array(unit_texts)
+            raw_s = min(raw_s, time.perf_counter() - t0)
+        tokens = report.tokens_embedded + report.unit_tokens_embedded
+        ingest_tps, raw_tps = tokens / ingest_s, tokens / raw_s
         t1 = time.perf_counter()
         _, again = ingest_paths([docs], root, emb, built)
         re_s = time.perf_counter() - t1
@@ -101,14 +114,20 @@ def bench_ingest(n: int) -> list[str]:
         row("raw embedding throughput", raw_tps, "tokens/s"),
         row("ingest throughput (read, chunk, embed, BM25, save)", ingest_tps, "tokens/s"),
         row("ingest / raw", ratio, "x", f">= {TARGETS['ingest_ratio']:g}", ratio >= TARGETS["ingest_ratio"]),
-        row("first ingest", report.seconds, "s", f"({report.chunks_embedded} chunks, {tokens} tokens)"),
+        row(
+            "ingest time / embedding the chunks alone",
+            ingest_s / chunk_s,
+            "x",
+            f"(units: {report.unit_tokens_embedded} of the {tokens} tokens)",
+        ),
+        row("first ingest", ingest_s, "s", f"({report.chunks_embedded} chunks, {tokens} tokens)"),
         row("re-ingest unchanged", re_s * 1000, "ms", f"({again.chunks_embedded} chunks embedded)"),
         row(
             "re-ingest speed-up",
-            report.seconds / re_s,
+            ingest_s / re_s,
             "x",
             f">= {TARGETS['reingest_speedup']:g}",
-            report.seconds / re_s >= TARGETS["reingest_speedup"],
+            ingest_s / re_s >= TARGETS["reingest_speedup"],
         ),
     ]
     return lines
@@ -230,19 +249,30 @@ def _ensemble_speed(
 def bench_quality() -> list[str]:
     """The retrieval eval: every mode and LangChain's EnsembleRetriever, beside the targets
     and the previous release's figures, per source and per kind of answer."""
-    from evals.retrieval import PREVIOUS, TARGETS, run
+    from evals.retrieval import BEFORE_UNITS, PREVIOUS, TARGETS, run
 
     result = run()
     by = {s.mode: s for s in result["overall"]}
     lines = [
         f"Quality on the eval set ({result['questions']} questions; median question/passage word overlap "
         f"{result['overlap_median']:.2f})",
-        f"  {'mode':<10} {'hit@1':>7} {'hit@5':>7} {'MRR':>7} {'nDCG@10':>8}   previous (46 questions) hit@5 / MRR",
+        f"  {'mode':<10} {'hit@1':>7} {'hit@5':>7} {'MRR':>7} {'nDCG@10':>8}   previous release, same "
+        "questions / first release (46 questions), hit@5 / MRR",
     ]
     for mode, s in by.items():
-        prev = PREVIOUS.get(mode)
-        was = f"{prev['hit5']:.3f} / {prev['mrr']:.3f}" if prev else "-"
+        prev, before = PREVIOUS.get(mode), BEFORE_UNITS["all"].get(mode)
+        was = f"{before[0]:.3f} / {before[1]:.3f}" if before else "-"
+        was += f"   {prev['hit5']:.3f} / {prev['mrr']:.3f}" if prev else ""
         lines.append(f"  {mode:<10} {s.hit1:7.3f} {s.hit5:7.3f} {s.mrr:7.3f} {s.ndcg10:8.3f}   {was}")
+    for part, scores in result["per_half"].items():
+        got = {x.mode: x for x in scores}
+        lines.append(
+            f"  {part} half ({got['hybrid'].questions} questions): "
+            + ", ".join(
+                f"{m} {got[m].hit5:.3f}/{got[m].mrr:.3f} (was {h:.3f}/{r:.3f})"
+                for m, (h, r) in BEFORE_UNITS[part].items()
+            )
+        )
     h = by["hybrid"]
     lines += [
         row("hybrid hit@5", h.hit5, "", f">= {TARGETS['hybrid_hit5']}", h.hit5 >= TARGETS["hybrid_hit5"]),

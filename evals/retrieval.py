@@ -38,6 +38,14 @@ PREVIOUS = {
     "hybrid": {"hit5": 0.957, "mrr": 0.775},
 }
 
+# The previous release (chunk vectors + BM25, no unit vectors) on these same 234
+# questions, whole set and halves: this eval run against that commit's knowledge/.
+BEFORE_UNITS = {
+    "all": {"dense": (0.611, 0.431), "bm25": (0.641, 0.467), "hybrid": (0.756, 0.552)},
+    "tune": {"dense": (0.592, 0.434), "bm25": (0.664, 0.480), "hybrid": (0.752, 0.558)},
+    "held-out": {"dense": (0.633, 0.429), "bm25": (0.615, 0.452), "hybrid": (0.761, 0.546)},
+}
+
 Ranked = Sequence[tuple[str, str]]  # (source, text) best first
 
 
@@ -287,6 +295,11 @@ def report(result: dict[str, Any]) -> str:
             result["table"],
             f"Previous release (46 questions, hit@5/MRR): {prev}",
             grouped_table(result["per_half"], "half"),
+            "Previous release on the same questions (hit@5 / MRR): "
+            + "; ".join(
+                f"{part}: " + ", ".join(f"{m} {h:.3f}/{r:.3f}" for m, (h, r) in modes.items())
+                for part, modes in BEFORE_UNITS.items()
+            ),
             grouped_table(result["per_source"], "source"),
             grouped_table(result["per_kind"], "kind"),
             f"Second stage: the answer is in the top 3 quotes for {result['quote_hit3']:.3f} of the questions",

@@ -24,6 +24,7 @@ import numpy as np
 
 from knowledge.chunking import Chunk
 from knowledge.dense import HNSW_M, DenseIndex, build_hnsw
+from knowledge.units import UnitVectors
 
 TARGETS = {"hnsw_recall10": 0.98, "hnsw_p50_ms_100k": 2.0, "open_first_query_s_100k": 1.0}
 
@@ -53,8 +54,9 @@ def real_sentences() -> list[str]:
     return sorted({t for t in out if len(t) > 3})
 
 
-def real_corpus(n: int, seed: int = 5) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(texts, unit vectors, query vectors): n combinations of real sentences."""
+def real_corpus(n: int, seed: int = 5) -> tuple[list[str], np.ndarray, np.ndarray, UnitVectors]:
+    """(texts, their unit-length vectors, query vectors, their sentences' vectors as the
+    chunks' unit vectors): n combinations of real sentences."""
     from evals.retrieval import questions
     from knowledge.embeddings import make_embeddings
 
@@ -73,7 +75,10 @@ def real_corpus(n: int, seed: int = 5) -> tuple[list[str], np.ndarray, np.ndarra
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     for i in range(n):
         texts.append(" ".join(sentences[k] for k in picks[i, : sizes[i]]))
-    return texts, vectors, qvecs
+    # Each chunk's units are its own sentences, in order (row-major over the picks).
+    used = np.arange(4)[None, :] < sizes[:, None]
+    units = UnitVectors.encode(svecs[picks[used]], sizes.tolist())
+    return texts, vectors, qvecs, units
 
 
 def _chunks(texts: list[str]) -> list[Chunk]:
@@ -151,7 +156,7 @@ def bench_scale(sizes: tuple[int, ...]) -> list[str]:
     from evals.bench_retrieval import row
 
     largest = max(sizes)
-    texts, vectors, qvecs = real_corpus(largest)
+    texts, vectors, qvecs, units = real_corpus(largest)
     lines = [f"Scale, real-text vectors ({len(qvecs)} real queries; corpus: combinations of real sentences)"]
     for n in sizes:
         t0 = time.perf_counter()
@@ -174,7 +179,11 @@ def bench_scale(sizes: tuple[int, ...]) -> list[str]:
 
             t0 = time.perf_counter()
             index = KnowledgeIndex(
-                chunks=_chunks(texts[:n]), vectors=dense.vectors, model_id="real", _dense=dense
+                chunks=_chunks(texts[:n]),
+                vectors=dense.vectors,
+                model_id="real",
+                _dense=dense,
+                units=units.take(np.arange(n)) if n < largest else units,
             )
             index.save(Path(tmp))
             build_s = time.perf_counter() - t0
