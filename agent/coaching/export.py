@@ -121,7 +121,8 @@ def timeline_svg(r: GapReport) -> str:
     """One bar per skill by week, with the horizon marked."""
     rows = [s for s in r.skills if s.gap > 0]
     weeks = max([r.horizon_weeks, r.total_weeks, 1])
-    left, width, bar, gap = 250, 620, 18, 6
+    # Wide enough for a 38-character name at 12 px (names longer than that are cut).
+    left, width, bar, gap = 280, 620, 18, 6
     height = 40 + len(rows) * (bar + gap) + 30
     scale = width / weeks
     out = [
