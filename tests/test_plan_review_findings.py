@@ -128,6 +128,20 @@ def test_the_industry_says_where_it_came_from() -> None:
     assert "For fintech:" in text and "read as" not in text
 
 
+def test_a_proposal_from_only_somewhat_similar_roles_says_so() -> None:
+    proposal = propose_skills("UX researcher", "fintech")  # AI researcher 0.51, Data scientist 0.41
+    assert proposal.thin.startswith("Evidence is moderate") and "AI researcher 0.51" in proposal.thin
+    assert not propose_skills("Solutions architect", "fintech").thin  # AI architect, 1.00
+    profile = Profile(
+        current_role="Teacher",
+        hours_per_week=8,
+        plan_a=Target(position="UX researcher", industry="fintech"),
+        plan_b=Target(position="Data analyst", industry="fintech"),
+    )
+    claims = " ".join(c.text for c in plan_for(profile).rationale)
+    assert "only somewhat similar: add job postings" in claims
+
+
 def test_a_thin_proposal_says_so_and_ties_every_skill_to_its_evidence() -> None:
     for title in ("Customer success manager", "Product marketing manager"):
         proposal = propose_skills(title, "SaaS")
@@ -137,7 +151,7 @@ def test_a_thin_proposal_says_so_and_ties_every_skill_to_its_evidence() -> None:
             # Roles this far away lend nothing: no skill is "in ML engineer (0.24)".
             assert not re.search(r"\bin [A-Z][\w ]+ \(0\.[0-3]\d\)", s.reason), s.reason
     near = propose_skills("UX researcher", "fintech")
-    assert not near.thin and any("in AI researcher" in s.reason for s in near.skills)
+    assert "thin" not in near.thin and any("in AI researcher" in s.reason for s in near.skills)
     profile = Profile(
         current_role="Teacher",
         hours_per_week=8,
@@ -171,7 +185,8 @@ def test_the_export_words_milestones_as_the_review_does() -> None:
 def test_a_custom_list_says_it_is_the_persons_and_how_much_postings_back_it() -> None:
     plan = plan_for(analyst(Target(position="Data scientist", industry="fintech")))
     said = " ".join(c.text for c in plan.rationale)
-    assert "AI product manager is not in the catalog: these are the 10 skills you agreed for it." in said
+    assert "AI product manager is not in the catalog: it uses the 10 skills listed for it" in said
+    assert "change them at review with 'replace A with B')." in said
     skills = [
         s.model_copy(update={"evidence": Evidence(postings=3, of=5)}) for s in own_list()[:4]
     ] + own_list()[4:]

@@ -18,6 +18,9 @@ NEAREST_K = 3
 # A catalog role lends its skills to a position only from this similarity up: below it the
 # roles share words, not work ("Customer success manager" -> ML engineer is 0.24).
 NEAR_ROLE_MIN = 0.4
+# Below this, roles that do lend skills share the title's words more than its work
+# ("UX researcher" -> AI researcher, 0.51): without postings, the proposal says so.
+CLOSE_ROLE = 0.6
 # A skill's name this close in meaning to the position counts as (weak) evidence for it.
 CLOSE_MIN = 0.35
 # A skill's score: the nearest roles' weighted votes (0-1) plus this times the share of
@@ -186,9 +189,20 @@ def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills:
     """Why a proposal rests on little, and what would help; empty when the evidence is fair.
 
     Thin: no job postings, and no catalog role close enough to borrow from, so the skills
-    were picked only by how close their names are in meaning to the title."""
-    if postings or borrowed(nearest):
+    were picked only by how close their names are in meaning to the title. Moderate: no
+    postings, and the roles lent their skills are under CLOSE_ROLE similar."""
+    if postings:
         return ""
+    if lent := borrowed(nearest):
+        if max(n.similarity for n in lent) >= CLOSE_ROLE:
+            return ""
+        sims = ", ".join(f"{n.title} {n.similarity:.2f}" for n in lent)
+        return (
+            f"Evidence is moderate: I have no job postings for {position}, and the catalog roles these skills "
+            f"come from are only somewhat similar ({sims}), so some may be what those roles need rather than "
+            f'what {position} needs. Add 5-10 postings with `coach postings add FILE... --role "{position}"` '
+            "and I will propose from what they ask for, or change the list yourself."
+        )
     guesses = sum(1 for s in skills if s.reason.startswith("weak guess"))
     near = ", ".join(f"{n.title} {n.similarity:.2f}" for n in nearest) or "none"
     return (

@@ -28,7 +28,7 @@ from agent.coaching.quoting import looks_like_instruction, quote_document_text
 from tools.catalog import industry
 from tools.gap import WEEKS_PER_MONTH, gap_report
 from tools.models import GapReport, Profile, Target, TargetSkill
-from tools.proposal import borrowed
+from tools.proposal import CLOSE_ROLE, borrowed
 
 
 class Citation(BaseModel):
@@ -263,7 +263,8 @@ def target_claims(report: GapReport) -> list[Claim]:
         asked = sum(1 for s in report.skills if s.evidence and s.evidence.postings)
         claims.append(
             Claim(
-                text=f"{report.target.position} is not in the catalog: these are the 10 skills you agreed for it"
+                text=f"{report.target.position} is not in the catalog: it uses the 10 skills listed for it "
+                "(a proposal kept, or your own list; change them at review with 'replace A with B')"
                 + (f"; {asked} of them are asked for in your {of} job postings." if of else "."),
                 basis="figure",
                 ref="your skill list" + (", job postings" if of else ""),
@@ -305,9 +306,17 @@ def proposal_origin(report: GapReport) -> str:
     posts = any(s.evidence for s in report.skills)
     if lent:
         near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in lent)
+        somewhat = not posts and max(n.similarity for n in lent) < CLOSE_ROLE
         return (
             f"{position} is not in the catalog: its 10 skills were proposed from the nearest catalog roles, "
-            f"{near}" + (", and your job postings" if posts else "") + "."
+            f"{near}"
+            + (", and your job postings" if posts else "")
+            + (
+                f", only somewhat similar: add job postings with `coach postings add FILE... --role "
+                f'"{position}"` to check them.'
+                if somewhat
+                else "."
+            )
         )
     near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in report.nearest_roles)
     if posts:
