@@ -314,3 +314,51 @@ def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
     assert turn.review is not None, "the message asked for a draft"
     skills = {k.lower(): v for k, v in turn.review.plan["profile"]["skills"].items()}
     assert skills["sql"] == 4, "the correction was applied before drafting"
+
+
+# Found using the installed `coach chat` for real (issue 11, second round).
+@pytest.mark.parametrize(
+    ("text", "asking", "check"),
+    [
+        (
+            "data analyst at an online retailer, 3ish yrs. sql 4",
+            None,
+            lambda u: u.skills == {"sql": 4} and not u.unused,
+        ),
+        (
+            "a/b testing 2 maybe 3, dbt never used it",
+            "role_skills",
+            lambda u: u.skills == {"a/b testing": 2, "dbt": 0} and "took the lower, 2" in u.notes[0],
+        ),
+        ("sql 2, maybe 3", "skills", lambda u: u.skills == {"sql": 2} and not u.unused),
+        ("python 3, maybe 4 in sql", "skills", lambda u: u.skills == {"python": 3, "sql": 4}),
+        ("i never used it, python 2", "skills", lambda u: u.skills == {"python": 2}),
+        (
+            "honestly not sure.. maybe data scientist? in ecommerce i guess",
+            "plan_a",
+            lambda u: (
+                u.plan_a == {"position": "Data scientist", "industry": "e-commerce and retail"}
+                and u.industry is None
+            ),
+        ),
+        ("Data scientist. python 3", "plan_a", lambda u: u.plan_a is not None and u.skills == {"python": 3}),
+        ("not sure yet", "plan_a", lambda u: u.plan_a is None and not u.problems),
+        (
+            "can you not do roles that arent on that list??",
+            "plan_a",
+            lambda u: u.plan_a is None and not u.problems,
+        ),
+        (
+            "analytics enginer probably, same",
+            "plan_b",
+            lambda u: u.confirm is not None and u.confirm["name"] == "Analytics engineer",
+        ),
+        (
+            "update: a month in now, stats is a 4 and i did an a/b testing course",
+            None,
+            lambda u: u.courses == ["a/b testing"] and u.skills == {"stats": 4} and u.elapsed_weeks == 4,
+        ),
+    ],
+)
+def test_phrasings_from_a_real_session(text: str, asking: str | None, check) -> None:
+    assert check(understand(text, asking, "fintech", has_plan=True)), understand(text, asking, "fintech")

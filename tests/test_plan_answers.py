@@ -127,3 +127,15 @@ def test_how_long_is_left_and_on_track_are_plan_questions(reports) -> None:
     assert on_track is not None and on_track.topic == "attainable"
     assert a.verdict() in on_track.text
     assert answer_from_plan("how long will RAG take me?", a, b).topic == "skill_time"  # type: ignore[union-attr]
+
+
+def test_an_assumed_level_is_said_to_be_assumed(reports) -> None:
+    a, b = reports
+    assumed = next((s for s in a.skills + b.skills if s.assumed and s.gap == 0), None)
+    assert assumed is not None, "the backend engineer's role gives some levels at target"
+    words = re.findall(r"[\w+#.-]+", assumed.name)[0]
+    answer = answer_from_plan(f"how long will {assumed.name} take me?", a, b)
+    assert answer is not None and answer.topic == "skill_time", words
+    assert f"taken as {assumed.current}" in answer.text and "you are already at" not in answer.text
+    left = answer_from_plan("how much is left?", a, b)
+    assert left is not None and left.text.startswith(f"Plan A has {a.total_hours:g} h left")

@@ -384,3 +384,10 @@ def test_approved_target_drops_are_saved_to_the_profile(coach) -> None:
     assert turn.review is not None
     lines = {s["name"]: s for s in coach.values(again)["reports"]["b"]["skills"]}
     assert lines["Deploying on Kubernetes"]["gap"] == 0
+
+
+@pytest.mark.parametrize("text", ["dbt never used it", "i've never touched dbt", "dbt: never used it tbh"])
+def test_never_used_at_review_corrects_the_level_not_the_target(text: str) -> None:
+    answer = classify_review_answer(text)
+    assert answer.kind == "edit" and _ids(answer.changes.levels) == _ids({"dbt": 0}), answer
+    assert not answer.changes.targets

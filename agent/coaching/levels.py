@@ -17,14 +17,14 @@ from tools.catalog import load_catalog
 _LEVEL = re.compile(
     r"(?<![\w.])(?:(?P<paren>\()\s{0,2})?(?P<lo>\d{1,3}(?:\.\d{1,2})?)(?![\d])"
     r"(?:\s{0,2}(?:/|out\s{1,3}of|of)\s{0,2}(?P<scale>5|10)(?![\d.])"
-    r"|\s{0,2}(?:-|–|~|to|or|/)\s{0,2}(?P<hi>\d{1,2}(?:\.\d)?)(?![\d])"
+    r"|\s{0,2}(?:-|–|~|to|or|/|,?\s{0,2}maybe|,?\s{0,2}perhaps|,?\s{0,2}possibly)\s{0,2}(?P<hi>\d{1,2}(?:\.\d)?)(?![\d])"
     r"(?:\s{0,2}(?:/|out\s{1,3}of)\s{0,2}(?P<scale2>5|10)(?![\d.]))?)?"
     r"(?:\s{0,2}\))?",
     re.I,
 )
 # A number followed by one of these is a count, not a level ("3 years", "team of 20").
 _NOT_A_LEVEL = re.compile(
-    r"\s{0,3}(?:\+\s{0,2})?(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h\b|people|"
+    r"(?:ish)?\s{0,3}(?:\+\s{0,2})?(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h\b|people|"
     r"persons?|reports|%|k\b|x\b|times|projects?|courses?|jobs?|companies|teams?|am\b|pm\b|yoe)",
     re.I,
 )
@@ -70,7 +70,20 @@ _NEVER_NAME = re.compile(
 )
 
 
-def _never_to_zero(text: str) -> str:
+def _catalog_prefix(words: str) -> bool:
+    parts = words.split()
+    return any(is_catalog_skill(" ".join(parts[:n]).strip(".,;:!?")) for n in range(len(parts), 0, -1))
+
+
+def never_used(text: str) -> list[str]:
+    """The skills a text says were never used ('never touched docker', 'dbt: never used it'):
+    a current level of 0, whatever question it answers."""
+    found: list[str] = []
+    _never_to_zero(text, found)
+    return found
+
+
+def _never_to_zero(text: str, found: list[str] | None = None) -> str:
     """'never touched docker' -> 'docker 0': only for a name the catalog knows, so
     'never touched it' or 'never done this before' rate nothing."""
     out, pos = [], 0
@@ -78,7 +91,19 @@ def _never_to_zero(text: str) -> str:
         if m.start() < pos:
             continue
         after = _NEVER_NAME.match(text, m.end())
-        if after is None:
+        if after is None or not _catalog_prefix(after.group("name")):
+            # "dbt: never used it": the name comes before the words.
+            words = list(re.finditer(r"[^\s,;:()-]+", text[max(pos, m.start() - 60) : m.start()]))
+            base = max(pos, m.start() - 60)
+            for size in range(min(3, len(words)), 0, -1):
+                name = " ".join(w.group(0) for w in words[-size:])
+                if is_catalog_skill(name):
+                    it = re.match(r"\s{1,3}(?:it|that|them|before)\b", text[m.end() :])
+                    out += [text[pos : base + words[-size].start()], f"{name} 0"]
+                    if found is not None:
+                        found.append(name)
+                    pos = m.end() + (it.end() if it else 0)
+                    break
             continue
         spans = [
             (w.group(0), after.start("name") + w.end()) for w in re.finditer(r"\S+", after.group("name"))
@@ -87,6 +112,8 @@ def _never_to_zero(text: str) -> str:
             name = " ".join(w for w, _ in spans[:size]).strip(".,;:!?")
             if is_catalog_skill(name):
                 out += [text[pos : m.start()], f"{name} 0"]
+                if found is not None:
+                    found.append(name)
                 pos = spans[size - 1][1] - (
                     len(spans[size - 1][0]) - len(spans[size - 1][0].rstrip(".,;:!?"))
                 )
@@ -201,6 +228,10 @@ def _joined_aliases() -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{alternatives})\b", re.I)
 
 
+_COMMA_HEDGE = re.compile(
+    r"(?<![\d.])(\d)\s{0,2},\s{0,2}(maybe|perhaps|possibly)\s{1,2}(\d)(?![\d.])(?!\s{0,3}(?:in|at|for|on)\b)",
+    re.I,
+)
 _STARS = re.compile(r"[★☆]{1,10}")
 _NEGATED = re.compile(r"(?:\bnot|\binstead of|\brather than|\bfrom)\s{0,3}(?:a\s{1,3})?$", re.I)
 
@@ -215,6 +246,8 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
     out = SkillRead()
     pending = ""
     text = _STARS.sub(lambda m: f" {m.group(0).count('★')} ", text)  # "Python ★★★☆☆" -> 3
+    # "sql 2, maybe 3" is one hedged level, not a second number without a name.
+    text = _COMMA_HEDGE.sub(r"\1 \2 \3", text)
     if re.search(r"never|n't|not|no |zero", text, re.I):
         text = _never_to_zero(text)
     if (joined := _joined_aliases()) is not None:

@@ -27,6 +27,7 @@ from agent.coaching.targets import (
     find_industry,
     find_role,
     looks_like_title,
+    names_a_job,
     read_target,
 )
 
@@ -44,7 +45,7 @@ _TARGET_WORDS = re.compile(
     re.I,
 )
 _COURSE = re.compile(
-    r"\b(?:finished|completed|done with|passed|took|wrapped up|got through)\s{1,3}(?:a|an|the|my|that)?\s{0,3}"
+    r"\b(?:finished|completed|done with|passed|took|did|wrapped up|got through|went through)\s{1,3}(?:(?:an|a|the|my|that)\s{1,3})?"
     r"(?P<what>[A-Za-z][\w+#/.-]{0,25}(?:\s{1,3}[A-Za-z][\w+#/.-]{0,25}){0,3}?)\s{1,3}"
     r"(?:course|class|module|book|bootcamp|certificate|certification|specialization|tutorial|mooc|program)\b",
     re.I,
@@ -126,25 +127,13 @@ class Understood(BaseModel):
         )
 
 
-Parsed = Understood  # the name the review node imports
-
-
 # Cheap substring checks before the patterns that need these words: a long message
 # without them costs one scan in C instead of a regex attempt at every position.
 _FALLBACK_WORDS = ("if ", "otherwise", "failing", "backup", "fallback", "or else", "second choice")
 _GOAL_WORDS = ("want", "wanna", "like", "love", "hope", "plan", "aim", "goal", "looking", "dream", "target")
 _UNSURE_WORDS = ("sure", "idea", "know", "dunno", "undecided", "clue", "decided")
-_COURSE_WORDS = (
-    "course",
-    "class",
-    "module",
-    "book",
-    "bootcamp",
-    "certif",
-    "special",
-    "tutorial",
-    "mooc",
-    "program",
+_COURSE_WORDS = tuple(
+    "course class module book bootcamp certif special tutorial mooc program".split()  # noqa: SIM905
 )
 
 
@@ -191,6 +180,20 @@ def _goal(work: str) -> re.Match[str] | None:
     return None
 
 
+_HEDGED_TITLE = re.compile(r"\?\s{0,3}(?:in|at|for|within)\s", re.I)  # "data scientist? in ecommerce"
+
+
+def _job_phrase_end(work: str) -> int:
+    """The end of the answer's first sentence, or of the first one that names a job
+    ('not sure.. maybe data scientist? in ecommerce i guess')."""
+    end = _phrase_end(work, 0)
+    for _ in range(4):
+        if end >= len(work) or (names_a_job(work[:end]) and not _HEDGED_TITLE.match(work, end)):
+            break
+        end = _phrase_end(work, end + 1)
+    return end if names_a_job(work[:end]) else _phrase_end(work, 0)
+
+
 def _read_plans(work: str, out: Understood, asking: str | None, default_industry: str | None) -> str:
     spans: list[tuple[str, int, int]] = []
     for m in PLAN_MARK.finditer(work):
@@ -216,18 +219,21 @@ def _read_plans(work: str, out: Understood, asking: str | None, default_industry
     wanted = asking[-1] if asking in ("plan_a", "plan_b") else None
     if wanted and not any(w == wanted for w, _, _ in spans):
         first = min([s for _, s, _ in spans], default=len(work))
-        head = work[:first]
+        end = _job_phrase_end(work) if first == len(work) else first
+        head = work[:end]
         if head.strip(" .;,") and not (
             re.search(r"\d", head)  # levels or hours: positions have no digits
             or _TARGET_WORDS.search(head)
             or _QUESTION_START.match(head)
             or PLAN_COMMAND.match(head)
-            or _UNSURE.search(head)
+            or (
+                _UNSURE.search(head) and not names_a_job(head)
+            )  # "not sure.. maybe data scientist?" names one
             or _SKIP.match(head)
             or YES.match(head)
             or NO.match(head)
         ):
-            spans.append((wanted, 0, _phrase_end(work, 0) if first == len(work) else first))
+            spans.append((wanted, 0, end))
     for which, start, end in sorted(spans, key=lambda s: s[1]):
         phrase = PLAN_MARK.sub("", work[start:end], count=1)
         phrase = FALLBACK.sub("", phrase, count=1) if which == "b" else phrase

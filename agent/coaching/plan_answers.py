@@ -93,11 +93,19 @@ def _topic(question: str, has_skill: bool) -> Topic | None:
 
 def _skill_time(plan: Labelled, line: SkillLine) -> PlanAnswer:
     report = plan.report
+    # A level the person never gave is the role's estimate: say so, so it can be corrected.
+    at = (
+        f"your level is taken as {line.current} ({line.prior})"
+        if line.assumed
+        else f"you are already at {line.current}"
+    )
     if line.gap == 0:
         text = (
-            f"{line.name}: you are already at {line.current}, the target for {report.target.label()} "
+            f"{line.name}: {at}, the target for {report.target.label()} "
             f"is {line.target}, so it needs no study time."
         )
+        if line.assumed:
+            text += f" If that is not right, tell me your level (for example 'my {line.name.split()[0].lower()} is 1')."
         return PlanAnswer("skill_time", text, [str(line.current), str(line.target)])
     text = (
         f"{line.name} in Plan {plan.label}: level {line.current} to {line.target}, {line.hours:g} h of study at "
@@ -185,10 +193,11 @@ def _priority(plan: Labelled, line: SkillLine) -> PlanAnswer:
     return PlanAnswer("priority", text, [str(line.priority), str(line.ease)])
 
 
-def _total(plan: Labelled) -> PlanAnswer:
+def _total(plan: Labelled, left: bool = False) -> PlanAnswer:
     report = plan.report
+    takes = f"has {report.total_hours:g} h left" if left else f"takes {report.total_hours:g} h in all"
     text = (
-        f"Plan {plan.label} takes {report.total_hours:g} h in all: {report.total_weeks} weeks at "
+        f"Plan {plan.label} {takes}: {report.total_weeks} weeks at "
         f"{report.hours_per_week:g} h/week, against a horizon of {report.horizon_weeks} weeks."
     )
     return PlanAnswer("total", text, [f"{report.total_hours:g}", str(report.total_weeks)])
@@ -233,4 +242,5 @@ def answer_from_plan(question: str, a: GapReport, b: GapReport) -> PlanAnswer | 
         case "trim":
             return _trim(main)
         case "total":
-            return _total(main) if _PLAN_WORDS.search(question) else None
+            left = bool(re.search(r"\b(left|remaining|to go)\b", question, re.I))
+            return _total(main, left) if _PLAN_WORDS.search(question) else None

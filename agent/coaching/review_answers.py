@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
+from agent.coaching.levels import never_used
 from agent.coaching.parsing import parse_message
 from agent.coaching.review import (
     MAX_ANSWER_CHARS,
@@ -293,6 +294,10 @@ def _read_changes(body: str, *, explicit: bool = False) -> tuple[ReviewChanges, 
             found[key] = TargetChange(position=target["position"][:80], industry=target["industry"][:80])
     targets = dict(found.get("targets") or {})  # type: ignore[call-overload]
     bare = {name: level for raw, level in parsed.skills.items() if (name := _skill(raw.lower(), problems))}
+    # "dbt: never used it" says where the person is (0), not where to get to.
+    for raw in never_used(rest) if re.search(r"never|n't|not|no ", rest) else []:
+        if (name := _skill(raw.lower(), [])) is not None and bare.pop(name, None) == 0:
+            found["levels"] = {**dict(found.get("levels") or {}), name: 0}  # type: ignore[call-overload]
     if len(bare) > 1 and not targets and "levels" not in found and not explicit:
         # "communication 5, system design 1, rag 1": the rating prompt's own format, so as
         # likely where the person is now as where they want to get. Ask; never guess.

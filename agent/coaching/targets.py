@@ -110,6 +110,13 @@ GOAL = re.compile(
 )
 
 
+_ASKING = re.compile(
+    r"^\s{0,3}(?:what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|"
+    r"tell me|explain)\b",
+    re.I,
+)
+
+
 @dataclass
 class TargetRead:
     """A Plan A or B answer: the target, a name to confirm, or one problem to say."""
@@ -119,6 +126,11 @@ class TargetRead:
     said: str = ""
     industry: str = ""
     problem: str | None = None
+
+
+def names_a_job(text: str) -> bool:
+    """Whether a phrase holds a job word anywhere ('not sure.. maybe data scientist')."""
+    return bool(_ROLE_NOUNS.search(text))
 
 
 def looks_like_title(text: str) -> bool:
@@ -220,7 +232,12 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
     """
     text = text.strip().lstrip(",;:- ")
     if "?" in text:
-        return TargetRead()  # "can you not do roles that aren't on that list??" asks; it names no target
+        # "can you not do roles that aren't on that list??" asks; it names no target. A "?"
+        # after a title is a hedge: "maybe data scientist? in ecommerce i guess".
+        parts = [p for p in re.split(r"(?<=[?.!])\s{0,3}", text) if p.strip(" ?.!")]
+        if not parts or any(_ASKING.match(p) for p in parts) or not _ROLE_NOUNS.search(text):
+            return TargetRead()
+        text = text.replace("?", " ")
     # "ugh ok fine. genai engineer in edtech then": the target is the last sentence's words.
     if re.search(r"[.!]\s", text):
         sentences = [p for p in re.split(r"(?<=[.!])\s{1,3}(?=\S)", text.strip()) if p.strip(" .!")]
@@ -239,7 +256,8 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
     ]
     head = clauses[0] if clauses else ""
     parts = _TARGET_SPLIT.split(head, maxsplit=1)
-    position = _POSITION_END.sub("", parts[0]).strip(" .:-")
+    # "analytics engineer probably": a hedge is not part of the title.
+    position = _HEDGE_TAIL.sub("", _POSITION_END.sub("", parts[0]).strip(" .:-")).strip(" .:-")
     industry = parts[1].strip(" .,;:-") if len(parts) > 1 else ""
     later = (
         re.match(r"^(?:in|at)\s{1,3}(?:the\s{1,3})?(\S.{0,40})$", clauses[1], re.I)
