@@ -187,6 +187,9 @@ def test_a_custom_list_says_it_is_the_persons_and_how_much_postings_back_it() ->
     said = " ".join(c.text for c in plan.rationale)
     assert "AI product manager is not in the catalog: it uses the 10 skills listed for it" in said
     assert "change them at review with 'replace A with B')." in said
+    # No posting backs it and the nearest roles are only somewhat similar: said, with what helps.
+    assert "The nearest catalog roles are only somewhat similar (AI architect 0.55" in said
+    assert 'coach postings add FILE... --role "AI product manager"' in said
     skills = [
         s.model_copy(update={"evidence": Evidence(postings=3, of=5)}) for s in own_list()[:4]
     ] + own_list()[4:]

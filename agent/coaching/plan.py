@@ -23,12 +23,11 @@ from agent.coaching.actions import (
     project_skills,
     skill_guides,
 )
+from agent.coaching.origins import Claim, target_claims
 from agent.coaching.passages import Passage
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
-from tools.catalog import industry
 from tools.gap import WEEKS_PER_MONTH, gap_report
 from tools.models import GapReport, Profile, Target, TargetSkill
-from tools.proposal import CLOSE_ROLE, borrowed
 
 
 class Citation(BaseModel):
@@ -40,14 +39,6 @@ class Citation(BaseModel):
     section: str
     lines: list[int]
     excerpt: str
-
-
-class Claim(BaseModel):
-    """One sentence of the rationale and what it stands on."""
-
-    text: str
-    basis: Literal["passage", "figure"]
-    ref: str = Field(description="'[n]' for a passage, or the gap-engine figure it quotes")
 
 
 class Milestone(BaseModel):
@@ -246,89 +237,6 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
         quoted = quote_document_text(cite.excerpt, f"[{cite.n}]").removesuffix(f" [{cite.n}]")
         claims.append(Claim(text=f"{cite.section}: {quoted}", basis="passage", ref=f"[{cite.n}]"))
     return claims + target_claims(a)
-
-
-def target_claims(report: GapReport) -> list[Claim]:
-    """Where a target's skills come from: a proposal's nearest roles, postings, the industry."""
-    claims: list[Claim] = []
-    if report.custom and report.nearest_roles:
-        claims.append(
-            Claim(
-                text=proposal_origin(report), basis="figure", ref="similarity of titles, summaries and skills"
-            )
-        )
-    elif report.custom:
-        # A list agreed in chat or given in a profile: say so, and how much of it postings back.
-        of = max((s.evidence.of for s in report.skills if s.evidence), default=0)
-        asked = sum(1 for s in report.skills if s.evidence and s.evidence.postings)
-        claims.append(
-            Claim(
-                text=f"{report.target.position} is not in the catalog: it uses the 10 skills listed for it "
-                "(a proposal kept, or your own list; change them at review with 'replace A with B')"
-                + (f"; {asked} of them are asked for in your {of} job postings." if of else "."),
-                basis="figure",
-                ref="your skill list" + (", job postings" if of else ""),
-            )
-        )
-    written = report.target.industry
-    ind = industry(written)
-    # Say which catalog industry the person's word was read as, when it is not the same name.
-    read_as = (
-        "" if ind is None or ind.name.lower() == written.lower() else f" (read as the catalog's {ind.name})"
-    )
-    if report.industry_swaps:
-        swaps = "; ".join(f"{s.skill_in} in place of {s.skill_out}" for s in report.industry_swaps)
-        claims.append(
-            Claim(text=f"For {written}{read_as}: {swaps}.", basis="figure", ref="catalog: industry")
-        )
-    if report.industry_note:
-        claims.append(
-            Claim(
-                text=f"In {written}{read_as}: {report.industry_note}", basis="figure", ref="catalog: industry"
-            )
-        )
-    if not report.industry_known:
-        claims.append(
-            Claim(
-                text=f"{written} is not an industry in my catalog: kept as you wrote it, with no domain skills "
-                "borrowed from a look-alike.",
-                basis="figure",
-                ref="catalog: industry",
-            )
-        )
-    return claims
-
-
-def proposal_origin(report: GapReport) -> str:
-    """Where a custom position's skills came from, saying so plainly when the evidence is thin."""
-    position = report.target.position
-    lent = borrowed(report.nearest_roles)
-    posts = any(s.evidence for s in report.skills)
-    if lent:
-        near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in lent)
-        somewhat = not posts and max(n.similarity for n in lent) < CLOSE_ROLE
-        return (
-            f"{position} is not in the catalog: its 10 skills were proposed from the nearest catalog roles, "
-            f"{near}"
-            + (", and your job postings" if posts else "")
-            + (
-                f", only somewhat similar: add job postings with `coach postings add FILE... --role "
-                f'"{position}"` to check them.'
-                if somewhat
-                else "."
-            )
-        )
-    near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in report.nearest_roles)
-    if posts:
-        return (
-            f"{position} is not in the catalog and no catalog role is close enough to borrow from (nearest: "
-            f"{near}): its skills come from your job postings and how close skill names are in meaning to it."
-        )
-    return (
-        f"{position} is not in the catalog, no catalog role is close enough to borrow from (nearest: {near}) "
-        "and you have no job postings for it: its skills are picked by how close their names are in meaning "
-        f'to the title, so the evidence is thin. Add postings with `coach postings add FILE... --role "{position}"`.'
-    )
 
 
 def _rationale_b(a: GapReport, b: GapReport) -> list[Claim]:

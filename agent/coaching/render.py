@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from agent.coaching.plan import Milestone, Plan, PlanOption, proposal_origin
+from agent.coaching.origins import proposal_origin
+from agent.coaching.plan import Milestone, Plan, PlanOption
 from agent.coaching.quoting import quote_document_text
 from tools.models import GapReport
 
