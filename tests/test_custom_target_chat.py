@@ -131,3 +131,27 @@ def test_without_postings_a_far_off_title_says_its_evidence_is_thin(coach: Coach
         "Evidence is thin" in text and 'coach postings add FILE... --role "Customer success manager"' in text
     )
     assert "filler" not in text and "weak guess" in text
+
+
+def test_a_skill_the_person_added_to_a_list_gets_its_postings_evidence() -> None:
+    from tools.gap import gap_report
+    from tools.models import Profile, Target, TargetSkill
+
+    names = {
+        "general": [
+            "communication",
+            "Customer onboarding",
+            "project management",
+            "success metrics",
+            "storytelling",
+        ],
+        "specific": ["Salesforce", "Gainsight", "sql", "looker", "Underwater welding"],
+    }
+    listed = [TargetSkill(name=n, kind=k) for k, ns in names.items() for n in ns]  # type: ignore[arg-type]
+    target = Target(position="Customer success manager", industry="SaaS", skills=listed)
+    person = Profile(current_role="Teacher", hours_per_week=8, plan_a=target, plan_b=target)
+    rows = {s.name: s for s in gap_report(person, target, postings=CS_POSTINGS).skills}
+    assert rows["Salesforce"].evidence is not None and rows["Salesforce"].evidence.text() == "3 of 4 postings"
+    assert rows["Underwater welding"].evidence.text() == "0 of 4 postings"  # type: ignore[union-attr]
+    assert rows["communication"].evidence.postings == 4  # type: ignore[union-attr]
+    assert all(s.evidence is None for s in gap_report(person, target).skills), "no postings, no evidence"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tools.catalog import Catalog, catalog_role, industry, load_catalog, match_skill_strict
+from tools.catalog import Catalog, catalog_role, industry, load_catalog, match_skill_strict, normalize
 from tools.models import Evidence, Industry, NearRole, RoleDef, SkillDef, Swap, Target, TargetSkill
 
 # A skill the catalog does not know gets the middle of the ease scale and no prerequisites.
@@ -73,6 +73,28 @@ def wants_from_skills(skills: list[TargetSkill], source: str) -> list[Want]:
     return wants
 
 
+def with_posting_evidence(skills: list[TargetSkill], postings: list[str], position: str) -> list[TargetSkill]:
+    """A list's skills with what the person's postings say of each (evidence already given is
+    kept): a catalog skill by its names and aliases, any other by its own name as a phrase."""
+    from tools.postings import analyse_postings
+
+    seen = analyse_postings(postings, position)
+    texts = [normalize(p) for p in postings]
+    out = []
+    for ts in skills:
+        if ts.evidence is not None:
+            out.append(ts)
+            continue
+        found = match_skill_strict(ts.name)
+        if found is not None:
+            evidence = seen.evidence(found.id)
+        else:
+            phrase = re.compile(rf"(?<!\w){re.escape(normalize(ts.name))}(?!\w)")
+            evidence = Evidence(postings=sum(1 for t in texts if phrase.search(t)), of=seen.of)
+        out.append(ts.model_copy(update={"evidence": evidence}))
+    return out
+
+
 def swap_industry(wants: list[Want], ind: Industry | None) -> tuple[list[Want], list[Swap]]:
     """The industry's domain skills in place of the least important specific skills.
 
@@ -111,7 +133,10 @@ def target_skills(target: Target, postings: list[str] | None = None) -> TargetSk
     ind = industry(target.industry)
     role = catalog_role(target.position)
     if target.skills is not None:
-        wants = wants_from_skills(target.skills, "you")
+        listed = (
+            with_posting_evidence(target.skills, postings, target.position) if postings else target.skills
+        )
+        wants = wants_from_skills(listed, "you")
         return TargetSkills(
             wants, role.id if role else f"custom:{slug(target.position)}", target.position, role is None
         )
