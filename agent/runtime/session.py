@@ -117,14 +117,15 @@ class Coach:
         self.side_effects = side_effects
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
-        self._open_lock = threading.RLock()
+        # The first use of the storage and the graph; agent.runtime.warmup holds it while it loads them.
+        self.open_lock = threading.RLock()
         self._persistence: Storage | None = None
         self._graph: Any = None
 
     @property
     def persistence(self) -> Storage:
         """The storage (SQLite, or PostgreSQL with COACH_DATABASE_URL), opened on first use."""
-        with self._open_lock:  # warm_up may be opening it in another thread
+        with self.open_lock:  # warm_up may be opening it in another thread
             if self._persistence is None:
                 self._persistence = open_storage(self.settings.home, self.settings.database_url)
             return self._persistence
@@ -132,7 +133,7 @@ class Coach:
     @property
     def graph(self) -> Any:
         """The compiled graph, built on first use (keeps start-up fast)."""
-        with self._open_lock:
+        with self.open_lock:
             if self._graph is None:
                 from agent.graph.builder import build_graph
 
@@ -319,9 +320,9 @@ class Coach:
             raise InputError("The message is empty: type what you want to tell the coach, or /help.")
         if len(text) > MAX_MESSAGE_CHARS:
             raise InputError(f"The message is {len(text)} characters; keep it under {MAX_MESSAGE_CHARS}.")
+        self._check_owner(thread_id, user_id, claim=True)  # first: waits for a load in progress
         from langchain_core.messages import HumanMessage
 
-        self._check_owner(thread_id, user_id, claim=True)
         with self._lock(thread_id):
             snapshot = self._snapshot(thread_id)  # read once: review check, turn number, message ids
             finished = self._finish(thread_id, snapshot, user_id)
@@ -356,10 +357,10 @@ class Coach:
     ) -> Turn:
         """Answer the pending review. A second answer to an already answered review
         changes nothing: it reports that there is no plan waiting."""
-        from langgraph.types import Command
-
         response = resume_value(answer)  # text goes to the review node's classifier as it is
         self._check_owner(thread_id, user_id, claim=True)
+        from langgraph.types import Command
+
         with self._lock(thread_id):
             snapshot = self._snapshot(thread_id)
             finished = self._finish(thread_id, snapshot, user_id)
@@ -381,9 +382,9 @@ class Coach:
 
     def plan_from_profile(self, thread_id: str, profile: Profile, user_id: str | None = None) -> Turn:
         """Draft a plan straight from a complete profile, with no conversation."""
+        self._check_owner(thread_id, user_id, claim=True)
         from langchain_core.messages import HumanMessage
 
-        self._check_owner(thread_id, user_id, claim=True)
         with self._lock(thread_id):
             state = {
                 "messages": [HumanMessage("Draft my plan from my profile file.")],

@@ -43,7 +43,16 @@ STEPS = (
 
 def warm_up(coach: Coach, stop: threading.Event) -> None:
     """Import STEPS one by one, then open the storage and build the graph, unless `stop`
-    is set in between. Errors are left for the first turn, which reports them."""
+    is set in between. Errors are left for the first turn, which reports them.
+
+    Holds the coach's `open_lock` throughout: a turn that starts meanwhile waits for the
+    load at its first use of the storage, instead of importing the same modules beside it
+    (two threads importing one package's modules at once can deadlock)."""
+    with coach.open_lock:
+        _load(coach, stop)
+
+
+def _load(coach: Coach, stop: threading.Event) -> None:
     try:
         for name in STEPS:
             if stop.is_set():

@@ -13,13 +13,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
-
-from langgraph.store.base import BaseStore
+from typing import TYPE_CHECKING, Any
 
 from agent.storage.base import LockingStore
 from agent.storage.records import ApprovalRecord, PlanRecord
 from tools.errors import CoachError
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
 
 # Stores without a cross-process lock (the in-memory store of tests and `langgraph
 # dev`) live in one process: a process lock is enough for them.
