@@ -245,3 +245,22 @@ def test_nothing_a_person_types_ends_the_session(coach: Coach) -> None:
     assert "plan_a" not in profile or len(profile["plan_a"]["industry"]) <= 40
     turn = coach.send(thread, "GenAI engineer in fintech")
     assert coach.values(thread)["profile"]["plan_a"] == {"position": "GenAI engineer", "industry": "fintech"}
+
+
+def test_a_yes_with_more_facts_answers_did_you_mean_and_keeps_them(coach) -> None:
+    thread = coach.new_thread_id()
+    first = coach.send(thread, "devops eng, 5 yrs. want ml platfrom lead in ecommerce")
+    assert "Did you mean ML platform lead (you wrote 'ml platfrom lead') for Plan A?" in first.messages[-1]
+    # Facts without a yes or no: used, and the question is asked again (not dropped).
+    again = coach.send(thread, "k8s 4, terraform 4")
+    assert (
+        "Noted: k8s 4, terraform 4" in again.messages[-1]
+        and "Did you mean ML platform lead" in again.messages[-1]
+    )
+    turn = coach.send(thread, "yes! backup would be mlops engineer. python 3ish")
+    profile = coach.values(thread)["profile"]
+    assert profile["plan_a"] == {"position": "ML platform lead", "industry": "e-commerce and retail"}
+    assert profile["plan_b"] == {"position": "MLOps engineer", "industry": "e-commerce and retail"}, (
+        turn.messages
+    )
+    assert profile["skills"]["python"] == 3 and profile["current_role"] == "Devops eng"

@@ -5,6 +5,7 @@ Replies are interface-neutral text: the same words in the REPL, Slack and the se
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage
@@ -33,6 +34,10 @@ QUESTIONS: dict[str, str] = {
     "plan_a": "What is your Plan A: a position in an industry (for example 'GenAI engineer in fintech')?",
     "plan_b": "And your Plan B, ideally in a similar field (for example 'MLOps engineer in fintech')?",
 }
+# "yes. k8s 4, terraform 4": a yes that answers "Did you mean ...?" and goes on with facts.
+YES_LEAD = re.compile(
+    r"^\s*(?:y|yes|yeah|yep|yup|ya|sure|correct|right|exactly|ok|okay)\b[\s.!,;:-]{1,4}\S", re.I
+)
 GREETING = "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year."
 
 
@@ -118,7 +123,7 @@ def _apply(u: Understood, profile: dict[str, Any], overrides: dict[str, dict[str
 
 def _answer_pending(text: str, pending: dict[str, Any], profile: dict[str, Any], lines: list[str]) -> bool:
     """Apply or drop a name waiting for confirmation; True when the message was the answer."""
-    if YES.match(text):
+    if YES.match(text) or YES_LEAD.match(text):
         industry = pending.get("industry") or profile.get("industry") or ""
         if industry:
             profile[pending["field"]] = {"position": pending["name"], "industry": industry}
@@ -187,6 +192,8 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         "role_skills_asked": role_skills_asked,
         "pending": None,
     }
+    if pending and not answered and not u.confirm and not getattr(u, pending["field"], None):
+        u.confirm = pending  # not answered yet ("k8s 4" after "Did you mean ...?"): ask again
     if u.confirm:
         which = u.confirm["field"][-1].upper()
         question = (

@@ -81,7 +81,8 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         runtime.store is not None and has_plans(runtime.store, ctx.user_id)
     )
     asking = state.get("asking")
-    industry = default_industry(profile, asking)
+    # "yes! backup would be mlops engineer": the Plan A being confirmed gives Plan B its industry.
+    industry = default_industry(profile, asking) or (state.get("pending") or {}).get("industry") or None
     understood = understand(text, asking, industry, has_plan=has_plan)  # type: ignore[arg-type]
     extraction = None
     if is_capable(ctx.model, ctx.chat_model):
