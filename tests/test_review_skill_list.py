@@ -144,3 +144,11 @@ def test_slack_text_reply_edits_the_custom_list(slack) -> None:  # noqa: F811  (
     review = coach.pending_review(value["thread"])
     assert review is not None
     assert SUCCESS in {s["name"] for s in review.plan["a"]["report"]["skills"]}
+
+
+def test_an_edit_form_with_the_change_as_feedback_edits_the_list(coach: Coach) -> None:
+    # Slack's Edit modal and Studio send {"action": "edit", "feedback": ...}: the same reading.
+    thread = _to_review(coach)
+    coach.resume(thread, {"action": "edit", "feedback": "replace deep learning with product sense"})
+    rows = _rows(coach, thread)
+    assert SUCCESS in rows and "Deep learning with PyTorch" not in rows
