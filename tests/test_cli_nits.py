@@ -56,3 +56,11 @@ def test_repl_profile_is_readable_not_json(coach: Coach) -> None:
     out, _ = run_repl(coach, [*CONVERSATION[:3], "/profile", "/quit"])
     assert "current_role: Backend engineer" in out and "hours_per_week: 8" in out
     assert '"current_role"' not in out and "{" not in out.split("current_role")[1][:200]
+
+
+def test_explain_takes_a_part_of_exactly_one_skill_name(
+    monkeypatch, capsys, home: Path, profile_file: Path
+) -> None:
+    code, out, err = run(monkeypatch, capsys, "explain", "--profile", str(profile_file), "scalable sys")
+    assert code == 0, err
+    assert out.count("Designing scalable systems (") == 1

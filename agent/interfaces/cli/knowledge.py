@@ -90,6 +90,9 @@ def plan_skill(report: GapReport, skill: str) -> str:
             if s.skill_id == found.id:
                 return s.name
     names = [s.name for s in lines]
+    part = [n for n in names if len(wanted) >= 3 and wanted in n.lower()]
+    if len(part) == 1:  # "platform eng" -> "Platform engineering with terraform"
+        return part[0]
     near = sorted(
         ((max(fuzz.ratio(wanted, alias) for alias in _aliases(s.skill_id, s.name)), s.name) for s in lines),
         reverse=True,
