@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
@@ -24,9 +24,11 @@ from pydantic import BaseModel, Field
 from agent.coaching.claims import check_numbers
 from agent.graph.toolcalls import call_tool
 from agent.llm.calls import invoke_bounded
-from knowledge.retriever import Retriever
 from tools.gap import gap_report
 from tools.models import GapReport, Profile
+
+if TYPE_CHECKING:  # a type only: the retriever module loads with the first retrieval
+    from knowledge.retriever import Retriever
 
 MAX_CALLS = 6
 SYSTEM = (

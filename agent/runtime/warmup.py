@@ -10,6 +10,7 @@ at shutdown can crash the interpreter).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import threading
 from collections.abc import Iterator
@@ -45,26 +46,44 @@ def warm_up(coach: Coach, stop: threading.Event) -> None:
     """Import STEPS one by one, then open the storage and build the graph, unless `stop`
     is set in between. Errors are left for the first turn, which reports them.
 
-    Holds the coach's `open_lock` throughout: a turn that starts meanwhile waits for the
-    load at its first use of the storage, instead of importing the same modules beside it
-    (two threads importing one package's modules at once can deadlock)."""
+    Holds the coach's `open_lock` meanwhile: a turn that starts then waits for the load at
+    its first use of the storage, instead of importing the same modules beside it (two
+    threads importing modules that import each other can deadlock). The retriever (with
+    the ingest code, ftfy and lxml) is not part of it: no intake turn needs it, and the
+    first retrieval loads it with the index and the embedding model, as before."""
     with coach.open_lock:
         _load(coach, stop)
 
 
+def _import(names: tuple[str, ...], stop: threading.Event) -> bool:
+    """Import `names` in order; False when stopped before the end."""
+    for name in names:
+        if stop.is_set():
+            return False
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+        except Exception:  # the turn that needs it meets the same error and says it properly
+            return False
+    return True
+
+
 def _load(coach: Coach, stop: threading.Event) -> None:
+    # Importing creates a few hundred thousand long-lived objects, and the collector would
+    # scan them again and again as they come (15-20% of the load here): it waits, and the
+    # loaded objects are then frozen, so no later collection scans them either.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        for name in STEPS:
-            if stop.is_set():
-                return
-            try:
-                importlib.import_module(name)
-            except ImportError:
-                continue
-        if not stop.is_set():
+        if _import(STEPS, stop):
             coach.graph  # noqa: B018 - opens the storage (migrating if needed) and compiles the graph
     except Exception:  # the first turn meets the same error and says it properly
         return
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
@@ -15,11 +15,13 @@ from agent.graph.context import Context
 from agent.graph.state import CoachState
 from agent.llm.calls import invoke_bounded
 from agent.llm.models import make_chat_model
-from knowledge.retriever import Retriever
 from tools.errors import ConfigError
 from tools.gap import resolve_skills
 from tools.models import Profile, Target
 from tools.targets import target_skills
+
+if TYPE_CHECKING:  # imported on first use: with ingest it pulls ftfy and lxml, which no intake turn needs
+    from knowledge.retriever import Retriever
 
 
 def last_human(state: CoachState) -> str:
@@ -31,6 +33,8 @@ def last_human(state: CoachState) -> str:
 
 @functools.cache
 def _default_retriever(home: str, embeddings: str) -> Retriever:
+    from knowledge.retriever import Retriever
+
     return Retriever(Path(home), embeddings)
 
 
