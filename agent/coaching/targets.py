@@ -170,6 +170,11 @@ def find_industry(text: str) -> tuple[str | None, re.Match[str] | None]:
             found = resolve_industry(candidate)
             if found.how == "exact":
                 return found.name, m
+        # "at an online retailer": the business is named by what it does (retail).
+        stem = re.sub(r"(?<=\w{4})ers?$", "", _clean_industry(said))
+        within = contained_industries(stem) if len(stem.split()) <= 3 else []
+        if len(within) == 1:
+            return within[0], m
         if m.group("suffix") and len(said) <= MAX_INDUSTRY:
             return said, m
     return None, None
