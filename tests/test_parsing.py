@@ -331,6 +331,12 @@ def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
             lambda u: u.skills == {"a/b testing": 2, "dbt": 0} and "took the lower, 2" in u.notes[0],
         ),
         ("sql 2, maybe 3", "skills", lambda u: u.skills == {"sql": 2} and not u.unused),
+        (
+            "Hi!! I'm Jess, a mechanical engineer (automotive) trying to move into ML. python 2/5",
+            None,
+            lambda u: u.current_role == "Mechanical engineer" and u.industry == "manufacturing and energy",
+        ),
+        ("I'm tired, a long day", None, lambda u: u.current_role is None),
         ("python 3, maybe 4 in sql", "skills", lambda u: u.skills == {"python": 3, "sql": 4}),
         ("i never used it, python 2", "skills", lambda u: u.skills == {"python": 2}),
         (

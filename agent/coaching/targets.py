@@ -39,6 +39,7 @@ _ROLE_INTRO = re.compile(
     r"currently|my (?:current )?(?:role|job|title|position) is|"
     r"(?:current )?(?:role|title|position|job)\s{0,2}[:=-])\s{1,3}(?:(?:currently|now|still)\s{1,3})?"
     r"(?:(?:working|employed)\s{1,3}as\s{1,3})?"
+    r"(?:[A-Za-z]{2,20},\s{1,3}(?=an?\s))?"  # "I'm Jess, a mechanical engineer": a name first
     r"(?:an?\s{1,3}|the\s{1,3})?(?P<role>[A-Za-z][\w/+&.'-]{0,30}(?:\s{1,3}[A-Za-z][\w/+&.'-]{0,30}){0,6})",
     re.I,
 )
@@ -75,6 +76,7 @@ _INDUSTRY = re.compile(
     r"at|on|who|which|that|while|i|my|now|currently|right|then)\b))",
     re.I,
 )
+_BRACKETED = re.compile(r"\((?P<ind>[A-Za-z][\w&/.-]{1,30}(?:\s{1,3}[\w&/.-]{1,30}){0,2})\)")
 _TARGET_SPLIT = re.compile(
     r"\s{1,3}(?:in|at|within|inside|into|for|@)\s{1,3}(?:the\s{1,3}|a\s{1,3}|an\s{1,3})?|\s{1,3}/\s{1,3}",
     re.I,
@@ -164,6 +166,10 @@ def find_role(text: str, answering: bool, opening: bool = False) -> tuple[str | 
 def find_industry(text: str) -> tuple[str | None, re.Match[str] | None]:
     """The person's own industry: a catalog industry ('at a bank' -> fintech), or one
     named as an industry ('in the edtech space'), kept as written."""
+    for m in _BRACKETED.finditer(text):  # "mechanical engineer (automotive)"
+        found = resolve_industry(m.group("ind"))
+        if found.how == "exact":
+            return found.name, m
     for m in _INDUSTRY.finditer(text):
         said = m.group("ind").strip()
         for candidate in (said, _clean_industry(said)):
