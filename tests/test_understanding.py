@@ -264,3 +264,11 @@ def test_a_yes_with_more_facts_answers_did_you_mean_and_keeps_them(coach) -> Non
         turn.messages
     )
     assert profile["skills"]["python"] == 3 and profile["current_role"] == "Devops eng"
+
+
+def test_a_skill_named_without_a_level_is_said(coach) -> None:
+    thread = coach.new_thread_id()
+    turn = coach.send(thread, "mechanical engineer. python 2/5, matlab 4, linear algebra is ok")
+    text = "\n".join(turn.messages)
+    assert "Noted: role Mechanical engineer; python 2, matlab 4." in text
+    assert "No level for linear algebra: give it 0-5, for example 'linear algebra 2'." in text

@@ -132,6 +132,7 @@ class SkillRead:
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
+    unrated: list[str] = field(default_factory=list)  # skills named without a level
     spent: int = 0  # level candidates looked at
 
 
@@ -286,5 +287,9 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
             pos = m.end()
         if not found:
             candidate = skill_name(segment)
+            if pending and is_catalog_skill(pending):
+                out.unrated.append(pending)  # "linear algebra is ok, ...": named without a level
             pending = candidate if candidate and (loose or is_catalog_skill(candidate)) else ""
+    if pending and is_catalog_skill(pending):
+        out.unrated.append(pending)
     return out

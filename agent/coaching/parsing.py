@@ -108,6 +108,7 @@ class Understood(BaseModel):
     notes: list[str] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
     unused: list[str] = Field(default_factory=list)
+    unrated: list[str] = Field(default_factory=list)  # skills named without a level
     intent: Intent = "chitchat"
     by: Literal["parser", "model"] = "parser"
 
@@ -316,6 +317,7 @@ def parse_message(
         out.notes += read.notes
         out.problems += read.problems
         out.unused += read.unused
+        out.unrated += [n for n in read.unrated if n not in out.skills and n not in out.targets]
     return out
 
 

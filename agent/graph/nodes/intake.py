@@ -73,6 +73,9 @@ def noted_line(u: Understood) -> str:
 def not_used_lines(u: Understood) -> list[str]:
     """What the message said that the coach could not use, one line each."""
     lines = [f"I could not use that: {p}." for p in u.problems]
+    if u.unrated:
+        names = ", ".join(u.unrated[:3])
+        lines.append(f"No level for {names}: give it 0-5, for example '{u.unrated[0]} 2'.")
     if u.unused:
         shown = ", ".join(u.unused[:3])
         lines.append(
