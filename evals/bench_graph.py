@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +61,11 @@ def index_with_10k(home: Path) -> int:
 # Run in a subprocess, by this release and by the previous one (evals/previous.py): the
 # same conversations through each release's own Coach, each person a new user, so every
 # session drafts and approves a plan (with one user for all, the saved profile of the
-# first session would make the others "returning" and skip drafting altogether).
+# first session would make the others "returning" and skip drafting altogether). Each
+# process loads everything, says "ready", then runs one session per line it reads and
+# prints that session's samples: the parent alternates the two releases session by
+# session, so both see the same load (on this shared machine it swings by 2x within
+# a minute, more than the difference being measured).
 TURNS_PROBE = """
 import json, sys, tempfile, time
 from pathlib import Path
@@ -72,8 +77,6 @@ except ImportError:  # the previous release's layout
     from agent.session import Coach, Settings
 from evals.bench_graph import CONVERSATION, QUESTIONS, index_with_10k
 
-sessions = int(sys.argv[1])
-samples = {}
 with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
     home = Path(tmp)
     n_chunks = index_with_10k(home)
@@ -81,8 +84,9 @@ with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
     warm = coach.new_thread_id()  # loads the graph, the embedder and the 10k index before timing
     coach.send(warm, "warm up: I'm a data analyst", user_id="bench-warm")
     coach.send(warm, QUESTIONS[0], user_id="bench-warm")
-    for s in range(sessions):
-        thread, user = coach.new_thread_id(), f"bench-{s}"
+    print(json.dumps({"ready": n_chunks}), flush=True)
+    for s, _ in enumerate(sys.stdin):
+        thread, user, samples = coach.new_thread_id(), f"bench-{s}", {}
 
         def timed(kind, fn, *args):
             t0 = time.perf_counter()
@@ -98,7 +102,7 @@ with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
             sys.exit("the approval did not save a plan: the bench no longer commits")
         for q in QUESTIONS:
             timed("question", coach.send, q)
-print(json.dumps({"chunks": n_chunks, "samples": samples}))
+        print(json.dumps(samples), flush=True)
 """
 KINDS = {
     "intake": "intake",
@@ -118,28 +122,66 @@ RECORDED_PREVIOUS = {
 TARGETS = {"p50": 25.0, "p90": 50.0}
 
 
-def run_turns(tree: Path | None, sessions: int) -> dict[str, float]:
-    """p50 and p90 of every turn, and the p50 of each kind, of one release."""
-    out = subprocess.run(
-        [sys.executable, "-c", TURNS_PROBE, str(sessions)],
-        capture_output=True,
-        text=True,
-        env=env_for(tree),
-        cwd=str(tree or REPO),
-        timeout=900,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"turn bench failed ({tree or 'this release'}): {out.stderr.strip()[-800:]}")
-    data = json.loads(out.stdout.strip().splitlines()[-1])
-    samples: dict[str, list[float]] = data["samples"]
-    everything = sorted(x for xs in samples.values() for x in xs)
-    figures = {
-        "p50": statistics.median(everything),
-        "p90": everything[int(len(everything) * 0.9) - 1],
-        "turns": float(len(everything)),
-        "chunks": float(data["chunks"]),
-    }
-    return figures | {kind: statistics.median(xs) for kind, xs in samples.items()}
+class _Probe:
+    """One release's TURNS_PROBE process."""
+
+    def __init__(self, tree: Path | None) -> None:
+        self.tree = tree
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", TURNS_PROBE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env_for(tree),
+            cwd=str(tree or REPO),
+        )
+        self.samples: dict[str, list[float]] = {}
+        self.chunks = int(self._line()["ready"])
+
+    def _line(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            err = self.proc.communicate(timeout=60)[1]
+            raise RuntimeError(f"turn bench failed ({self.tree or 'this release'}): {err.strip()[-800:]}")
+        return dict(json.loads(line))
+
+    def session(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        for kind, xs in self._line().items():
+            self.samples.setdefault(kind, []).extend(xs)
+
+    def figures(self) -> dict[str, float]:
+        """p50 and p90 of every turn, and the p50 of each kind."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+        everything = sorted(x for xs in self.samples.values() for x in xs)
+        return {
+            "p50": statistics.median(everything),
+            "p90": everything[int(len(everything) * 0.9) - 1],
+            "turns": float(len(everything)),
+            "chunks": float(self.chunks),
+        } | {kind: statistics.median(xs) for kind, xs in self.samples.items()}
+
+
+def run_turns(sessions: int, old: Path | None) -> tuple[dict[str, float], dict[str, float] | None]:
+    """This release's figures and the previous one's (None without its tree), their
+    sessions interleaved one by one, in alternating order."""
+    probes = [_Probe(None)] + ([_Probe(old)] if old is not None else [])
+    try:
+        for s in range(sessions):
+            for probe in probes if s % 2 == 0 else probes[::-1]:
+                probe.session()
+        figures = [p.figures() for p in probes]
+    finally:
+        for p in probes:
+            if p.proc.poll() is None:
+                p.proc.kill()
+    return figures[0], (figures[1] if old is not None else None)
 
 
 def side_by_side(what: str, now: float, before: float, target: float | None, unit: str = "ms") -> str:
@@ -152,13 +194,12 @@ def side_by_side(what: str, now: float, before: float, target: float | None, uni
 
 def bench_turns(sessions: int = 12) -> list[str]:
     """Per-turn wall time of full sessions with the scripted model, this release beside
-    the previous one (both measured in this run when git has the previous release)."""
+    the previous one (both measured in this run, interleaved, when git has the previous
+    release)."""
     with previous_tree() as old:
-        # Previous first, then this one: the later run is never favoured by a quieter machine
-        # at the end; each is one subprocess with its own warm-up.
-        before = run_turns(old, sessions) if old is not None else RECORDED_PREVIOUS
-        now = run_turns(None, sessions)
-    label = f"{PREVIOUS_RELEASE}, measured in this run" if before is not RECORDED_PREVIOUS else "its README"
+        now, measured = run_turns(sessions, old)
+    before = measured or RECORDED_PREVIOUS
+    label = f"{PREVIOUS_RELEASE}, measured in this run, sessions interleaved" if measured else "its README"
     lines = [
         f"Graph overhead per turn ({sessions} sessions of a new person each, {now['turns']:g} turns, "
         f"scripted model, {now['chunks']:g} chunks); previous release: {label}",
