@@ -216,7 +216,12 @@ class Retriever:
         hits = self.search(query, k, query_vec=vecs[0])
         if not hits:
             return []
-        sims = self.index.dense.rows([h.row for h in hits]) @ vecs[-1]
+        rows = np.array([h.row for h in hits], dtype=np.int64)
+        sims = self.index.dense.rows(rows) @ vecs[-1]
+        # A passage found by one of its units (a list item deep in a long chunk) is judged
+        # by that unit too: the whole chunk's vector can sit far from a narrow question.
+        if self.index.units is not None:
+            sims = np.fmax(sims, self.index.units.best(rows, vecs[-1]))
         return [
             h
             for h, sim in zip(hits, sims, strict=True)
