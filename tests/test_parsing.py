@@ -337,6 +337,11 @@ def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
             lambda u: u.current_role == "Mechanical engineer" and u.industry == "manufacturing and energy",
         ),
         ("I'm tired, a long day", None, lambda u: u.current_role is None),
+        (
+            "mech engineer, automotive",
+            "current_role",
+            lambda u: u.current_role == "Mech engineer" and u.industry == "manufacturing and energy",
+        ),
         ("python 3, maybe 4 in sql", "skills", lambda u: u.skills == {"python": 3, "sql": 4}),
         ("i never used it, python 2", "skills", lambda u: u.skills == {"python": 2}),
         (

@@ -77,6 +77,9 @@ _INDUSTRY = re.compile(
     re.I,
 )
 _BRACKETED = re.compile(r"\((?P<ind>[A-Za-z][\w&/.-]{1,30}(?:\s{1,3}[\w&/.-]{1,30}){0,2})\)")
+_TRAILING = re.compile(
+    r",\s{0,3}(?P<ind>[A-Za-z][\w&/.-]{1,30}(?:\s{1,3}[\w&/.-]{1,30}){0,2})\s{0,3}[.!]?\s{0,3}$"
+)
 _TARGET_SPLIT = re.compile(
     r"\s{1,3}(?:in|at|within|inside|into|for|@)\s{1,3}(?:the\s{1,3}|a\s{1,3}|an\s{1,3})?|\s{1,3}/\s{1,3}",
     re.I,
@@ -166,7 +169,8 @@ def find_role(text: str, answering: bool, opening: bool = False) -> tuple[str | 
 def find_industry(text: str) -> tuple[str | None, re.Match[str] | None]:
     """The person's own industry: a catalog industry ('at a bank' -> fintech), or one
     named as an industry ('in the edtech space'), kept as written."""
-    for m in _BRACKETED.finditer(text):  # "mechanical engineer (automotive)"
+    # "mechanical engineer (automotive)", "mech engineer, automotive": a catalog industry alone
+    for m in [*_BRACKETED.finditer(text), *_TRAILING.finditer(text, max(0, len(text) - 80))]:
         found = resolve_industry(m.group("ind"))
         if found.how == "exact":
             return found.name, m
