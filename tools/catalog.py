@@ -149,7 +149,11 @@ def _lookup(query: str, table: dict[str, str], names: dict[str, str]) -> Match |
     # WRatio mixes partial and token-set ratios; short aliases ("ml", "de") are left
     # out of fuzzy matching because they match inside too many unrelated words.
     choices = {alias: entry for alias, entry in table.items() if len(alias) > 3}
-    best = process.extractOne(key, list(choices), scorer=fuzz.WRatio)
+    # A one-word name ("Go", "Scala") is found inside longer aliases by WRatio's partial
+    # ratio ("al-go-rithms", "scala-ble systems"): it is the catalog's only as a typo of a
+    # whole alias ("pyton"), otherwise it stays the person's own skill, as written.
+    scorer = fuzz.ratio if " " not in key else fuzz.WRatio
+    best = process.extractOne(key, list(choices), scorer=scorer)
     if best is None or best[1] < MATCH_THRESHOLD:
         return None
     entry_id = choices[best[0]]

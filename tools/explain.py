@@ -40,7 +40,7 @@ def explain_report(report: GapReport, skill: str | None = None) -> list[str]:
             pre = [in_plan[p] for p in catalog.skill(s.skill_id).prereqs if p in in_plan]
             after = f" after {', '.join(pre)}, which it builds on," if pre else ""
             lines.append(
-                f"  Scheduled{after} from week {s.start_week} to week {s.finish_week} at "
+                f"  Scheduled{after} in weeks {s.weeks()} (counted from 1) at "
                 f"{report.hours_per_week:g} h/week; quadrant '{s.quadrant}' (priority {s.priority}, ease {s.ease})."
             )
     if wanted:

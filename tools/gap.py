@@ -143,10 +143,15 @@ def schedule(
                 priority=want.priority,
                 ease=skill.ease,
                 current=current,
-                target=tgt,
+                # The target as set, even under the current level (shown "held"): the
+                # matrix showing max(current, target) disagreed with the saved profile.
+                target=wanted,
                 gap=tgt - current,
                 hours=breakdown.hours,
-                start_week=math.floor(start / hours_per_week + 1e-9),
+                # Half-open whole weeks [start, finish): a skill starts after the week the
+                # one before it ends in, so no week is in two ranges and the months the
+                # milestones are drawn from agree with the total's weeks.
+                start_week=math.ceil(start / hours_per_week - 1e-9),
                 finish_week=math.ceil(elapsed / hours_per_week - 1e-9),
                 quadrant=quadrant(want.priority, skill.ease, tgt - current),
                 notes="; ".join(notes),

@@ -197,6 +197,11 @@ class Industry(BaseModel):
     )
 
 
+def weeks_text(n: int) -> str:
+    """'1 week', '3 weeks'."""
+    return f"{n} week" if n == 1 else f"{n} weeks"
+
+
 class SkillLine(BaseModel):
     """One row of the skill matrix."""
 
@@ -206,10 +211,10 @@ class SkillLine(BaseModel):
     priority: Priority
     ease: Ease
     current: Level
-    target: Level
+    target: Level = Field(description="the target as set; one at or under `current` is held")
     gap: int = Field(ge=0)
     hours: float = Field(ge=0, description="Study hours from current to target")
-    start_week: int = Field(ge=0)
+    start_week: int = Field(ge=0, description="weeks [start_week, finish_week): half-open, whole weeks")
     finish_week: int = Field(ge=0)
     quadrant: Quadrant
     notes: str = ""
@@ -224,6 +229,16 @@ class SkillLine(BaseModel):
         default="", description="why this skill is in the target's 10: catalog, proposal, you"
     )
     resources: list[str] = Field(default_factory=list, description="the catalog's resources for it")
+
+    def weeks(self) -> str:
+        """The weeks it is studied in, counted from 1 ("1-27", "27" for a skill that ends in
+        the week it starts), '-' when held; consecutive skills' ranges never overlap."""
+        if self.gap == 0:
+            return "-"
+        if self.finish_week <= self.start_week:
+            return str(max(self.finish_week, 1))
+        first = self.start_week + 1
+        return str(first) if first == self.finish_week else f"{first}-{self.finish_week}"
 
 
 class TrimChoice(BaseModel):
@@ -299,16 +314,16 @@ class GapReport(BaseModel):
         if self.attainable:
             text = (
                 f"Attainable: {self.total_weeks} weeks of {self.horizon_weeks}, "
-                f"{self.margin_weeks} weeks to spare at {self.hours_per_week:g} h/week."
+                f"{weeks_text(self.margin_weeks)} to spare at {self.hours_per_week:g} h/week."
             )
             if not self.attainable_without_assumptions():
                 text += (
                     f" Only if the levels assumed from your role hold: with them at 0 it takes "
-                    f"{self.assumed_weeks} weeks and does not fit."
+                    f"{weeks_text(self.assumed_weeks or 0)} and does not fit."
                 )
             return text
         return (
             f"Not attainable as set: {self.total_weeks} weeks against a horizon of "
-            f"{self.horizon_weeks}, {-self.margin_weeks} weeks over at "
+            f"{self.horizon_weeks}, {weeks_text(-self.margin_weeks)} over at "
             f"{self.hours_per_week:g} h/week; it would need {self.hours_per_week_needed:g} h/week."
         )

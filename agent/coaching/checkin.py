@@ -58,7 +58,7 @@ def expected_level(line: SkillLine, week: int, start_hours: float, hours_per_wee
     is expected at 2, not 1.
     """
     if line.gap <= 0 or line.hours <= 0:
-        return line.target
+        return max(line.current, line.target)
     studied = week * hours_per_week - start_hours
     if studied <= 1e-9:
         return line.current

@@ -24,7 +24,7 @@ def _notes(s: SkillLine) -> str:
     if s.source.startswith("industry:"):
         parts.append(f"asked for in {s.source.split(': ', 1)[1]}")
     parts.append(
-        f"held at {s.current}"
+        (f"held: at {s.current}, target {s.target}" if s.target < s.current else f"held at {s.current}")
         if s.gap == 0
         else f"level {s.current}->{s.target} at ease {s.ease}: {s.hours:g} h"
     )

@@ -27,7 +27,7 @@ from agent.coaching.origins import Claim, target_claims
 from agent.coaching.passages import Passage
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
 from tools.gap import WEEKS_PER_MONTH, gap_report
-from tools.models import GapReport, Profile, Target, TargetSkill
+from tools.models import GapReport, Profile, Target, TargetSkill, weeks_text
 
 
 class Citation(BaseModel):
@@ -205,16 +205,14 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
     if a.attainable:
         claims.append(
             Claim(
-                text=f"It fits with {a.margin_weeks} weeks to spare.",
+                text=f"It fits with {weeks_text(a.margin_weeks)} to spare.",
                 basis="figure",
                 ref="gap engine: margin_weeks",
             )
         )
     else:
         trim = a.trim
-        text = (
-            f"As set it misses by {-a.margin_weeks} weeks: it needs {a.hours_per_week_needed:g} h/week to fit"
-        )
+        text = f"As set it misses by {weeks_text(-a.margin_weeks)}: it needs {a.hours_per_week_needed:g} h/week to fit"
         if trim is not None:
             cut = [c for c in trim.choices if c.target < c.full_target]
             # Every cut the trim makes: the verdict and the trim line list them all.
@@ -241,9 +239,9 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
 
 def _rationale_b(a: GapReport, b: GapReport) -> list[Claim]:
     fit = (
-        f"it fits with {b.margin_weeks} weeks to spare"
+        f"it fits with {weeks_text(b.margin_weeks)} to spare"
         if b.attainable
-        else f"it misses by {-b.margin_weeks} weeks at {b.hours_per_week:g} h/week"
+        else f"it misses by {weeks_text(-b.margin_weeks)} at {b.hours_per_week:g} h/week"
     )
     shared = {s.skill_id for s in a.skills} & {s.skill_id for s in b.skills}
     return [

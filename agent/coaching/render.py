@@ -25,10 +25,14 @@ def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) 
         flag = " *" if s.assumed else ""
         rows.append(
             f"| {_cell(s.name)}{flag} | {s.kind} | {s.priority} | {s.current} | {s.target} | {s.gap} | "
-            f"{s.hours:g} | {f'{s.start_week}-{s.finish_week}' if s.gap else '-'} | {s.quadrant} |"
+            f"{s.hours:g} | {s.weeks()} | {s.quadrant} |"
             + (f" {s.evidence.text() if s.evidence else '-'} |" if evidence else "")
         )
     out = "\n".join(rows)
+    out += (
+        "\n\nWeeks count from 1, one skill after another in whole weeks: no week is in two ranges. "
+        "*held*: already at or above the target as set, nothing to study."
+    )
     if any(s.assumed and s.current > 0 for s in report.skills):
         out += (
             "\n\n\\* level not given: assumed from your role (tell me if this is wrong), or 0 where your role "

@@ -1,0 +1,61 @@
+"""An independent tester's findings on targets, proposals, plans and export (issue 12)."""
+
+from __future__ import annotations
+
+import itertools
+
+from agent.coaching.render import matrix_markdown
+from tools.catalog import match_skill
+from tools.gap import gap_report
+from tools.models import Profile, Target
+
+
+def _profile(skills: dict[str, int], a: str = "Data engineer", b: str = "Backend engineer") -> Profile:
+    return Profile(
+        current_role="Backend engineer",
+        hours_per_week=8,
+        plan_a=Target(position=a, industry="fintech"),
+        plan_b=Target(position=b, industry="fintech"),
+        skills=skills,
+    )
+
+
+def test_a_one_word_name_is_never_found_inside_a_longer_skill() -> None:
+    # "Go" (the language) was read as "Algorithmic problem solving" (al-GO-rithms), held at 4.
+    for name in ("Go", "Scala", "Rust", "Java"):
+        assert match_skill(name) is None, name
+    report = gap_report(
+        _profile({"Go": 4, "Python": 4}), Target(position="Backend engineer", industry="fintech")
+    )
+    algo = next(s for s in report.skills if s.skill_id == "problem_solving")
+    assert algo.matched_from != "Go" and "from your 'Go'" not in algo.notes
+    assert "Go" in report.unknown_skills
+    # a typo of a whole name still counts
+    assert match_skill("pyton") is not None and match_skill("pyton").id == "python"  # type: ignore[union-attr]
+
+
+def test_c_target_is_shown_as_set_and_the_row_held() -> None:
+    # Target 2 with current 4 was shown as 4 while the saved profile had 2.
+    target = Target(position="Backend engineer", industry="fintech")
+    report = gap_report(_profile({"Python": 4, "SQL": 4}), target, target_overrides={"Python engineering": 2})
+    py = next(s for s in report.skills if s.skill_id == "python")
+    assert (py.current, py.target, py.gap, py.hours, py.held, py.quadrant) == (4, 2, 0, 0, True, "held")
+    assert "| Python engineering | specific | 1 | 4 | 2 | 0 | 0 | - | held |" in matrix_markdown(report)
+
+
+def test_g_week_ranges_never_overlap_and_agree_with_the_total() -> None:
+    report = gap_report(_profile({"Python": 4}), Target(position="Data engineer", industry="fintech"))
+    studied = [s for s in report.skills if s.gap > 0]
+    for before, after in itertools.pairwise(studied):
+        assert before.finish_week <= after.start_week, (before.name, after.name)
+    assert max(s.finish_week for s in studied) == report.total_weeks
+    assert studied[0].weeks().startswith("1-")
+    weeks = [set(range(s.start_week, s.finish_week)) for s in studied]
+    assert sum(len(w) for w in weeks) == len(set().union(*weeks))
+
+
+def test_g_one_week_is_singular() -> None:
+    report = gap_report(_profile({"Python": 4}), Target(position="Data engineer", industry="fintech"))
+    fitted = report.model_copy(update={"attainable": True, "margin_weeks": 1, "assumed_weeks": None})
+    assert "1 week to spare" in fitted.verdict()
+    assert "1 weeks" not in fitted.verdict()
