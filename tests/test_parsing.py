@@ -338,6 +338,11 @@ def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
         ),
         ("I'm tired, a long day", None, lambda u: u.current_role is None),
         (
+            "ML engineer in automotive. if that fails data scientist same place",
+            "plan_a",
+            lambda u: u.plan_b == {"position": "Data scientist", "industry": "manufacturing and energy"},
+        ),
+        (
             "mech engineer, automotive",
             "current_role",
             lambda u: u.current_role == "Mech engineer" and u.industry == "manufacturing and energy",

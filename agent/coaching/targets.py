@@ -80,6 +80,10 @@ _BRACKETED = re.compile(r"\((?P<ind>[A-Za-z][\w&/.-]{1,30}(?:\s{1,3}[\w&/.-]{1,3
 _TRAILING = re.compile(
     r",\s{0,3}(?P<ind>[A-Za-z][\w&/.-]{1,30}(?:\s{1,3}[\w&/.-]{1,30}){0,2})\s{0,3}[.!]?\s{0,3}$"
 )
+_SAME_TAIL = re.compile(
+    r"\s{1,3}(?:the\s{1,3})?same(?:\s{1,3}(?:place|industry|field|sector|space|domain|area|company|one))?\s{0,3}$",
+    re.I,
+)
 _TARGET_SPLIT = re.compile(
     r"\s{1,3}(?:in|at|within|inside|into|for|@)\s{1,3}(?:the\s{1,3}|a\s{1,3}|an\s{1,3})?|\s{1,3}/\s{1,3}",
     re.I,
@@ -270,6 +274,9 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
         c.strip() for c in re.split(r"[,;()]|\s-\s|\s{1,3}(?:but|because|since|so|where|which)\s", phrase)
     ]
     head = clauses[0] if clauses else ""
+    # "data scientist same place": the same industry, said without 'in'.
+    if (same := _SAME_TAIL.search(head)) is not None and not _TARGET_SPLIT.search(head):
+        head = f"{head[: same.start()]} in same"
     parts = _TARGET_SPLIT.split(head, maxsplit=1)
     # "analytics engineer probably": a hedge is not part of the title.
     position = _HEDGE_TAIL.sub("", _POSITION_END.sub("", parts[0]).strip(" .:-")).strip(" .:-")
