@@ -225,7 +225,7 @@ print(json.dumps({"rss_mb": int(hwm) / 1024}))
 
 
 def bench_memory() -> list[str]:
-    """Peak RSS of a coach process with the embedded chat model, embeddings and a 10k index."""
+    """Peak RSS of a coach process on the embedded default (embeddings, a 10k index, no chat model)."""
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
         index_with_10k(Path(tmp))
         t0 = time.perf_counter()
@@ -235,7 +235,7 @@ def bench_memory() -> list[str]:
         seconds = time.perf_counter() - t0
     rss = json.loads(out.stdout.strip().splitlines()[-1])["rss_mb"]
     return [
-        "Running coach (SmolLM2 + MiniLM + 10k-chunk index, one question answered by the embedded model)",
+        "Running coach (MiniLM + 10k-chunk index, one question answered on the embedded default: no generative model)",
         row("peak RSS", rss, "MB", "<= 1024 MB", rss <= 1024),
         row("process start to answer", seconds, "s"),
     ]
