@@ -8,6 +8,7 @@ from agent.coaching.render import matrix_markdown
 from tools.catalog import match_skill
 from tools.gap import gap_report
 from tools.models import Profile, Target
+from tools.proposal import WEAK_TARGET_CAP, propose_skills
 
 
 def _profile(skills: dict[str, int], a: str = "Data engineer", b: str = "Backend engineer") -> Profile:
@@ -59,3 +60,25 @@ def test_g_one_week_is_singular() -> None:
     fitted = report.model_copy(update={"attainable": True, "margin_weeks": 1, "assumed_weeks": None})
     assert "1 week to spare" in fitted.verdict()
     assert "1 weeks" not in fitted.verdict()
+
+
+def test_b_a_proposal_uses_the_persons_own_skills_close_to_the_position() -> None:
+    # "Instructional designer" got Airflow and JAX while curriculum design and writing were ignored.
+    rated = {"curriculum design": 4, "writing": 3, "Python": 4, "cooking": 5}
+    proposal = propose_skills("Instructional designer", "edtech", rated=rated)
+    by_name = {s.name.lower(): s for s in proposal.skills}
+    assert "curriculum design" in by_name and "writing" in by_name
+    assert by_name["curriculum design"].reason.startswith("your own skill (you rated it 4)")
+    assert "cooking" not in by_name  # rated, but nothing to do with the position
+    # own skills rank before the weak guesses, which say they are optional
+    guesses = [s for s in proposal.skills if s.reason.startswith("weak guess")]
+    assert guesses and all("optional" in s.reason for s in guesses)
+
+
+def test_b_weak_evidence_never_aims_high() -> None:
+    # "AI product manager" (near roles all under 0.60, no postings) got Deep learning to 4 (450 h).
+    proposal = propose_skills("AI product manager", "e-commerce")
+    assert max(s.target for s in proposal.skills) <= WEAK_TARGET_CAP
+    assert any("target kept at 2" in s.reason for s in proposal.skills)
+    # a catalog role keeps its own targets
+    assert max(s.target for s in propose_skills("GenAI engineer", "fintech").skills) > WEAK_TARGET_CAP

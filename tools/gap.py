@@ -222,7 +222,7 @@ def gap_report(
     target levels a person chose in a review; `hours_per_week` overrides the profile's
     budget (a what-if); `use_priors` estimates unrated levels from the current role.
     """
-    chosen = target_skills(target, postings)
+    chosen = target_skills(target, postings, profile.skills)
     held = person_skills(profile, chosen.wants)
     hpw = hours_per_week if hours_per_week is not None else profile.hours_per_week
     horizon = horizon_weeks(profile.horizon_months)

@@ -8,9 +8,11 @@ similarity (each weighted by its similarity), and roadmap passages that name the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, Field
 
-from tools.catalog import catalog_role, industry, load_catalog
+from tools.catalog import catalog_role, industry, load_catalog, match_skill_strict
 from tools.models import Evidence, NearRole, SkillKind, Swap, Target, TargetSkill
 from tools.postings import PostingsEvidence, analyse_postings, priority_from_share, skill_mentions
 
@@ -29,6 +31,14 @@ POSTINGS_WEIGHT = 1.5
 PASSAGE_BONUS = 0.1
 # Among the near roles' skills, those closer in meaning to the position itself rank higher.
 TITLE_WEIGHT = 0.5
+# A skill the person rated is evidence for a position when its name is this close in meaning
+# to the title ("curriculum design" 0.49 to "Instructional designer"; "Python" 0.26 is not),
+# and it then ranks above skills picked by title closeness alone.
+OWN_MIN = 0.30
+OWN_BONUS = 0.25
+# A skill with weak evidence (no posting asks for it, and no role at least CLOSE_ROLE similar
+# lists it) is never aimed high: "AI product manager" got Deep learning to 4 (450 h).
+WEAK_TARGET_CAP = 2
 
 
 class Proposal(BaseModel):
@@ -90,13 +100,16 @@ def propose_skills(
     postings: list[str] | None = None,
     nearest: list[NearRole] | None = None,
     passages: list[str] | None = None,
+    rated: Mapping[str, int] | None = None,
 ) -> Proposal:
     """Ten skills (5 general, 5 specific) for a position, each with its reason.
 
     `postings` are the texts of the person's job postings for it; `nearest` the near
     catalog roles (computed by embedding similarity when not given); `passages` texts of
-    roadmap passages retrieved for the position (optional, cheap extra evidence). A
-    catalog role keeps its own 10 skills, with priorities and evidence from the postings."""
+    roadmap passages retrieved for the position (optional, cheap extra evidence); `rated`
+    the person's own levels by their names: those close in meaning to the position are
+    evidence too.
+    A catalog role keeps its own 10 skills, with priorities and evidence from the postings."""
     from tools.similarity import nearest_roles, skill_similarities
 
     cat = load_catalog()
@@ -114,9 +127,17 @@ def propose_skills(
     closeness = skill_similarities(position) if role is None else {}
     scored: list[tuple[float, TargetSkill]] = []
     ids = set(votes)
+    own = _own_skills(position, rated or {}) if role is None else {}
+    own_ids = {found.id: name for name in own if (found := match_skill_strict(name)) is not None}
+    strong = {
+        rs.skill
+        for n in near
+        if n.similarity >= CLOSE_ROLE
+        for rs in cat.role(n.role_id).general + cat.role(n.role_id).specific
+    }
     if role is None:
         close = {k for k, v in closeness.items() if v >= CLOSE_MIN}
-        ids |= set(seen.skills if seen else {}) | set(passage_counts) | close
+        ids |= set(seen.skills if seen else {}) | set(passage_counts) | close | set(own_ids)
     for skill_id in ids:
         skill = cat.skill(skill_id)
         score, prio, tgt, reasons = votes.get(skill_id, (0.0, 3.0, 3.0, []))
@@ -129,8 +150,18 @@ def propose_skills(
         if passage_counts.get(skill_id):
             score += PASSAGE_BONUS
             reasons = [*reasons, f"named in {passage_counts[skill_id]} roadmap passage(s)"]
+        if skill_id in own_ids:
+            name = own_ids[skill_id]
+            score += OWN_BONUS
+            reasons = [
+                *reasons,
+                f"your '{name}' ({(rated or {})[name]}), {own[name]:.2f} close to '{position}'",
+            ]
         priority = priority_from_share(ev.share()) if ev is not None else max(1, min(3, round(prio)))
         level = round(tgt) if skill_id in votes else (3 if priority <= 2 else 2)
+        if role is None and not (ev and ev.postings) and skill_id not in strong and level > WEAK_TARGET_CAP:
+            level = WEAK_TARGET_CAP
+            reasons = [*reasons, f"target kept at {WEAK_TARGET_CAP}: the evidence is weak"]
         reason = "; ".join(filter(None, [_evidence_text(ev), ", ".join(reasons)]))
         kind = (
             skill.kind
@@ -165,6 +196,25 @@ def propose_skills(
                     ),
                 )
             )
+    custom_own = [n for n in own if match_skill_strict(n) is None]
+    if custom_own:
+        from tools.similarity import closest_skills
+
+        for name, near_id in zip(custom_own, closest_skills(custom_own), strict=True):
+            level = (rated or {})[name]
+            scored.append(
+                (
+                    TITLE_WEIGHT * own[name] + OWN_BONUS,
+                    TargetSkill(
+                        name=(name[:1].upper() + name[1:])[:80],
+                        kind=cat.skill(near_id).kind,
+                        priority=2,
+                        target=min(3, max(2, level)),
+                        reason=f"your own skill (you rated it {level}), {own[name]:.2f} close in meaning to "
+                        f"'{position}'; not a catalog skill",
+                    ),
+                )
+            )
     chosen = _top(scored, "general", position, closeness, seen) + _top(
         scored, "specific", position, closeness, seen
     )
@@ -178,6 +228,14 @@ def propose_skills(
         swaps=swaps,
         thin=thin_evidence(position, near, seen.of if seen else 0, chosen) if role is None else "",
     )
+
+
+def _own_skills(position: str, rated: Mapping[str, int]) -> dict[str, float]:
+    """The person's rated skills (level 1 up) close in meaning to the position, with how close."""
+    from tools.similarity import text_similarities
+
+    names = [n for n, level in rated.items() if level >= 1]
+    return {n: s for n, s in zip(names, text_similarities(names, position), strict=True) if s >= OWN_MIN}
 
 
 def borrowed(nearest: list[NearRole]) -> list[NearRole]:
@@ -243,8 +301,8 @@ def _top(
                     target=2,
                     # With postings, their evidence is that none (or few) of them ask for it.
                     evidence=seen.evidence(skill.id) if seen else None,
-                    reason=f"weak guess: only {closeness.get(skill.id, 0.0):.2f} close in meaning to "
-                    f"'{position}'; no role, posting or roadmap names it",
+                    reason=f"weak guess, optional: only {closeness.get(skill.id, 0.0):.2f} close in "
+                    f"meaning to '{position}'; no role, posting or roadmap names it",
                 )
             )
     return sorted(picked, key=lambda s: s.priority)

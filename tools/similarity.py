@@ -147,3 +147,12 @@ def closest_skills(texts: list[str], embeddings: ArrayEmbeddings | None = None) 
     ids, vectors = _SKILL_VECTORS[emb.model_id]
     best = np.argmax(query_vectors(texts, emb) @ vectors.T, axis=1)
     return [ids[int(i)] for i in best]
+
+
+def text_similarities(texts: list[str], query: str, embeddings: ArrayEmbeddings | None = None) -> list[float]:
+    """Cosine similarity of each of `texts` (a person's skill names) to `query` (a position)."""
+    if not texts:
+        return []
+    emb = embeddings or default_embeddings()
+    vectors = query_vectors([*texts, query], emb)
+    return [float(v) for v in vectors[:-1] @ vectors[-1]]

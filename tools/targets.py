@@ -4,6 +4,7 @@ with the industry's domain skills swapped in for the role's least important spec
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tools.catalog import Catalog, catalog_role, industry, load_catalog, match_skill_strict, normalize
@@ -124,10 +125,13 @@ def swap_industry(wants: list[Want], ind: Industry | None) -> tuple[list[Want], 
     return out, swaps
 
 
-def target_skills(target: Target, postings: list[str] | None = None) -> TargetSkills:
+def target_skills(
+    target: Target, postings: list[str] | None = None, rated: Mapping[str, int] | None = None
+) -> TargetSkills:
     """The 10 skills for a target: the person's list if the target carries one; else the
     catalog role's (priorities from postings when given); else a proposal from the nearest
-    roles and the postings. Catalog roles and proposals get the industry's domain skills."""
+    roles, the postings and the person's `rated` skills close to the position. Catalog
+    roles and proposals get the industry's domain skills."""
     from tools.proposal import propose_skills
 
     ind = industry(target.industry)
@@ -143,7 +147,7 @@ def target_skills(target: Target, postings: list[str] | None = None) -> TargetSk
     if role is not None and not postings:
         wants, swaps = swap_industry(role_wants(role, load_catalog()), ind)
         return TargetSkills(wants, role.id, role.title, False, swaps=swaps)
-    proposal = propose_skills(target.position, target.industry, postings=postings)
+    proposal = propose_skills(target.position, target.industry, postings=postings, rated=rated)
     wants = wants_from_skills(proposal.skills, "proposal" if role is None else "catalog + postings")
     wants = [
         Want(w.skill, w.priority, w.target, w.kind, "industry: " + ind.name, w.evidence, w.name)

@@ -96,7 +96,8 @@ def propose_for(profile: dict[str, Any], key: PlanKey, postings: list[Any] | Non
     """The proposal for one target, from the nearest roles and the person's postings for it."""
     target = Target.model_validate(profile[key])
     texts = postings_for(postings or [], target.position)
-    return propose_skills(target.position, target.industry, postings=texts or None)
+    skills = profile.get("skills") or {}
+    return propose_skills(target.position, target.industry, postings=texts or None, rated=skills)
 
 
 def ask(proposal: Proposal, key: PlanKey) -> str:
