@@ -272,3 +272,18 @@ def test_a_skill_named_without_a_level_is_said(coach) -> None:
     text = "\n".join(turn.messages)
     assert "Noted: role Mechanical engineer; python 2, matlab 4." in text
     assert "No level for linear algebra: give it 0-5, for example 'linear algebra 2'." in text
+
+
+def test_a_new_target_while_agreeing_a_proposal_replaces_it(coach) -> None:
+    thread = coach.new_thread_id()
+    for line in ["mech engineer, automotive. python 2, matlab 4", "5 hours a week"]:
+        coach.send(thread, line)
+    asked = coach.send(thread, "ML engineer in automotive. if that fails product owner same place")
+    assert "I don't have Product owner in my catalog" in "\n".join(asked.messages)
+    turn = coach.send(thread, "wait no, plan b is just data scientist")
+    values = coach.values(thread)
+    assert values["profile"]["plan_b"] == {
+        "position": "Data scientist",
+        "industry": "manufacturing and energy",
+    }
+    assert values.get("proposal") is None and values.get("asking") != "proposal", turn.messages

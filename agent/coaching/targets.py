@@ -92,7 +92,7 @@ _GOAL_LEAD = re.compile(
     r"^(?:(?:i\s{1,3}|i'?d\s{1,3}|id\s{1,3})?(?:would|'d|d)?\s{0,3}(?:really\s{1,3}|just\s{1,3})?"
     r"(?:want|wanna|like|love|hope|plan|aim|need)"
     r"\s{1,3}(?:to\s{1,3})?"
-    r"|(?:make|change|switch|set)\s{1,3}(?:it|that|this|them)\s{1,3}(?:to\s{1,3}|into\s{1,3})?|to\s{1,3}|ideally\s{1,3}|(?:ok|okay|fine|alright|then|so|well)[,.!]{0,2}\s{1,3}|probably\s{1,3}|maybe\s{1,3}|something like\s{1,3}|i'?d say\s{1,3}"
+    r"|(?:make|change|switch|set)\s{1,3}(?:it|that|this|them)\s{1,3}(?:to\s{1,3}|into\s{1,3})?|to\s{1,3}|ideally\s{1,3}|(?:ok|okay|fine|alright|then|so|well)[,.!]{0,2}\s{1,3}|probably\s{1,3}|maybe\s{1,3}|just\s{1,3}|simply\s{1,3}|actually\s{1,3}|something like\s{1,3}|i'?d say\s{1,3}"
     r"|is\s{1,3}|would be\s{1,3}|will be\s{1,3}|should be\s{1,3}|could be\s{1,3}|be\s{1,3}|become\s{1,3}|becoming\s{1,3}|an?\s{1,3}|the\s{1,3}"
     r"|move\s{1,3}(?:in)?to\s{1,3}|get\s{1,3}into\s{1,3}|switch\s{1,3}(?:in)?to\s{1,3}|work\s{1,3}as\s{1,3}"
     r"|transition\s{1,3}(?:in)?to\s{1,3}|go\s{1,3}for\s{1,3}|land\s{1,3}(?:a\s{1,3})?(?:job|role)\s{1,3}as\s{1,3}"

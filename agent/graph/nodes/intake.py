@@ -164,7 +164,8 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     overrides = {k: dict(v) for k, v in (state.get("overrides") or {}).items()}
     lines: list[str] = []
     agreeing = state.get("proposal")
-    if asking == "proposal" and agreeing:
+    changed_target = bool(u.plan_a or u.plan_b or u.confirm)  # "wait no, plan b is just data scientist"
+    if asking == "proposal" and agreeing and not changed_target:
         key = agreeing["key"]
         reply = proposals.answer(text, Proposal.model_validate(agreeing["proposal"]))
         if not reply.accepted:
@@ -195,6 +196,8 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         "role_skills_asked": role_skills_asked,
         "pending": None,
     }
+    if agreeing and changed_target:
+        update["proposal"] = None  # the list was for a target the person has just changed
     if pending and not answered and not u.confirm and not getattr(u, pending["field"], None):
         u.confirm = pending  # not answered yet ("k8s 4" after "Did you mean ...?"): ask again
     if u.confirm:
