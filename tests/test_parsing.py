@@ -332,6 +332,16 @@ def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
         ),
         ("sql 2, maybe 3", "skills", lambda u: u.skills == {"sql": 2} and not u.unused),
         (
+            "time series 3, communication 4. skip the rest",
+            "role_skills",
+            lambda u: len(u.skills) == 2 and not u.unrated,
+        ),
+        (
+            "python 2, linear algebra is ok",
+            "skills",
+            lambda u: u.skills == {"python": 2} and u.unrated == ["linear algebra"],
+        ),
+        (
             "Hi!! I'm Jess, a mechanical engineer (automotive) trying to move into ML. python 2/5",
             None,
             lambda u: u.current_role == "Mechanical engineer" and u.industry == "manufacturing and energy",

@@ -233,6 +233,7 @@ _COMMA_HEDGE = re.compile(
     r"(?<![\d.])(\d)\s{0,2},\s{0,2}(maybe|perhaps|possibly)\s{1,2}(\d)(?![\d.])(?!\s{0,3}(?:in|at|for|on)\b)",
     re.I,
 )
+_THE_REST = re.compile(r"\b(?:the|all the|skip|for)\s{1,3}rest\b|\brest\s{1,3}(?:skip|of|idk|0|none)\b", re.I)
 _STARS = re.compile(r"[★☆]{1,10}")
 _NEGATED = re.compile(r"(?:\bnot|\binstead of|\brather than|\bfrom)\s{0,3}(?:a\s{1,3})?$", re.I)
 
@@ -290,6 +291,8 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
             if pending and is_catalog_skill(pending):
                 out.unrated.append(pending)  # "linear algebra is ok, ...": named without a level
             pending = candidate if candidate and (loose or is_catalog_skill(candidate)) else ""
+            if _THE_REST.search(segment):
+                pending = ""  # "skip the rest" names no skill (REST APIs is 'rest' too)
     if pending and is_catalog_skill(pending):
         out.unrated.append(pending)
     return out
