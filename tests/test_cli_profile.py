@@ -189,3 +189,29 @@ def test_chat_profile_refusals(home: Path, tmp_path: Path, profile_file: Path) -
     assert done.returncode == 2 and one_line(done.stderr).startswith("Error: No profile file")
     done = cmd("chat", "--profile", str(profile_file), "--thread", "abc", stdin="/quit\n")
     assert done.returncode == 2 and "--profile or --thread" in one_line(done.stderr)
+
+
+def test_profile_file_mistakes_are_said_in_one_round(home: Path, tmp_path: Path, profile_file: Path) -> None:
+    """A key given twice is refused (YAML would keep the last silently), list items are
+    counted from 1, and unknown keys come with the other keys' problems."""
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(profile_file.read_text("utf-8") + "hours_per_week: 9\n", "utf-8")
+    done = cmd("plan", "--profile", str(twice))
+    assert done.returncode == 2 and "gives 'hours_per_week' twice" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "current_role: Data analyst\nhours_per_week: -2\nfavourite: blue\n"
+        "plan_a:\n  position: AI product manager\n  industry: agritech\n  skills:\n"
+        "    - {name: Roadmaps, kind: general, priority: 1, target: 3}\n"
+        "    - {name: Pricing, kind: general, priority: 9, target: 3}\n"
+        "plan_b: {position: Data engineer, industry: agritech}\nskills: {SQL: 7}\n",
+        "utf-8",
+    )
+    done = cmd("plan", "--profile", str(bad))
+    err = one_line(done.stderr)
+    assert done.returncode == 2, err
+    assert "unknown keys: favourite" in err and "hours_per_week: Input should be greater than 0" in err
+    assert "plan_a.skills[2].priority" in err and "skills.SQL" in err, err
+    assert cmd("profile", "--json").stdout.strip() == "null", "nothing saved"

@@ -11,6 +11,8 @@ from langgraph.store.memory import InMemoryStore
 
 from agent.graph.builder import build_graph
 from agent.graph.context import Context
+from agent.storage.profiles import save_profile
+from tools.models import Profile
 
 PROFILE = {
     "current_role": "Backend engineer",
@@ -21,12 +23,14 @@ PROFILE = {
 }
 
 
-def _run(home: Path, profile: dict) -> tuple[dict, list]:
-    graph = build_graph(InMemorySaver(), InMemoryStore())
+def _run(
+    home: Path, profile: dict, store: InMemoryStore | None = None, text: str = "hi"
+) -> tuple[dict, list]:
+    graph = build_graph(InMemorySaver(), store or InMemoryStore())
     config = {"configurable": {"thread_id": "t1"}}
     ctx = Context(user_id="ana", home=str(home), model="local", interface="test")
     out = graph.invoke(
-        {"messages": [HumanMessage("hi")], "profile": profile}, config, context=ctx, version="v2"
+        {"messages": [HumanMessage(text)], "profile": profile}, config, context=ctx, version="v2"
     )
     return out.value, list(out.interrupts)
 
@@ -43,6 +47,21 @@ def test_a_bad_profile_is_said_and_not_stored(home: Path) -> None:
     said = values["messages"][1].content
     assert said.startswith("The profile you sent has problems: hours_per_week"), said
     assert values["profile"] == {} or "hours_per_week" not in values["profile"]
+
+
+def test_a_refused_profile_is_not_replaced_by_the_saved_one(home: Path) -> None:
+    # A returning person who sends a bad profile with "draft my plan" meant that profile:
+    # drafting their old saved one would put a plan they never asked for up for approval.
+    store = InMemoryStore()
+    saved = {**PROFILE, "plan_b": {"position": "Data scientist", "industry": "fintech"}}
+    save_profile(store, "ana", Profile.model_validate(saved))
+    bad = {**PROFILE, "hours_per_week": -2, "skills": {"SQL": 7}}
+    values, interrupts = _run(home, bad, store, "Draft my plan")
+    assert not interrupts, "nothing drafted from the saved profile"
+    said = " ".join(str(m.content) for m in values["messages"][1:])
+    assert "The profile you sent has problems: hours_per_week" in said and "skills.SQL" in said
+    assert values.get("draft") is None
+    assert "Data scientist" not in str(values.get("profile"))
 
 
 def test_a_given_profile_with_a_position_the_catalog_lacks_drafts_with_proposed_skills(home: Path) -> None:

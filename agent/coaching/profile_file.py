@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 
 import yaml
@@ -14,11 +15,19 @@ EXAMPLE = "see the profile example in the README"
 MAX_PROFILE_BYTES = 1024 * 1024
 
 
+def _where(loc: tuple[int | str, ...]) -> str:
+    """'plan_a.skills[9].priority': list items counted from 1, as a person counts them."""
+    out = ""
+    for part in loc:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def describe_validation(exc: ValidationError, what: str) -> str:
     """Each problem of a pydantic error as 'field: what is wrong'."""
     parts = []
     for err in exc.errors():
-        loc = ".".join(str(x) for x in err["loc"]) or what
+        loc = _where(err["loc"]) or what
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key; remove it or check its spelling"
@@ -30,6 +39,26 @@ def describe_validation(exc: ValidationError, what: str) -> str:
             msg += f" (got {err.get('input')!r})"
         parts.append(f"{loc}: {msg}")
     return "; ".join(parts)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping: the plain loader
+    keeps the last silently, so 'hours_per_week: 6' then 'hours_per_week: 9' planned 9."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                continue  # the safe loader refuses it with its own message
+            if key in seen:
+                raise _DuplicateKey(f"gives '{key}' twice (line {key_node.start_mark.line + 1})")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_profile(path: Path) -> Profile:
@@ -44,7 +73,9 @@ def load_profile(path: Path) -> Profile:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"Cannot read the profile file {path}: {exc}.") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
+    except _DuplicateKey as exc:
+        raise InputError(f"The profile file {path} {exc}; keep one of them.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -57,16 +88,22 @@ def load_profile(path: Path) -> Profile:
 def profile_from_data(data: dict[str, object], source: str = "The profile") -> Profile:
     """Validate profile keys and values as a profile file's are (the same checks for
     `coach plan --profile`, `coach profile import` and `coach profile set`), or raise
-    InputError starting with `source` and naming each field that is wrong."""
+    InputError starting with `source` and naming each field that is wrong (unknown keys
+    and the other keys' problems together, so one fix-up round is enough)."""
     unknown = sorted(set(map(str, data)) - set(Profile.model_fields))
+    known = {k: v for k, v in data.items() if str(k) in Profile.model_fields}
+    problems = ""
+    try:
+        profile = Profile.model_validate(known)
+    except ValidationError as exc:
+        problems = describe_validation(exc, "profile")
     if unknown:
         raise InputError(
             f"{source} has unknown keys: {', '.join(unknown)}. Valid keys: {', '.join(Profile.model_fields)}."
+            + (f" Its other problems: {problems}." if problems else "")
         )
-    try:
-        profile = Profile.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(f"{source} has problems: {describe_validation(exc, 'profile')}.") from None
+    if problems:
+        raise InputError(f"{source} has problems: {problems}.")
     # Any position is a valid target (issue 12): a catalog role gives its 10 skills, a
     # target's own `skills: [{name, kind, priority, target}]` overrides them, and any
     # other position gets a proposal from the nearest catalog roles and postings.

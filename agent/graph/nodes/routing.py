@@ -54,7 +54,7 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     text = last_human(state)
     update: dict[str, Any] = {"turn": state.get("turn", 0) + 1}
     profile = state.get("profile") or {}
-    returning = False
+    returning = refused = False
     given = not state.get("turn") and bool(profile)  # a client started from a known profile
     if given:
         # What a client sends is checked as a profile file is; a bad one is said, not stored.
@@ -62,7 +62,7 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             profile = profile_from_data(dict(profile), "The profile you sent").model_dump(mode="json")
         except InputError as exc:
             update |= {"profile": {}, "messages": [AIMessage(str(exc))]}
-            profile, given = {}, False
+            profile, given, refused = {}, False, True
         else:
             # A profile given whole (a file, a client) is not a conversation: a position the
             # catalog lacks takes its proposed skills at once, and the reply shows them.
@@ -74,7 +74,9 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             update |= {"profile": profile, "role_skills_asked": True, "asking": None}
             if notes:
                 update["messages"] = [AIMessage("\n\n".join(notes))]
-    if not profile and (saved := saved_profile(runtime.store, ctx.user_id)) is not None:
+    # A person who sent a profile the coach refused meant that one: their saved profile
+    # must not stand in for it (a "draft my plan" beside it drafted the old one).
+    if not profile and not refused and (saved := saved_profile(runtime.store, ctx.user_id)) is not None:
         profile, returning = saved, True
         update |= {"profile": saved, "role_skills_asked": True}
     has_plan = bool(state.get("committed")) or (
