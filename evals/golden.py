@@ -79,6 +79,7 @@ def figures(report: GapReport) -> dict[str, Any]:
             for s in report.skills
         ],
         "swaps": [f"{w.skill_in} for {w.skill_out}" for w in report.industry_swaps],
+        "not_swapped": report.industry_not_swapped,
         "nearest": [f"{n.title} {n.similarity:.2f}" for n in report.nearest_roles],
         "assumed_weeks": report.assumed_weeks,
         "total_hours": report.total_hours,

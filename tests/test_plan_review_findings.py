@@ -63,7 +63,7 @@ def plan_for(profile: Profile, passages: list[Any] | None = None) -> Plan:
 def test_why_plan_a_lists_every_cut_of_the_trim() -> None:
     profile = Profile(
         current_role="Developer advocate",
-        hours_per_week=5,
+        hours_per_week=2,
         plan_a=Target(position="AI product manager", industry="edtech"),
         plan_b=Target(position="Data engineer", industry="education"),
         skills={"python": 3, "communication": 4},

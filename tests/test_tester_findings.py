@@ -82,3 +82,20 @@ def test_b_weak_evidence_never_aims_high() -> None:
     assert any("target kept at 2" in s.reason for s in proposal.skills)
     # a catalog role keeps its own targets
     assert max(s.target for s in propose_skills("GenAI engineer", "fintech").skills) > WEAK_TARGET_CAP
+
+
+def test_b_an_industry_never_swaps_out_a_critical_skill_or_one_the_person_has() -> None:
+    # Retail took BI tools from someone with Tableau 4 (and Data warehousing from the plan).
+    profile = _profile({"Tableau": 4, "SQL": 2}, a="Analytics engineer", b="Data engineer")
+    target = Target(position="Analytics engineer", industry="retail")
+    report = gap_report(profile, target)
+    names = {s.name for s in report.skills}
+    assert "BI tools (Looker, Tableau, Power BI)" in names
+    out = {s.skill_out for s in report.industry_swaps}
+    assert "BI tools (Looker, Tableau, Power BI)" not in out
+    # edtech is not a catalog industry: the role's own 10, nothing swapped
+    plain = {s.name: s for s in gap_report(profile, target.model_copy(update={"industry": "edtech"})).skills}
+    assert out and all(plain[name].priority > 1 for name in out)
+    # what could not come in is said, not silently dropped
+    assert report.industry_not_swapped
+    assert "Not swapped in for retail" in matrix_markdown(report)

@@ -254,6 +254,7 @@ def gap_report(
         custom=chosen.custom,
         nearest_roles=chosen.nearest,
         industry_swaps=chosen.swaps,
+        industry_not_swapped=chosen.not_swapped,
         assumed_weeks=assumed_weeks,
         hours_per_week=hpw,
         horizon_weeks=horizon,

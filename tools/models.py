@@ -287,6 +287,10 @@ class GapReport(BaseModel):
     custom: bool = Field(default=False, description="a position the catalog lacks: skills proposed")
     nearest_roles: list[NearRole] = Field(default_factory=list)
     industry_swaps: list[Swap] = Field(default_factory=list)
+    industry_not_swapped: list[str] = Field(
+        default_factory=list,
+        description="the industry's domain skills left out: every specific skill left is critical or yours at 2+",
+    )
     assumed_weeks: int | None = Field(
         default=None, description="total weeks with every assumed level at 0 instead (None: nothing assumed)"
     )

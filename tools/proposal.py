@@ -50,6 +50,9 @@ class Proposal(BaseModel):
     nearest: list[NearRole] = Field(default_factory=list)
     postings: int = Field(default=0, description="how many postings the evidence counts")
     swaps: list[Swap] = Field(default_factory=list)
+    not_swapped: list[str] = Field(
+        default_factory=list, description="the industry's domain skills no skill could make way for"
+    )
     thin: str = Field(
         default="", description="why the evidence is thin and what would help; empty when it is not"
     )
@@ -218,7 +221,7 @@ def propose_skills(
     chosen = _top(scored, "general", position, closeness, seen) + _top(
         scored, "specific", position, closeness, seen
     )
-    chosen, swaps = _swap(chosen, industry_name, seen)
+    chosen, swaps, left_out = _swap(chosen, industry_name, seen, rated or {})
     return Proposal(
         position=position,
         industry=industry_name,
@@ -226,6 +229,7 @@ def propose_skills(
         nearest=near,
         postings=seen.of if seen else 0,
         swaps=swaps,
+        not_swapped=left_out,
         thin=thin_evidence(position, near, seen.of if seen else 0, chosen) if role is None else "",
     )
 
@@ -309,23 +313,31 @@ def _top(
 
 
 def _swap(
-    skills: list[TargetSkill], industry_name: str, seen: PostingsEvidence | None
-) -> tuple[list[TargetSkill], list[Swap]]:
+    skills: list[TargetSkill], industry_name: str, seen: PostingsEvidence | None, rated: Mapping[str, int]
+) -> tuple[list[TargetSkill], list[Swap], list[str]]:
     """The industry's domain skills in for the least important specific skills (tools.targets' rule)."""
+    from tools.targets import protected
+
     ind = industry(industry_name)
     if ind is None:
-        return skills, []
+        return skills, [], []
     cat = load_catalog()
     out = list(skills)
     swaps: list[Swap] = []
+    left_out: list[str] = []
     taken: set[str] = set()
     for rs in ind.domain_skills:
         skill = cat.skill(rs.skill)
         if any(s.name == skill.name for s in out):
             continue
-        spots = [i for i, s in enumerate(out) if s.kind == "specific" and s.name not in taken]
+        spots = [
+            i
+            for i, s in enumerate(out)
+            if s.kind == "specific" and s.name not in taken and not protected(s.name, s.priority, rated)
+        ]
         if not spots:
-            break
+            left_out.append(skill.name)
+            continue
         worst = max(spots, key=lambda i: (out[i].priority, i))
         ev = seen.evidence(rs.skill) if seen else None
         if seen is not None and out[worst].priority < priority_from_share(ev.share() if ev else 0.0):
@@ -343,7 +355,7 @@ def _swap(
             + (f"; in {ev.text()}" if ev else ""),
         )
         taken.add(skill.name)
-    return out, swaps
+    return out, swaps, left_out
 
 
 # How to answer a proposal (tools.skill_edits reads the answer).
@@ -377,5 +389,11 @@ def proposal_markdown(proposal: Proposal) -> str:
         if proposal.swaps
         else []
     )
+    if proposal.not_swapped:
+        tail.append(
+            f"Not swapped in for {proposal.industry}: "
+            + ", ".join(proposal.not_swapped)
+            + " (every other specific skill is critical or one you rated 2 or more)"
+        )
     thin = [proposal.thin] if proposal.thin else []
     return "\n\n".join([head + ":", *thin, "\n".join(rows), *tail, f"Accept, or {HOW.split(', or')[0]}."])

@@ -37,6 +37,7 @@ class TargetSkills:
     custom: bool
     nearest: list[NearRole] = field(default_factory=list)
     swaps: list[Swap] = field(default_factory=list)
+    not_swapped: list[str] = field(default_factory=list)
 
 
 def slug(name: str) -> str:
@@ -96,24 +97,54 @@ def with_posting_evidence(skills: list[TargetSkill], postings: list[str], positi
     return out
 
 
-def swap_industry(wants: list[Want], ind: Industry | None) -> tuple[list[Want], list[Swap]]:
-    """The industry's domain skills in place of the least important specific skills.
+def protected(name: str, priority: int, rated: Mapping[str, int]) -> bool:
+    """Whether an industry's domain skill may not take this skill's place: it is critical
+    (priority 1), or the person rated it (by its name or a catalog alias) at 2 or more.
+    Retail took "Data warehousing" from an analytics engineer, and BI tools (with the
+    person's Tableau 4) from another."""
+    if priority == 1:
+        return True
+    found = match_skill_strict(name)
+    for said, level in rated.items():
+        if level < 2:
+            continue
+        if normalize(said) == normalize(name):
+            return True
+        if found is not None and (other := match_skill_strict(said)) is not None and other.id == found.id:
+            return True
+    return False
+
+
+def swap_industry(
+    wants: list[Want], ind: Industry | None, rated: Mapping[str, int] | None = None
+) -> tuple[list[Want], list[Swap], list[str]]:
+    """The industry's domain skills in place of the least important specific skills, and
+    the domain skills left out because no skill could make way.
 
     Each domain skill not already among the 10 replaces the specific skill with the
-    lowest priority (ties: the one listed last), never another domain skill."""
+    lowest priority (ties: the one listed last) that is neither another domain skill nor
+    `protected` (critical, or one the person rated at 2 or more)."""
     if ind is None:
-        return wants, []
+        return wants, [], []
     catalog = load_catalog()
     out = list(wants)
     swaps: list[Swap] = []
+    left_out: list[str] = []
     taken: set[str] = set()
     present = {w.skill.id for w in out}
     for rs in ind.domain_skills:
         if rs.skill in present:
             continue
-        candidates = [i for i, w in enumerate(out) if w.kind == "specific" and w.skill.id not in taken]
+        candidates = [
+            i
+            for i, w in enumerate(out)
+            if w.kind == "specific"
+            and w.skill.id not in taken
+            and not protected(w.name or w.skill.name, w.priority, rated or {})
+        ]
         if not candidates:
-            break
+            left_out.append(catalog.skill(rs.skill).name)
+            continue
         worst = max(candidates, key=lambda i: (out[i].priority, i))
         skill = catalog.skill(rs.skill)
         swaps.append(
@@ -122,7 +153,7 @@ def swap_industry(wants: list[Want], ind: Industry | None) -> tuple[list[Want], 
         out[worst] = Want(skill, rs.priority, rs.target, "specific", f"industry: {ind.name}")
         taken.add(rs.skill)
         present.add(rs.skill)
-    return out, swaps
+    return out, swaps, left_out
 
 
 def target_skills(
@@ -145,8 +176,8 @@ def target_skills(
             wants, role.id if role else f"custom:{slug(target.position)}", target.position, role is None
         )
     if role is not None and not postings:
-        wants, swaps = swap_industry(role_wants(role, load_catalog()), ind)
-        return TargetSkills(wants, role.id, role.title, False, swaps=swaps)
+        wants, swaps, left_out = swap_industry(role_wants(role, load_catalog()), ind, rated)
+        return TargetSkills(wants, role.id, role.title, False, swaps=swaps, not_swapped=left_out)
     proposal = propose_skills(target.position, target.industry, postings=postings, rated=rated)
     wants = wants_from_skills(proposal.skills, "proposal" if role is None else "catalog + postings")
     wants = [
@@ -162,4 +193,5 @@ def target_skills(
         role is None,
         nearest=proposal.nearest,
         swaps=proposal.swaps,
+        not_swapped=proposal.not_swapped,
     )

@@ -50,6 +50,12 @@ def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) 
             + "; ".join(f"{s.skill_in} swapped in for {s.skill_out}" for s in report.industry_swaps)
             + "."
         )
+    if report.industry_not_swapped:
+        out += (
+            f"\n\nNot swapped in for {report.target.industry}: "
+            + ", ".join(report.industry_not_swapped)
+            + " (every other specific skill is critical or one you rated 2 or more)."
+        )
     if report.custom and report.nearest_roles:
         out += "\n\n" + proposal_origin(report)
     # A skill of the other plan's list is the person's, not an unknown: say where it belongs.
