@@ -139,3 +139,11 @@ def test_an_assumed_level_is_said_to_be_assumed(reports) -> None:
     assert f"taken as {assumed.current}" in answer.text and "you are already at" not in answer.text
     left = answer_from_plan("how much is left?", a, b)
     assert left is not None and left.text.startswith(f"Plan A has {a.total_hours:g} h left")
+
+
+def test_why_a_skill_takes_long_is_answered_with_its_hours(reports) -> None:
+    a, b = reports
+    rag = _line(a, "rag")
+    answer = answer_from_plan("why does RAG take so long?", a, b)
+    assert answer is not None and answer.topic == "skill_time" and f"{rag.hours:g} h" in answer.text
+    assert answer_from_plan("why is RAG critical?", a, b).topic == "priority"  # type: ignore[union-attr]

@@ -37,6 +37,7 @@ _TOPICS: list[tuple[Topic, re.Pattern[str]]] = [
     ("total", re.compile(r"\b(total|overall|whole plan|altogether|in all|left|remaining|to go)\b", re.I)),
 ]
 _PLAN_WORDS = re.compile(r"\b(my|me|i|plan a|plan b|my plan|the plan|left|remaining|to go)\b", re.I)
+_ABOUT_TIME = re.compile(r"\b(long|hours?|weeks?|months?|time)\b", re.I)
 _WHICH_PLAN = re.compile(r"\bplan\s+(a|b)\b", re.I)
 _MAX_QUESTION = 2_000
 
@@ -212,6 +213,8 @@ def answer_from_plan(question: str, a: GapReport, b: GapReport) -> PlanAnswer | 
         plans.reverse()
     found = _skill_in(question, plans)
     topic = _topic(question, found is not None)
+    if topic == "priority" and found is not None and _ABOUT_TIME.search(question):
+        topic = "skill_time"  # "why does deep learning take so long?" asks about its hours
     if topic is None and found is not None and _PLAN_WORDS.search(question):
         topic = "skill_time"
     if topic is None:
