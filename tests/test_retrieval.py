@@ -13,7 +13,7 @@ from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.dense import DenseIndex
 from knowledge.embeddings import make_embeddings
 from knowledge.expansion import expand
-from knowledge.index import Hit, KnowledgeIndex
+from knowledge.index import MIN_DENSE_SCORE, Hit, KnowledgeIndex
 from knowledge.retriever import Retriever, bundled_documents
 from knowledge.sentences import Quote, best_sentences, units
 from knowledge.store import ChunkTable
@@ -248,3 +248,31 @@ def test_a_chunk_whose_one_unit_answers_outranks_chunks_closer_as_a_whole() -> N
     without = KnowledgeIndex(chunks=chunks, vectors=chunk_vecs, model_id="t")
     assert without.search("zzz", q, k=4, mode="dense")[0].chunk.id == "d#1"
     assert with_units.search("zzz", q, k=4, mode="dense")[0].chunk.id == "d#0"
+
+
+HOBBIES = [
+    "Bake sourdough bread with a long cold proof", "Prune tomato plants in early summer",
+    "Knit a scarf in garter stitch", "Paint watercolour landscapes on cold-pressed paper",
+    "Tune a guitar to drop D", "Brew pour-over coffee at 93 degrees", "Plan a hiking route with contour lines",
+    "Sew a button with a shank", "Fold origami cranes from square paper", "Repot succulents in gritty soil",
+    "Sharpen kitchen knives on a whetstone", "Wax cross-country skis for cold snow",
+    "Use Tenacity to retry failed API calls with exponential backoff", "Press flowers between heavy books",
+    "Ferment kimchi for two weeks",
+]  # fmt: skip
+
+
+def test_one_item_of_a_long_unrelated_list_is_found_and_passes_the_relevance_gate(
+    home: Path, tmp_path: Path
+) -> None:
+    """The list's chunk vector is far from the question (a cosine near 0.1, under even the
+    BM25-match gate of 0.18); its one relevant item is close. Unit vectors find it and let it
+    through `relevant()`."""
+    doc = tmp_path / "weekend.md"
+    doc.write_text("# Weekend list\n\n## Things to try\n\n" + "\n".join(f"- {i}" for i in HOBBIES) + "\n")
+    r = Retriever(home)
+    r.ingest([doc])
+    question = "Which library retries failed API calls?"
+    top = r.search(question, k=3)[0]
+    assert top.chunk.source == str(doc.resolve())
+    assert top.dense < MIN_DENSE_SCORE * 0.6, "the whole chunk alone would not pass the gate"
+    assert str(doc.resolve()) in [h.chunk.source for h in r.relevant(question, k=3)]
