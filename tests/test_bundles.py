@@ -178,6 +178,15 @@ CASES: dict[str, Any] = {
     "model output a bad tool call": _model_output({"tool": 5, "args": {}}),
     "model output of 50,000 characters": _model_output("x" * 50_000),
     "a message while the review waits": _message_while_review_waits,
+    # The person's store items a bundle carries (saved profile and plans) are checked too.
+    "store a list": _set("store", []),
+    "store with an unknown key": _set("store.postings", []),
+    "stored profile hours as text": _set("store.profile", {"current_role": "Dev", "hours_per_week": "many"}),
+    "stored plan not a plan": _set("store.plans", [{"version": 1}]),
+    "stored plan version as text": _set("store.plans.0.version", "1"),
+    "stored plans with one version twice": lambda b: _set("store.plans", b["store"]["plans"] * 2)(b),
+    "stored plan missing its report": lambda b: b["store"]["plans"][0]["plan"].pop("a") and b,
+    "51 stored plans": lambda b: _set("store.plans", b["store"]["plans"] * 51)(b),
 }
 
 
@@ -260,3 +269,15 @@ def test_good_bundle_is_imported_under_the_importing_user(
 def test_parse_bundle_accepts_what_export_writes(base_bundle: dict[str, Any]) -> None:
     parsed = bundles.parse_bundle(json.dumps(base_bundle).encode())
     assert [t.model_dump(mode="json") for t in parsed.recorded_turns()] == base_bundle["turns"]
+    # The plan the session's last turn saw (approved in an earlier turn) travels with it;
+    # the session began with no saved profile, and so does its replay.
+    assert [p.version for p in parsed.person().plans] == [1] and parsed.person().profile is None
+
+
+def test_a_bundle_from_before_the_store_section_still_imports(
+    base_bundle: dict[str, Any], coach: Coach, tmp_path: Path
+) -> None:
+    older = {k: v for k, v in copy.deepcopy(base_bundle).items() if k != "store"}
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(older))
+    assert replay.import_bundle(coach, path)["divergences"] == []

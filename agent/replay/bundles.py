@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
-from agent.storage.records import RecordedTurn, TurnOutcome
+from agent.replay.person import PersonData, StoreSection
+from agent.storage.records import PlanRecord, RecordedTurn, TurnOutcome
 from tools.errors import CoachError, InputError
 
 BUNDLE_VERSION = 1
@@ -114,10 +115,20 @@ class Bundle(BaseModel):
     model: str | None = Short
     redacted: bool = False
     turns: list[BundleTurn] = Field(min_length=1, max_length=MAX_TURNS)
+    store: StoreSection | None = None
 
     def recorded_turns(self) -> list[RecordedTurn]:
         """The turns as the replay functions read them."""
         return [RecordedTurn.model_validate(t.model_dump(mode="json")) for t in self.turns]
+
+    def person(self) -> PersonData:
+        """The store items the session read (none in a bundle from before they were carried)."""
+        if self.store is None:
+            return PersonData()
+        return PersonData(
+            profile=dict(self.store.profile) if self.store.profile is not None else None,
+            plans=[PlanRecord.model_validate(p) for p in self.store.plans],
+        )
 
 
 def _check_payload(kind: str, payload: Any) -> None:
@@ -276,10 +287,12 @@ def redact_call_input(call: dict[str, Any], redact: Callable[[Any], Any]) -> Non
 
 
 def _play_all(coach: Any, thread: str, turns: list[RecordedTurn]) -> None:
-    """Feed every turn; any failure becomes one InputError naming the turn."""
+    """Feed every turn, each seeing the store as it was then; any failure becomes one
+    InputError naming the turn."""
     from agent.replay.runner import play_turn
 
-    for turn in turns:
+    for index, turn in enumerate(turns):
+        coach.stage(index)
         try:
             play_turn(coach, thread, turn)
         except CoachError as exc:
@@ -312,24 +325,29 @@ def import_bundle(coach: Any, path: Path) -> dict[str, Any]:
     session of `coach.user_id`; the divergences from its recording are reported."""
     import tempfile
 
+    from agent.replay.person import ReplayCoach
     from agent.replay.runner import compare, recorded_model
     from agent.runtime.session import Coach, Settings
     from knowledge.retriever import Retriever
 
     bundle = read_bundle(path)
     turns = bundle.recorded_turns()
+    person = bundle.person()
     thread = import_thread_id(bundle.thread, Coach.new_thread_id())
     retriever = Retriever(coach.settings.home, coach.settings.embeddings)
 
-    def replayer(home: Path) -> Coach:
+    def replayer(home: Path) -> ReplayCoach:
+        # The bundle's profile and plans are read from memory: the importing person's
+        # own store is never written or read.
         settings = Settings(home=home, model=coach.settings.model, embeddings=coach.settings.embeddings)
-        return Coach(
+        return ReplayCoach(
             settings,
+            person,
+            turns,
             user_id=coach.user_id,  # never the bundle's user
             interface="replay",
             chat_model=recorded_model(turns),
             retriever=retriever,
-            side_effects=False,
         )
 
     # A bundle that validates may still fail in the graph: prove it on a throwaway

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,8 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from agent.llm.models import ScriptedChatModel
+from agent.replay.forking import fork_update
+from agent.replay.person import PersonData, ReplayCoach, person_data
 from agent.runtime.session import Coach, Settings
 from agent.storage.records import RecordedTurn
 from agent.storage.threads import copy_checkpoints
@@ -27,12 +28,6 @@ from tools.errors import InputError
 from tools.models import Profile
 
 BUNDLE_VERSION = 1
-_PERSONAL = [
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[email]"),
-    (re.compile(r"\+?\d[\d ()-]{7,}\d"), "[phone]"),
-    (re.compile(r"https?://\S+"), "[url]"),
-    (re.compile(r"<@[A-Z0-9]+>"), "<@user>"),
-]
 
 
 def _brief(value: Any, limit: int = 140) -> str:
@@ -133,22 +128,33 @@ def state_at(coach: Coach, thread: str, step: int) -> dict[str, Any]:
 
 
 @contextmanager
-def scratch_coach(coach: Coach, model: Any, copy_db: bool) -> Iterator[Coach]:
+def scratch_coach(
+    coach: Coach,
+    model: Any,
+    copy_db: bool,
+    thread: str | None = None,
+    turns: list[RecordedTurn] | None = None,
+) -> Iterator[ReplayCoach]:
     """A coach on a throwaway data directory (with a copy of the database when asked),
-    reading the original's knowledge index, with side effects off."""
+    reading the original's knowledge index, run as the session's owner with the owner's
+    saved profile, plans and postings (staged turn by turn), side effects off. Without a
+    thread (a Langfuse session, from its traces alone) the store starts empty."""
     from knowledge.retriever import Retriever
 
+    owner = (coach.persistence.sessions.owner(thread) if thread else None) or coach.user_id
+    data = person_data(coach, owner, thread) if thread else PersonData()
     with tempfile.TemporaryDirectory(prefix="coach-replay-") as tmp:
         home = Path(tmp)
         settings = Settings(home=home, model=coach.settings.model, embeddings=coach.settings.embeddings)
         retriever = Retriever(coach.settings.home, coach.settings.embeddings)
-        replayer = Coach(
+        replayer = ReplayCoach(
             settings,
-            user_id=coach.user_id,
+            data,
+            turns or [],
+            user_id=owner,
             interface="replay",
             chat_model=model,
             retriever=retriever,
-            side_effects=False,
         )
         if copy_db:  # the checkpoints, from SQLite or PostgreSQL alike, into the scratch SQLite
             copy_checkpoints(coach.persistence.saver, replayer.persistence.saver)
@@ -196,7 +202,9 @@ def compare(recorded: list[RecordedTurn], rerun: list[RecordedTurn]) -> list[dic
                 what, was, now = f"{b.name} result", a.output, b.output
             else:
                 continue
-            out.append({"turn": old.seq, "step": b.step, "node": b.node, "what": what, "recorded": was, "now": now})
+            out.append(
+                {"turn": old.seq, "step": b.step, "node": b.node, "what": what, "recorded": was, "now": now}
+            )
         if len(old_calls) != len(new_calls):
             out.append(
                 {
@@ -232,7 +240,7 @@ def rerun(coach: Coach, thread: str, from_step: int | None = None, live: bool = 
         )
     start = -1 if from_step is None else from_step
     model = None if live else recorded_model(turns, start)
-    with scratch_coach(coach, model, copy_db=from_step is not None) as replayer:
+    with scratch_coach(coach, model, from_step is not None, thread, turns) as replayer:
         if from_step is None:
             todo = turns
         else:
@@ -244,8 +252,10 @@ def rerun(coach: Coach, thread: str, from_step: int | None = None, live: bool = 
             # The rest of the turn holding that step runs from the checkpoint; later turns are fed.
             holding = next((e["turn"] for e in timeline(coach, thread) if e["step"] == from_step), None)
             todo = [t for t in turns if holding is not None and t.seq > holding]
+            replayer.stage(_index_of(turns, holding))
             replayer.graph.invoke(None, snap.config, context=replayer.context(), durability="sync")
         for turn in todo:
+            replayer.stage(turns.index(turn))
             play_turn(replayer, thread, turn)
         replayed = replayer.persistence.recordings.turns(thread)[-len(todo) :] if todo else []
     recorded = todo
@@ -258,38 +268,26 @@ def rerun(coach: Coach, thread: str, from_step: int | None = None, live: bool = 
     }
 
 
-def _parse_value(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
+def _index_of(turns: list[RecordedTurn], seq: int | None) -> int:
+    """The position of the turn numbered `seq` (the last turn when it is not known)."""
+    return next((i for i, t in enumerate(turns) if t.seq == seq), len(turns) - 1)
 
 
 def fork(coach: Coach, thread: str, step: int, sets: dict[str, str]) -> dict[str, Any]:
     """From a step, with some state changed (`profile.hours_per_week=12`), run on and
     show what came out; the original thread is untouched."""
-    with scratch_coach(
-        coach, recorded_model(coach.persistence.recordings.turns(thread), step), copy_db=True
-    ) as replayer:
+    turns = coach.persistence.recordings.turns(thread)
+    fork_update({}, sets, check_only=True)  # an unknown key is refused before anything runs
+    with scratch_coach(coach, recorded_model(turns, step), True, thread, turns) as replayer:
         snap = next((s for s in _snapshots(replayer, thread) if s.metadata.get("step") == step), None)
         if snap is None:
             raise InputError(f"Session {thread} has no step {step}.")
+        holding = next((e["turn"] for e in timeline(coach, thread) if e["step"] == step), None)
+        replayer.stage(_index_of(turns, holding))
         values = json.loads(
             json.dumps({k: v for k, v in snap.values.items() if k != "messages"}, default=str)
         )
-        update: dict[str, Any] = {}
-        for path, raw in sets.items():
-            top, *rest = path.split(".")
-            if top not in values and not rest:
-                update[top] = _parse_value(raw)
-                continue
-            target = update.setdefault(top, values.get(top) or {})
-            for part in rest[:-1]:
-                target = target.setdefault(part, {})
-            if rest:
-                target[rest[-1]] = _parse_value(raw)
-            else:
-                update[top] = _parse_value(raw)
+        update = fork_update(values, sets)
         config = replayer.graph.update_state(snap.config, update)
         replayer.graph.invoke(None, config, context=replayer.context(), durability="sync")
         after = replayer.graph.get_state({"configurable": {"thread_id": thread}}).values
@@ -297,7 +295,7 @@ def fork(coach: Coach, thread: str, step: int, sets: dict[str, str]) -> dict[str
     return {
         "thread": thread,
         "step": step,
-        "set": {k: _parse_value(v) for k, v in sets.items()},
+        "set": dict(sets),
         "changes": state_diff(snap.values or {}, after or {}),
         "totals": {
             k: {f: r.get(f) for f in ("total_hours", "total_weeks", "attainable", "hours_per_week")}
@@ -306,49 +304,13 @@ def fork(coach: Coach, thread: str, step: int, sets: dict[str, str]) -> dict[str
     }
 
 
-def _redact(value: Any, users: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        for user, alias in users.items():
-            value = value.replace(user, alias)
-        for pattern, repl in _PERSONAL:
-            value = pattern.sub(repl, value)
-        return value
-    if isinstance(value, list):
-        return [_redact(v, users) for v in value]
-    if isinstance(value, dict):
-        return {k: _redact(v, users) for k, v in value.items()}
-    return value
-
-
 def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -> dict[str, Any]:
-    """Write a self-contained bundle: the session's recorded turns and calls, enough to
-    replay it anywhere (personal data replaced when `redact`)."""
-    from agent.replay.bundles import redact_call_input
+    """Write a self-contained bundle: the session's recorded turns and calls and what it
+    read from the person's store, enough to replay it anywhere (personal data replaced
+    when `redact`; see exporting.py)."""
+    from agent.replay.exporting import export_bundle as export
 
-    turns = coach.persistence.recordings.turns(thread)
-    if not turns:
-        raise InputError(f"Session {thread} has no recording to export.")
-    owner = coach.persistence.sessions.owner(thread) or coach.user_id
-    bundle: dict[str, Any] = {
-        "version": BUNDLE_VERSION,
-        "thread": thread,
-        "user": owner,
-        "model": coach.settings.model,
-        "redacted": redact,
-        "turns": [t.model_dump(mode="json") for t in turns],
-    }
-    if redact:
-        # Only what people wrote and what was said back: hashes, steps and times stay exact.
-        users = {owner: "user-1"}
-        bundle["user"] = "user-1"
-        bundle["thread"] = "redacted-" + thread[-6:]
-        for turn in bundle["turns"]:
-            turn["payload"] = _redact(turn["payload"], users)
-            for call in turn["calls"]:
-                call["output"] = _redact(call["output"], users)
-                redact_call_input(call, lambda value: _redact(value, users))
-    path.write_text(json.dumps(bundle, indent=1, default=str), "utf-8")
-    return {"path": str(path), "turns": len(turns), "redacted": redact}
+    return export(coach, thread, path, redact)
 
 
 def import_bundle(coach: Coach, path: Path) -> dict[str, Any]:

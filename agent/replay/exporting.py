@@ -1,0 +1,79 @@
+"""Replay bundles out: a session's recorded turns and calls, and the saved profile and
+plans it read, as one JSON file (agent.replay.bundles validates it on the way in)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from agent.replay.person import person_data, plans_used
+from agent.replay.runner import BUNDLE_VERSION
+from agent.runtime.session import Coach
+from agent.storage.records import RecordedTurn
+from tools.errors import InputError
+
+_PERSONAL = [
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[email]"),
+    (re.compile(r"\+?\d[\d ()-]{7,}\d"), "[phone]"),
+    (re.compile(r"https?://\S+"), "[url]"),
+    (re.compile(r"<@[A-Z0-9]+>"), "<@user>"),
+]
+
+
+def _redact(value: Any, users: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for user, alias in users.items():
+            value = value.replace(user, alias)
+        for pattern, repl in _PERSONAL:
+            value = pattern.sub(repl, value)
+        return value
+    if isinstance(value, list):
+        return [_redact(v, users) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact(v, users) for k, v in value.items()}
+    return value
+
+
+def _store_section(coach: Coach, owner: str, thread: str, turns: list[RecordedTurn]) -> dict[str, Any]:
+    """What the session read from the person's store: the saved profile and the
+    saved plans its turns saw (agent.replay.person), validated again on import."""
+    data = person_data(coach, owner, thread)
+    return {
+        "profile": data.profile,
+        "plans": [p.model_dump(mode="json") for p in plans_used(data.plans, turns)],
+    }
+
+
+def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -> dict[str, Any]:
+    """Write a self-contained bundle: the session's recorded turns and calls, enough to
+    replay it anywhere (personal data replaced when `redact`)."""
+    from agent.replay.bundles import redact_call_input
+
+    turns = coach.persistence.recordings.turns(thread)
+    if not turns:
+        raise InputError(f"Session {thread} has no recording to export.")
+    owner = coach.persistence.sessions.owner(thread) or coach.user_id
+    bundle: dict[str, Any] = {
+        "version": BUNDLE_VERSION,
+        "thread": thread,
+        "user": owner,
+        "model": coach.settings.model,
+        "redacted": redact,
+        "turns": [t.model_dump(mode="json") for t in turns],
+        "store": _store_section(coach, owner, thread, turns),
+    }
+    if redact:
+        # Only what people wrote and what was said back: hashes, steps and times stay exact.
+        users = {owner: "user-1"}
+        bundle["user"] = "user-1"
+        bundle["thread"] = "redacted-" + thread[-6:]
+        for turn in bundle["turns"]:
+            turn["payload"] = _redact(turn["payload"], users)
+            for call in turn["calls"]:
+                call["output"] = _redact(call["output"], users)
+                redact_call_input(call, lambda value: _redact(value, users))
+        bundle["store"] = _redact(bundle["store"], users)
+    path.write_text(json.dumps(bundle, indent=1, default=str), "utf-8")
+    return {"path": str(path), "turns": len(turns), "redacted": redact}

@@ -1,0 +1,99 @@
+"""Replays see what the original turns saw in the person's store (a check-in needs the
+saved plan), bundles carry it, and `--fork --set` refuses what it cannot set, all
+through the installed `coach` command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from cli_helpers import cmd
+
+CHECKIN = "check in after 8 weeks: python 4, rag 2"
+
+
+def _sessions(env: dict[str, str] | None = None) -> list[dict[str, object]]:
+    done = cmd("sessions", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _checkin_session(profile_file: Path) -> str:
+    """An approved plan in one session, then a check-in in a new session; the check-in's id."""
+    done = cmd("plan", "--profile", str(profile_file), "--approve")
+    assert done.returncode == 0 and "Plan saved as version 1" in done.stdout, done.stderr
+    before = {s["thread_id"] for s in _sessions()}
+    done = cmd("chat", "--new", stdin=CHECKIN + "\n")
+    assert done.returncode == 0 and "Check-in after 8 weeks" in done.stdout, done.stdout + done.stderr
+    (thread,) = {s["thread_id"] for s in _sessions()} - before
+    return str(thread)
+
+
+def test_a_checkin_session_reruns_and_imports_without_divergence(
+    home: Path, profile_file: Path, tmp_path: Path, built_index: Path
+) -> None:
+    thread = _checkin_session(profile_file)
+    done = cmd("replay", thread, "--rerun")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No divergence" in done.stdout and "DIVERGES" not in done.stdout
+
+    bundle = tmp_path / "bug.json"
+    assert cmd("replay", thread, "--export", str(bundle)).returncode == 0
+    carried = json.loads(bundle.read_text())["store"]
+    assert [p["version"] for p in carried["plans"]] == [1] and carried["profile"]["hours_per_week"] == 8
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    shutil.copytree(built_index, fresh / "index")
+    env = {"COACH_HOME": str(fresh)}
+    done = cmd("replay", "--import", str(bundle), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No divergence" in done.stdout
+    # The bundle's plan and profile were read, never written into the importer's store.
+    assert "No saved plans yet" in cmd("plans", env=env).stdout
+    assert "No saved profile" in cmd("profile", env=env).stdout
+
+    redacted = tmp_path / "redacted.json"
+    assert cmd("replay", thread, "--export", str(redacted), "--redact").returncode == 0
+    done = cmd("replay", "--import", str(redacted), env=env)
+    assert done.returncode == 0 and "No divergence" in done.stdout, done.stdout + done.stderr
+
+
+def test_an_import_that_diverges_says_so_and_exits_1(
+    home: Path, profile_file: Path, tmp_path: Path, built_index: Path
+) -> None:
+    thread = _checkin_session(profile_file)
+    bundle = tmp_path / "bug.json"
+    assert cmd("replay", thread, "--export", str(bundle)).returncode == 0
+    data = json.loads(bundle.read_text())
+    data["store"]["plans"] = []  # a bundle without the plan its check-in used
+    bundle.write_text(json.dumps(data))
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    shutil.copytree(built_index, fresh / "index")
+    done = cmd("replay", "--import", str(bundle), env={"COACH_HOME": str(fresh)})
+    assert done.returncode == 1 and "DIVERGES at turn 1" in done.stdout, done.stdout + done.stderr
+
+
+def test_fork_set_refuses_bad_values_and_unknown_keys_in_one_line(home: Path, profile_file: Path) -> None:
+    assert cmd("plan", "--profile", str(profile_file), "--reject").returncode == 0
+    (session,) = _sessions()
+    thread = str(session["thread_id"])
+    done = cmd("replay", thread, "--fork", "--from", "1", "--set", "profile.hours_per_week=abc")
+    assert done.returncode == 2, done.stderr
+    (message,) = done.stderr.strip().splitlines()
+    assert "profile.hours_per_week" in message and "a number of hours above 0" in message
+    assert "pydantic" not in message and "ValidationError" not in message
+
+    done = cmd("replay", thread, "--fork", "--from", "1", "--set", "hours=20")
+    assert done.returncode == 2
+    (message,) = done.stderr.strip().splitlines()
+    assert "'hours'" in message and "profile.hours_per_week" in message and "profile.skills.NAME" in message
+
+    done = cmd("replay", thread, "--fork", "--from", "1", "--set", "profile.skills.python=9")
+    assert done.returncode == 2 and "a level from 0 to 5" in done.stderr
+
+    done = cmd("replay", thread, "--fork", "--from", "1", "--set", "profile.hours_per_week=20", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["totals"]["a"]["hours_per_week"] == 20.0
