@@ -172,3 +172,12 @@ def test_a_checkin_uses_the_hours_the_person_has_now(coach: Coach) -> None:
     coach.send(thread, "I can do 12 hours a week now")
     turn = coach.send(thread, "it's been 4 weeks, python is now 5")
     assert "at 12 h/week" in turn.messages[-1]
+
+
+def test_a_reported_skill_outside_the_plan_is_noted(coach: Coach) -> None:
+    approved(coach)
+    text = "\n".join(
+        coach.send(coach.new_thread_id(), "check in after 2 weeks: sql 5, kotlin 3, agents 1").messages
+    )
+    assert "**Also noted:** sql 5, kotlin 3 (not among Plan A's skills" in text, text
+    assert "Agentic workflows (LangGraph) 0->1" in text

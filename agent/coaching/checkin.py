@@ -36,6 +36,7 @@ class CheckinReport(BaseModel):
     remaining: GapReport
     profile: Profile
     courses: list[str] = []
+    outside: dict[str, int] = {}  # reported skills that are not among Plan A's ten
     elapsed_from: Literal["words", "dates"] = "words"
 
     @property
@@ -150,7 +151,16 @@ def compare(
         update={"skills": skills, "horizon_months": months_left, "hours_per_week": hours}
     )
     remaining = gap_report(profile, profile.plan_a, {s.skill_id: s.target for s in scheduled.skills})
+    planned = {s.skill_id for s in scheduled.skills}
+    held = resolve_skills(levels)
+    ids = {name: skill_id for skill_id, name in held.said_as.items()}
+    outside = {
+        name: level
+        for name, level in levels.items()
+        if name in held.unknown or (name in ids and ids[name] not in planned)
+    }
     return CheckinReport(
+        outside=outside,
         weeks=weeks,
         weeks_left=weeks_left,
         lines=lines,
@@ -181,6 +191,11 @@ def checkin_markdown(report: CheckinReport) -> str:
     moved = ", ".join(f"{x.name} {x.was}->{x.now}" for x in report.moved) or "nothing yet"
     slipped = ", ".join(x.name for x in report.slipped) or "nothing"
     parts.append(f"**Moved:** {moved}. **Slipped:** {slipped}.")
+    if report.outside:
+        noted = ", ".join(f"{name} {level}" for name, level in report.outside.items())
+        parts.append(
+            f"**Also noted:** {noted} (not among Plan A's skills, so it does not change the schedule)."
+        )
     if report.courses:
         parts.append(
             "**Finished:** " + ", ".join(report.courses) + ". Well done: tell me the level it brought you to "
