@@ -21,9 +21,9 @@ def test_a_plan_turn_keeps_each_targets_passages_apart(coach: Coach) -> None:
     assert passages["plan_a"] and passages["plan_b"]
     for p in passages["plan_a"] + passages["plan_b"]:
         assert set(p) == set(Passage.__annotations__), p.keys()
-    # The plan cites exactly the passages retrieved for its targets.
+    # The plan cites only passages retrieved for its targets (and lists only those it cites).
     cited = {c["id"] for c in turn.review.plan["citations"]}
-    assert cited == {p["id"] for p in passages["plan_a"] + passages["plan_b"]}
+    assert cited and cited <= {p["id"] for p in passages["plan_a"] + passages["plan_b"]}
 
 
 def test_a_question_turn_keeps_its_passages_under_question(coach: Coach) -> None:

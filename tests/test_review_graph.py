@@ -193,7 +193,10 @@ def test_edit_naming_an_unknown_position_never_wedges_the_review(coach: Coach, h
     coach.persistence.close()
     restarted = Coach(Settings(home=home, model="fake"), chat_model=model, interface="test")
     assert restarted.pending_review(thread) is not None
-    assert "rag" in str(restarted.resume(thread, "rag 2").review.plan).lower()
+    edited = restarted.resume(thread, "rag 2")
+    # The edit is read and redrafted ('rag' in the plan itself was often a cited passage's
+    # "storage"; the plan now lists only the sources it cites).
+    assert edited.review is not None and "(rag) target 2" in edited.messages[0].lower()
     assert "saved as version 1" in restarted.resume(thread, {"decisions": [{"type": "approve"}]}).messages[-1]
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import re
 
+from agent.coaching.plan import build_plan
 from agent.coaching.render import matrix_markdown
 from tools.catalog import match_skill
-from tools.gap import gap_report
+from tools.gap import compare_plans, gap_report
 from tools.models import Profile, Target
 from tools.proposal import WEAK_TARGET_CAP, propose_skills
+from tools.skill_edits import apply_skill_edits
 
 
 def _profile(skills: dict[str, int], a: str = "Data engineer", b: str = "Backend engineer") -> Profile:
@@ -99,3 +102,37 @@ def test_b_an_industry_never_swaps_out_a_critical_skill_or_one_the_person_has() 
     # what could not come in is said, not silently dropped
     assert report.industry_not_swapped
     assert "Not swapped in for retail" in matrix_markdown(report)
+
+
+def test_d_edits_rewrite_the_reasons_and_the_count_of_weak_guesses() -> None:
+    proposal = propose_skills("Instructional designer", "edtech")
+    guesses = [s.name for s in proposal.skills if s.reason.startswith("weak guess")]
+    assert len(guesses) >= 3 and f"{len(guesses)} of them weak guesses" in proposal.thin
+    edited = apply_skill_edits(
+        proposal, f"replace {guesses[0]} with Storyboarding; rename {guesses[1]} to Learning analytics"
+    )
+    assert f"{len(guesses) - 2} of them weak guesses" in edited.thin
+    assert "2 replaced or renamed by you" in edited.thin
+    renamed = next(s for s in edited.skills if s.name == "Learning analytics")
+    assert renamed.reason.startswith("your choice, renamed from") and "weak guess" not in renamed.reason
+
+
+def _passage(pid: str, section: str, text: str) -> dict:
+    return {"id": pid, "text": text, "source": "r.md", "section": section, "lines": [1, 2], "score": 0.5}
+
+
+def test_d_the_rationale_quotes_passages_about_the_plan_and_sources_are_all_cited() -> None:
+    profile = _profile({"Python": 4}, a="GenAI engineer", b="MLOps engineer")
+    passages = [
+        _passage("spark", "Spark at scale", "Learn Spark: partitioning, shuffles and Spark SQL tuning."),
+        _passage("rag", "Retrieval", "Build a RAG pipeline: chunking, embeddings and retrieval evaluation."),
+        _passage("misc", "Unrelated", "Keep a tidy desk and a calendar."),
+    ]
+    plan = build_plan(profile, compare_plans(profile), passages, [])  # type: ignore[arg-type]
+    quoted = " ".join(c.text for c in plan.rationale)
+    assert "Spark at scale" not in quoted and "Retrieval" in quoted
+    listed = {c.n for c in plan.citations}
+    used = {int(n) for c in plan.rationale for n in re.findall(r"\[(\d+)\]", c.ref)}
+    used |= {n for opt in (plan.a, plan.b) for g in opt.guides for n in g.passages}
+    used |= {m.cite for opt in (plan.a, plan.b) for m in opt.milestones if m.cite}
+    assert listed == used

@@ -36,8 +36,7 @@ TITLE_WEIGHT = 0.5
 # and it then ranks above skills picked by title closeness alone.
 OWN_MIN = 0.30
 OWN_BONUS = 0.25
-# A skill with weak evidence (no posting asks for it, and no role at least CLOSE_ROLE similar
-# lists it) is never aimed high: "AI product manager" got Deep learning to 4 (450 h).
+# Weak evidence (no posting, no role CLOSE_ROLE similar lists it) is never aimed high.
 WEAK_TARGET_CAP = 2
 
 
@@ -266,12 +265,14 @@ def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills:
             "and I will propose from what they ask for, or change the list yourself."
         )
     guesses = sum(1 for s in skills if s.reason.startswith("weak guess"))
+    chosen = sum(1 for s in skills if s.reason.startswith("your choice"))
     near = ", ".join(f"{n.title} {n.similarity:.2f}" for n in nearest) or "none"
     return (
         f"Evidence is thin: I have no job postings for {position}, and no catalog role is close enough "
         f"to borrow skills from (nearest: {near}; I borrow from {NEAR_ROLE_MIN:.2f} up). These skills are "
         "picked by how close their names are in meaning to the title"
         + (f", {guesses} of them weak guesses" if guesses else "")
+        + (f" ({chosen} replaced or renamed by you)" if chosen else "")
         + f", and their priorities are a guess (3, nice to have). Add 5-10 postings with "
         f'`coach postings add FILE... --role "{position}"` and I will propose from what they ask for, '
         "or change the list yourself."

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from tools.catalog import load_catalog, match_skill
 from tools.errors import InputError
 from tools.models import SkillKind, TargetSkill
-from tools.proposal import HOW, Proposal
+from tools.proposal import HOW, Proposal, thin_evidence
 
 EditOp = Literal["replace", "rename", "priority", "target", "drop", "add"]
 
@@ -212,10 +212,19 @@ def edit_skills(proposal: Proposal, changes: list[SkillChange]) -> tuple[Proposa
         elif change.op in ("replace", "rename"):
             name = _new_name(value, skills, i, canonical=change.op == "replace")
             replaced = change.op == "replace"
+            # A renamed skill is the person's choice too: "weak guess: only 0.27 close in
+            # meaning" stayed on a skill they had named themselves.
+            kept = (
+                ""
+                if replaced or old.reason.startswith("weak guess") or not old.reason
+                else f" ({old.reason})"
+            )
             skills[i] = old.model_copy(
                 update={
                     "name": name,
-                    "reason": f"your choice, in place of {old.name}" if replaced else old.reason,
+                    "reason": f"your choice, in place of {old.name}"
+                    if replaced
+                    else f"your choice, renamed from {old.name}{kept}",
                     "evidence": None if replaced else old.evidence,
                 }
             )
@@ -228,7 +237,11 @@ def edit_skills(proposal: Proposal, changes: list[SkillChange]) -> tuple[Proposa
             level = skills[i].target
             done.append(f"{old.name} target {level}" if level else f"no {old.name} beyond what you have")
     _balance(skills)
-    return proposal.model_copy(update={"skills": skills}), done
+    # The header's account of the evidence ("10 of them weak guesses") follows the edits.
+    thin = (
+        thin_evidence(proposal.position, proposal.nearest, proposal.postings, skills) if proposal.thin else ""
+    )
+    return proposal.model_copy(update={"skills": skills, "thin": thin}), done
 
 
 def _added(change: SkillChange, skills: list[TargetSkill], dropped: list[TargetSkill]) -> TargetSkill:

@@ -28,6 +28,7 @@ from agent.coaching.passages import Passage
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
 from tools.gap import WEEKS_PER_MONTH, gap_report
 from tools.models import GapReport, Profile, Target, TargetSkill, weeks_text
+from tools.postings import skill_mentions
 
 
 class Citation(BaseModel):
@@ -308,13 +309,35 @@ def build_plan(
         "citations": [c.model_dump() for c in citations],
     }
     draft_id = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    # The rationale quotes passages about Plan A's skills, not one about a skill the person
+    # replaced; the sources list only what the plan cites (numbers stay as cited).
+    texts = {seen[p["id"]].n: p["text"] for p in passages_a}
+    quoted = [c for c in cites_a if _about(reports[0], texts[c.n])]
+    rationale = _rationale(profile, reports[0], reports[1], quoted if cites_a else citations)
+    used = _cited(options, rationale)
     return Plan(
         draft_id=draft_id,
         profile=profile,
         a=options[0],
         b=options[1],
-        rationale=_rationale(profile, reports[0], reports[1], cites_a or citations),
+        rationale=rationale,
         rationale_b=_rationale_b(reports[0], reports[1]),
         coach_note=coach_note,
-        citations=citations,
+        citations=[c for c in citations if c.n in used],
     )
+
+
+def _about(report: GapReport, text: str) -> bool:
+    """Whether a passage is about the plan: it names one of its skills, or no catalog skill."""
+    named = set(skill_mentions(text))
+    return not named or bool(named & {s.skill_id for s in report.skills})
+
+
+def _cited(options: list[PlanOption], rationale: list[Claim]) -> set[int]:
+    """The citation numbers the plan uses: rationale, guides, first weeks and milestones."""
+    used = {int(n) for c in rationale for n in re.findall(r"\[(\d+)\]", c.ref + " " + c.text)}
+    for opt in options:
+        used |= {n for g in opt.guides for n in g.passages}
+        used |= {m.cite for m in opt.milestones if m.cite}
+        used |= {int(n) for t in opt.first_weeks for n in re.findall(r"\[(\d+)\]", t.do)}
+    return used
