@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from agent.coaching.export import export_html, export_markdown, matrix_svg, timeline_svg
 from agent.coaching.plan import build_plan
 from agent.coaching.render import matrix_markdown
 from tools.catalog import match_skill
@@ -136,3 +137,17 @@ def test_d_the_rationale_quotes_passages_about_the_plan_and_sources_are_all_cite
     used |= {n for opt in (plan.a, plan.b) for g in opt.guides for n in g.passages}
     used |= {m.cite for opt in (plan.a, plan.b) for m in opt.milestones if m.cite}
     assert listed == used
+
+
+def test_e_the_html_charts_follow_the_trim_the_milestones_follow_and_say_so() -> None:
+    profile = _profile({"Python": 4}, a="GenAI engineer", b="MLOps engineer").model_copy(
+        update={"hours_per_week": 3}
+    )
+    plan = build_plan(profile, compare_plans(profile), [], [])
+    assert plan.a.trimmed
+    page = export_html(plan)
+    assert "The timeline, the matrix and the milestones follow the best trim:" in page
+    assert matrix_svg(plan.a.scheduled) in page and timeline_svg(plan.a.scheduled) in page
+    assert matrix_svg(plan.a.report) != matrix_svg(plan.a.scheduled)
+    assert matrix_svg(plan.a.report) not in page
+    assert "the table and the total above are the full plan" in export_markdown(plan)

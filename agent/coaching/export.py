@@ -68,16 +68,25 @@ def option_export_markdown(opt: PlanOption) -> str:
         f"(horizon {r.horizon_weeks} weeks).",
         f"**Attainable within the horizon:** {r.verdict()}",
     ]
-    if opt.trimmed and r.trim is not None:
-        parts.append(
-            "Milestones follow the best trim: "
-            + ", ".join(f"{c.name} to {c.target}" for c in r.trim.choices if c.target < c.full_target)
-            + "."
-        )
+    if trim := trim_note(opt):
+        parts.append(trim)
     if opt.milestones:
         parts.append("**Milestones:**")
         parts.append("\n".join(f"- {milestone_line(m)}" for m in opt.milestones))
     return "\n\n".join(parts)
+
+
+def trim_note(opt: PlanOption) -> str:
+    """Which trim the milestones (and the HTML's charts) follow when the plan does not fit;
+    empty when it fits. The table and the total are the full plan."""
+    r = opt.report
+    if not opt.trimmed or r.trim is None:
+        return ""
+    cut = ", ".join(f"{c.name} to {c.target}" for c in r.trim.choices if c.target < c.full_target)
+    return (
+        f"Milestones follow the best trim: {cut} ({r.trim.hours:g} h, {opt.scheduled.total_weeks} weeks at "
+        f"{r.hours_per_week:g} h/week); the table and the total above are the full plan."
+    )
 
 
 def export_markdown(plan: Plan) -> str:
@@ -140,7 +149,7 @@ def timeline_svg(r: GapReport) -> str:
         out.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end">{escape(_short(s.name, 38))}</text>')
         out.append(
             f'<rect class="bar" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{bar}" rx="3" '
-            f'fill="{_PRIORITY_COLOUR[s.priority]}"><title>{escape(s.name)}: weeks {s.start_week}-{s.finish_week}, '
+            f'fill="{_PRIORITY_COLOUR[s.priority]}"><title>{escape(s.name)}: weeks {s.weeks()}, '
             f"{s.hours:g} h</title></rect>"
         )
     hx = left + r.horizon_weeks * scale
@@ -211,15 +220,19 @@ def _option_html(opt: PlanOption) -> str:
     r = opt.report
     shown = opt.scheduled
     ms = "".join(f"<li>{escape(_unmarkdown(milestone_line(m)))}</li>" for m in opt.milestones)
-    trim = " (timeline follows the best trim)" if opt.trimmed else ""
+    # The charts follow what the milestones follow (the trim when the plan does not fit),
+    # and the page says so: the table is the full assessment.
+    note = trim_note(opt).replace("Milestones follow", "The timeline, the matrix and the milestones follow")
+    trim = " (the best trim)" if opt.trimmed else ""
     return (
         f"<section id=plan-{opt.label.lower()}><h2>Plan {opt.label}: {escape(r.target.label())}</h2>"
         f"{_table_html(r)}<p><b>Total time:</b> {r.total_hours:g} h, {r.total_weeks} weeks at "
         f"{r.hours_per_week:g} h/week (horizon {r.horizon_weeks} weeks).</p>"
         f"<p class='verdict {'fits' if r.attainable else 'misses'}'><b>Attainable:</b> {escape(r.verdict())}</p>"
-        f"<figure>{timeline_svg(shown)}<figcaption>Timeline by week{trim}; colour = priority "
+        + (f"<p class=trim>{escape(note)}</p>" if note else "")
+        + f"<figure>{timeline_svg(shown)}<figcaption>Timeline by week{trim}; colour = priority "
         f"(red 1, amber 2, blue 3).</figcaption></figure>"
-        f"<figure>{matrix_svg(r)}<figcaption>Priority x ease of learning.</figcaption></figure>"
+        f"<figure>{matrix_svg(shown)}<figcaption>Priority x ease of learning{trim}.</figcaption></figure>"
         f"<h3>Milestones</h3><ul>{ms}</ul></section>"
     )
 
