@@ -147,7 +147,7 @@ def test_a_natural_checkin_in_a_new_session_uses_the_saved_plan(coach: Coach) ->
     assert "Slipped:** nothing" in text and turn.review is None, (
         "nothing slipped: no re-plan, no fresh redraft"
     )
-    assert coach.values(thread)["route"] == "checkin"
+    assert coach.values(thread)["understood"]["intent"] == "checkin"
     assert len(list_plans(coach.persistence.store, "local")) == 1
 
 
@@ -181,3 +181,13 @@ def test_a_reported_skill_outside_the_plan_is_noted(coach: Coach) -> None:
     )
     assert "**Also noted:** sql 5, kotlin 3 (not among Plan A's skills" in text, text
     assert "Agentic workflows (LangGraph) 0->1" in text
+
+
+def test_levels_given_right_after_a_checkin_continue_it(coach: Coach) -> None:
+    thread = approved(coach)
+    coach.send(thread, "it's been 4 weeks, python is now 5")
+    turn = coach.send(thread, "agents is 1, evaluation still 1")
+    text = "\n".join(turn.messages)
+    assert "## Check-in after 4 weeks" in text, "the same check-in, at the same elapsed time"
+    assert "done (from your last check-in)" in next(r for r in text.splitlines() if r.startswith("| Python"))
+    assert coach.values(thread)["understood"]["intent"] == "checkin"

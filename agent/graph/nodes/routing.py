@@ -98,6 +98,12 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         "role_skills_asked": bool(update.get("role_skills_asked") or state.get("role_skills_asked")),
     }
     complete = bool(profile) and asking is None and missing_field(seen, profile) is None
+    if has_plan and state.get("route") == "checkin" and understood.skills and understood.intent == "profile":
+        # The levels a check-in just asked for ("classical ml is 2 now, pipelines still 0"):
+        # the same check-in, at the same elapsed time.
+        understood.intent = "checkin"
+        if understood.elapsed_weeks is None:
+            understood.elapsed_weeks = (state.get("understood") or {}).get("elapsed_weeks")
     intent = understood.intent
     if state.get("pending") and (YES.match(text) or NO.match(text)):
         intent = understood.intent = "profile"  # the answer to "Did you mean ...?"
