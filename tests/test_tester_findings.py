@@ -7,10 +7,11 @@ import re
 
 from agent.coaching.export import export_html, export_markdown, matrix_svg, timeline_svg
 from agent.coaching.plan import build_plan
-from agent.coaching.render import matrix_markdown
+from agent.coaching.render import matrix_markdown, plan_markdown
 from tools.catalog import match_skill
 from tools.gap import compare_plans, gap_report
 from tools.models import Profile, Target
+from tools.postings import analyse_postings
 from tools.proposal import WEAK_TARGET_CAP, propose_skills
 from tools.skill_edits import apply_skill_edits
 
@@ -151,3 +152,31 @@ def test_e_the_html_charts_follow_the_trim_the_milestones_follow_and_say_so() ->
     assert matrix_svg(plan.a.report) != matrix_svg(plan.a.scheduled)
     assert matrix_svg(plan.a.report) not in page
     assert "the table and the total above are the full plan" in export_markdown(plan)
+
+
+def test_addendum_rename_at_the_to_after_a_listed_name() -> None:
+    proposal = propose_skills("Developer advocate", "high-growth tech")
+    assert "Debugging production issues end to end" in [s.name for s in proposal.skills]
+    edited = apply_skill_edits(
+        proposal, "rename Debugging production issues end to end to Handling escalations"
+    )
+    names = [s.name for s in edited.skills]
+    assert "Handling escalations" in names and "End to Handling escalations" not in names
+
+
+def test_addendum_postings_leadership_and_industries() -> None:
+    posts = [
+        "Requirements:\n- Report churn risk to leadership\n- Experience in SaaS, B2B\n- Tools: Salesforce, Gainsight",
+        "Requirements:\n- Present to leadership weekly\n- Background in SaaS, B2B\n- Tools: Salesforce, Gainsight",
+    ]
+    seen = analyse_postings(posts, "Customer success manager")
+    assert "technical_leadership" not in seen.skills
+    names = [c.name.lower() for c in seen.candidates]
+    assert "saas" not in names and "salesforce" in names
+
+
+def test_addendum_article_before_a_vowel() -> None:
+    profile = _profile({"Python": 4}).model_copy(update={"current_role": "Agronomist"})
+    assert "# Career plan for an Agronomist" in plan_markdown(
+        build_plan(profile, compare_plans(profile), [], [])
+    )

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tools.catalog import load_catalog, normalize
+from tools.catalog import load_catalog, match_industry, normalize
 from tools.errors import InputError
 from tools.models import Evidence
 
@@ -28,9 +28,11 @@ PRIORITY_2_SHARE = 0.3
 MIN_CANDIDATE_POSTINGS = 2
 MAX_POSTING_CHARS = 60_000
 _SEPARATOR = re.compile(r"^[ \t]*-{3,}[ \t]*$", re.M)
-# Aliases that are ordinary words in a posting ("the rest of the team", "delivery").
+# Aliases that are ordinary words in a posting ("the rest of the team", "delivery",
+# "report churn risk to leadership").
 _AMBIGUOUS = {
     "rest",
+    "leadership",
     "execution",
     "planning",
     "delivery",
@@ -184,6 +186,12 @@ class PostingsEvidence:
         return Evidence(postings=self.skills.get(skill_id, 0), of=self.of)
 
 
+def _is_industry(phrase: str) -> bool:
+    """'SaaS', 'fintech': the industry a posting is in, not a skill it asks for."""
+    found = match_industry(phrase)
+    return found is not None and found.exact
+
+
 def analyse_postings(postings: list[str], position: str | None = None) -> PostingsEvidence:
     """Count, over the postings, each catalog skill mentioned and each repeated unknown phrase.
     The position's own title ("Developer advocate" in its own postings) is not a skill."""
@@ -200,7 +208,9 @@ def analyse_postings(postings: list[str], position: str | None = None) -> Postin
     floor = max(MIN_CANDIDATE_POSTINGS, PRIORITY_2_SHARE * len(postings))
     title = f" {' '.join(_TOKEN.findall(position.lower()))} " if position else ""
     repeated = {
-        k: c for k, c in phrases.items() if c >= floor and not skill_mentions(k) and f" {k} " not in title
+        k: c
+        for k, c in phrases.items()
+        if c >= floor and not skill_mentions(k) and f" {k} " not in title and not _is_industry(k)
     }
     # A phrase inside a longer one that is repeated as often says nothing more.
     kept = [

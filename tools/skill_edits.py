@@ -75,17 +75,20 @@ _VERBS = r"(?:replace|swap|rename|drop|remove|delete|add|make|set|priority|targe
 _SPLIT = re.compile(rf"[;\n]+|,\s*(?=(?:and\s+|then\s+)?{_VERBS})|\s+(?:and|then)\s+(?={_VERBS})", re.I)
 _LEAD = re.compile(r"^(?:and|then|also|please)\s+", re.I)
 _REPLACE_SEP = re.compile(r"\s+(?:with|for|by)\s+", re.I)
-_REPLACE_VERB = re.compile(r"^(?:replace|swap)\s+", re.I)
+_REPLACE_VERB = re.compile(r"^(?:replace|swap|rename)\s+", re.I)
+_RENAME_SEP = re.compile(r"\s+(?:to|as)\s+", re.I)
 
 
 def locate(skills: list[TargetSkill], change: SkillChange) -> tuple[int, str]:
     """The listed skill a change is about and its new value. 'replace MLOps with ML with
-    Python' is read at the 'with' whose left side is a listed skill, not blindly the first."""
+    Python' is read at the 'with' whose left side is a listed skill, not blindly the first
+    ('rename Debugging production issues end to end to X' likewise at its 'to')."""
     if change.said:
         body = _REPLACE_VERB.sub("", change.said)
+        seps = _RENAME_SEP if change.op == "rename" else _REPLACE_SEP
         splits = [
             (body[: sep.start()].strip(" '\""), body[sep.end() :].strip(" '\""))
-            for sep in _REPLACE_SEP.finditer(body)
+            for sep in seps.finditer(body)
         ]
         names = {s.name.lower(): i for i, s in enumerate(skills)}
         # A listed skill's full name first ("Deep learning with PyTorch"), then any reference.
@@ -114,7 +117,8 @@ def parse_skill_edits(text: str) -> list[SkillChange]:
                 groups = m.groupdict()
                 value = groups.get("value") or groups.get("kind") or groups.get("kind2") or ""
                 value = value.strip(" '\"")
-                said = part if op == "replace" and len(_REPLACE_SEP.findall(part)) > 1 else ""
+                seps = {"replace": _REPLACE_SEP, "rename": _RENAME_SEP}.get(op)
+                said = part if seps is not None and len(seps.findall(part)) > 1 else ""
                 changes.append(
                     SkillChange(
                         op=op,

@@ -8,6 +8,13 @@ from agent.coaching.quoting import quote_document_text
 from tools.models import GapReport
 
 
+def _article(noun: str) -> str:
+    """'an' before a vowel sound as written ("an Agronomist", "an ML engineer"), else 'a'."""
+    word = noun.split()[0] if noun.split() else ""
+    initialism = word.isupper() and len(word) > 1
+    return "an" if (word[:1].lower() in "aeiou" or (initialism and word[:1] in "AEFHILMNORSX")) else "a"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "/").replace("\n", " ")
 
@@ -188,7 +195,7 @@ def plan_markdown(plan: Plan) -> str:
     """The whole plan for review or saving."""
     p = plan.profile
     parts = [
-        f"# Career plan for a {p.current_role}",
+        f"# Career plan for {_article(p.current_role)} {p.current_role}",
         f"{p.hours_per_week:g} h/week over {p.horizon_months} months. Draft `{plan.draft_id}`.",
         verdict_table(plan.a.report, plan.b.report),
         "## Why Plan A",
