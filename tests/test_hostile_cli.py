@@ -35,7 +35,7 @@ def ok(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def sessions() -> list[dict[str, object]]:
-    return json.loads(ok(coach("sessions", "--json")))
+    return json.loads(ok(coach("sessions", "--json", "--all-users")))
 
 
 def test_markup_and_escapes_in_messages_and_user_ids(home: Path) -> None:
@@ -46,7 +46,7 @@ def test_markup_and_escapes_in_messages_and_user_ids(home: Path) -> None:
     )
     (row,) = sessions()
     assert row["user_id"] == "[/x]"
-    listing = ok(coach("sessions"))
+    listing = ok(coach("sessions", "--user", "[/x]"))
     assert "[/x]" in listing
     timeline = ok(coach("replay", str(row["thread_id"])))
     assert "[/red]" in timeline, "the message is shown as typed"
@@ -78,7 +78,7 @@ def _bundle(thread: str, user: str) -> dict[str, object]:
         "capable": False,
         "trace_id": None,
         "started": "2026-01-01T00:00:00.000+00:00",
-        "outcome": {},
+        "outcome": {"route": "intake", "replies": 1},  # what the coach does with it: no divergence
         "calls": [],
     }
     return {"version": 1, "thread": thread, "user": user, "model": "fake", "redacted": False, "turns": [turn]}

@@ -305,10 +305,31 @@ def _add_conventions(command: Any, version: Any) -> None:
         _add_conventions(sub, version)
 
 
-def command() -> Any:
-    """The click command tree of `app`, with the conventions every command follows."""
+def _plain_help(command: Any) -> None:
+    """Help as click's plain text on this command and every sub-command: Rich would draw
+    it in boxes 80 columns wide, wrapped, in a pipe or a file."""
+    if hasattr(command, "rich_markup_mode"):
+        command.rich_markup_mode = None
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _plain_help(sub)
+
+
+# Help in a pipe: one line per option, however long (click wraps at this width).
+PLAIN_WIDTH = 10_000
+
+
+def command(plain: bool = False) -> Any:
+    """The click command tree of `app`, with the conventions every command follows;
+    `plain` (output not a terminal) gives help as plain text with lines whole."""
     cmd = typer.main.get_command(app)
     _add_conventions(cmd, _version_option())
+    if plain:
+        _plain_help(cmd)
+        cmd.context_settings = {
+            **cmd.context_settings,
+            "terminal_width": PLAIN_WIDTH,
+            "max_content_width": PLAIN_WIDTH,
+        }
     return cmd
 
 
@@ -325,7 +346,7 @@ def main() -> None:
         sys.argv.remove("--debug")
     try:
         # standalone_mode=False hands errors to us; `raise typer.Exit(n)` comes back as n.
-        code = command().main(prog_name="coach", standalone_mode=False)
+        code = command(plain=not sys.stdout.isatty()).main(prog_name="coach", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except CoachError as exc:

@@ -38,6 +38,9 @@ class SafeConsole(Console):
     def print(self, *objects: Any, **kwargs: Any) -> None:
         """Console.print with every string made printable and read literally."""
         kwargs.pop("markup", None)
+        if not self.is_terminal:
+            # Not a terminal: Rich would wrap at 80 columns; a pipe or a file gets lines whole.
+            kwargs.setdefault("soft_wrap", True)
         super().print(*(printable(o) if isinstance(o, str) else o for o in objects), markup=False, **kwargs)
 
 

@@ -31,16 +31,32 @@ def ingest(
     retriever = _retriever()
     with Bar("embedding chunks") as bar:
         report = retriever.ingest(paths, prune=prune, progress=bar)
+    nothing = _nothing_ingested(report)
     if as_json:
         emit_json(_ingest_data(report))
+    else:
+        for source, why in report.skipped:
+            line(f"skipped {source}: {why}", err if nothing else out)
+    if nothing:
+        # Every file skipped is a failed command, as for `coach postings add` (exit 2).
+        n = len(report.skipped)
+        raise InputError(
+            f"Nothing was ingested: {n} file{'s' if n != 1 else ''} skipped, for the reasons above."
+            if n
+            else "Nothing was ingested: no .md, .txt, .html or .pdf file there."
+        )
+    if as_json:
         return
-    for source, why in report.skipped:
-        line(f"skipped {source}: {why}")
     line(
         f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed, {len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded "
         f"in {report.seconds:.1f} s; {report.total_chunks} chunks in the index."
     )
+
+
+def _nothing_ingested(report: object) -> bool:
+    """No file was added, updated or found unchanged, and nothing was pruned."""
+    return not any(getattr(report, key, None) for key in ("added", "updated", "unchanged", "removed"))
 
 
 def _ingest_data(report: object) -> dict[str, object]:
@@ -105,6 +121,17 @@ def plan_skill(report: GapReport, skill: str) -> str:
     )
 
 
+def _check_sources(wanted: list[str], names: list[str]) -> None:
+    """Each --source must name a source (in full, or a unique ending such as its file
+    name, as `coach kb remove` takes it); an unknown one is refused, naming those there are."""
+    for want in wanted:
+        if not any(s == want or s.endswith(want) for s in names):
+            shown = ", ".join(sorted(names)[:20]) + (
+                f" and {len(names) - 20} more" if len(names) > 20 else ""
+            )
+            raise InputError(f"--source: no source matches '{want}'; the sources are: {shown}.")
+
+
 def search(
     query: Annotated[str, typer.Argument(help="What to look for in the roadmaps.")],
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages.")] = 5,
@@ -122,7 +149,10 @@ def search(
     if mode not in ("hybrid", "dense", "bm25"):
         raise InputError(f"--mode takes hybrid, dense or bm25, not {mode!r}.")
     role_id = _role_id(role) if role else None
-    hits = _retriever().search(query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity)
+    retriever = _retriever()
+    if source:
+        _check_sources(source, list(retriever.index.sources))
+    hits = retriever.search(query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity)
     if as_json:
         emit_json([h.to_dict() for h in hits])
         return

@@ -146,11 +146,16 @@ def list_postings(
     """List your postings (id, position, source, first line)."""
     from tools.catalog import normalize
 
-    records = _store(user).list(user)
+    everyone = _store(user).list(user)
+    records = everyone
     if role:
         records = [r for r in records if normalize(r.position) == normalize(role)]
     if as_json:
         emit_json([r.model_dump(exclude={"text", "user_id"}) | {"chars": len(r.text)} for r in records])
+        return
+    if not records and everyone:  # there are postings, only not for this role
+        others = ", ".join(dict.fromkeys(r.position for r in everyone))
+        line(f"No postings for '{role}'; you have postings for: {others}.")
         return
     if not records:
         line("No postings yet. Add some with `coach postings add FILE... --role POSITION`.")

@@ -24,13 +24,18 @@ def _days(text: str) -> float:
 
 
 def sessions(
-    user: Annotated[str | None, typer.Option("--user", help="Only this user's sessions.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Whose sessions (default: local, as for every command).")
+    ] = None,
+    all_users: Annotated[bool, typer.Option("--all-users", help="Every user's sessions.")] = False,
     as_json: JsonFlag = False,
     purge: Annotated[
         str | None, typer.Option("--purge-older-than", help="Delete sessions idle longer, e.g. 30d.")
     ] = None,
 ) -> None:
-    """List sessions (user, interface, started, last turn, turns, committed plans)."""
+    """List your sessions (user, interface, started, last turn, turns, committed plans)."""
+    if all_users and user is not None:
+        raise InputError("Give --user NAME or --all-users, not both.")
     coach = _coach("cli")
     if purge is not None:
         from agent.replay.runner import purge as purge_sessions
@@ -41,7 +46,9 @@ def sessions(
         else:
             line(f"Purged {len(gone)} sessions idle for more than {purge}.")
         return
-    rows = [as_data(row) for row in coach.persistence.sessions.list(user)]
+    # The same user as every other command by default (`--user`, else local).
+    who = None if all_users else (user or coach.user_id)
+    rows = [as_data(row) for row in coach.persistence.sessions.list(who)]
     for row in rows:
         outcomes = [
             as_data(o).get("committed") for o in coach.persistence.recordings.outcomes(row["thread_id"])
@@ -51,7 +58,11 @@ def sessions(
         emit_json(rows)
         return
     if not rows:
-        line("No sessions yet.")
+        line(
+            "No sessions yet."
+            if who is None
+            else f"No sessions for {who} yet (--all-users lists everyone's)."
+        )
         return
     keys = ("thread_id", "user_id", "interface", "started", "last_turn", "turns", "committed_plans")
     show_table(
@@ -107,7 +118,10 @@ def replay(
 
     coach = _coach("replay")
     if import_ is not None:
-        _show(rp.import_bundle(coach, import_), as_json)
+        imported = rp.import_bundle(coach, import_)
+        _show(imported, as_json)
+        if imported["divergences"]:  # a check that failed, as a diverging re-run
+            raise typer.Exit(1)
         return
     if langfuse_session is not None:
         from agent.replay import langfuse_pull
