@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CONVERSATION
+from test_repl import run_repl
 
 from agent.coaching.export import export_html, export_markdown, matrix_svg, timeline_svg
 from agent.coaching.plan import build_plan
 from agent.coaching.render import matrix_markdown, plan_markdown
+from agent.runtime.session import Coach
 from tools.catalog import match_skill
 from tools.gap import compare_plans, gap_report
 from tools.models import Profile, Target
@@ -180,3 +188,33 @@ def test_addendum_article_before_a_vowel() -> None:
     assert "# Career plan for an Agronomist" in plan_markdown(
         build_plan(profile, compare_plans(profile), [], [])
     )
+
+
+def test_f_repl_plans_list_the_industry(coach: Coach) -> None:
+    out, _ = run_repl(coach, [*CONVERSATION, "/approve", "/plans", "/quit"])
+    assert "| GenAI engineer in fintech | MLOps engineer in fintech |" in out
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pty")
+def test_f_coach_plan_renders_the_redraft_like_the_first_draft(home: Path, profile_file: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "TERM": "xterm", "COACH_HOME": str(home), "COACH_MODEL": "fake", "COLUMNS": "200"}
+    coach_cmd = str(Path(sys.executable).with_name("coach"))
+    child = pexpect.spawn(
+        coach_cmd, ["plan", "--profile", str(profile_file)], env=env, encoding="utf-8", timeout=180
+    )
+    prompt = r"Approve, edit \(say what to change\) or reject\?"
+    try:
+        child.expect(prompt)
+        first = child.before
+        child.sendline("I can do 12 hours a week")
+        child.expect("Recomputing with your changes")
+        child.expect(prompt)
+        redraft = child.before
+        child.sendline("reject")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "## Skill gap" not in first
+    assert "## Skill gap" not in redraft and "| | Plan A |" not in redraft
+    assert "Plan A" in redraft

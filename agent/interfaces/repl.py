@@ -298,9 +298,10 @@ class Repl:
         if not plans:
             self.note("No saved plans yet.")
             return
+        # As `coach plans` shows them: "ML engineer in healthcare", not the position alone.
+        label = "{position} in {industry}".format_map
         lines = [
-            f"| {p.version} | {p.saved_at} | {p.target('a')['position']} | {p.target('b')['position']} |"
-            for p in plans
+            f"| {p.version} | {p.saved_at} | {label(p.target('a'))} | {label(p.target('b'))} |" for p in plans
         ]
         self.say("| version | saved | Plan A | Plan B |\n|---|---|---|---|\n" + "\n".join(lines))
 

@@ -133,7 +133,8 @@ def plan(
     result = coach.resume(thread_id, answer)
     while result.review is not None:  # an edit loops back through review
         for text in result.messages:
-            line(text, err if as_json else out)
+            # A redraft's reply carries the gap tables: rendered like the first draft.
+            show_markdown(text, err if as_json else out)
         if result.review.draft_id != shown:
             show_markdown(result.review.markdown)
             shown = result.review.draft_id
