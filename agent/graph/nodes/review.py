@@ -147,18 +147,32 @@ def review(state: CoachState) -> Command[Next]:
     record = {**decided.model_dump(), "draft_id": plan.draft_id}
     if decided.action == "approve":
         return Command(goto="commit", update={"review": record, "review_notice": None})
+    before = _before_edits(state)
     if decided.action == "reject":
         reason = f" ({decided.feedback})" if decided.feedback else ""
         text = f"Plan discarded{reason}; nothing was saved. Tell me what to change, or say 'plan' for a new draft."
+        # The edits made at this review go with the draft: profile, targets and gaps are
+        # back to what they were before them (so /gaps shows no rejected hours or drops).
         return Command(
             goto="__end__",
-            update={"review": record, "review_notice": None, "draft": None, "messages": [AIMessage(text)]},
+            update=(before or {})
+            | {"review": record, "review_notice": None, "draft": None, "messages": [AIMessage(text)]},
         )
     try:
         update = apply_edit(state, decided.changes)
     except (CoachError, ValidationError) as exc:
         return _stay(f"I could not apply that edit: {_first_line(exc)} {STILL_OPEN}")
-    return Command(goto="analyze_gaps", update=update | {"review": record, "review_notice": None})
+    first = before or {k: state.get(k) or {} for k in ("profile", "overrides", "reports")}
+    return Command(
+        goto="analyze_gaps", update=update | {"review": record | {"before": first}, "review_notice": None}
+    )
+
+
+def _before_edits(state: CoachState) -> dict[str, Any] | None:
+    """Profile, overrides and gaps as they were before this draft's first edit at review
+    (kept in the edit's review record, carried from edit to edit); None without an edit."""
+    last = state.get("review") or {}
+    return last.get("before") if last.get("action") == "edit" else None
 
 
 def _first_line(exc: Exception) -> str:
