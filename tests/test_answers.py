@@ -69,3 +69,16 @@ def test_a_model_answer_loses_sentences_with_figures_nobody_gave(home: Path) -> 
     assert "360/7" not in text and "58 hours" not in text, text
     assert "Practise a little every week [1]." in text
     assert "left out 1 sentence" in text
+
+
+def test_two_questions_in_one_review_answer_are_both_answered(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    first = converse(coach, thread)
+    assert first.review is not None
+    turn = coach.resume(thread, "which of my skills transfer best? and how long would RAG take me")
+    text = turn.messages[0]
+    assert turn.review is not None and turn.review.draft_id == first.review.draft_id
+    assert "The skills you bring" in text, text
+    assert re.search(r"RAG[^.]* in Plan A: level \d to \d, [\d.]+ h of study", text), text
+    both = coach.resume(thread, "which skills transfer and how long would RAG take me?").messages[0]
+    assert "The skills you bring" in both and "h of study" in both, both

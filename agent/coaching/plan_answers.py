@@ -204,9 +204,35 @@ def _total(plan: Labelled, left: bool = False) -> PlanAnswer:
     return PlanAnswer("total", text, [f"{report.total_hours:g}", str(report.total_weeks)])
 
 
+# Where one message holds several questions: at a '?', or at an 'and' that starts a new
+# question ("which skills transfer and how long would RAG take"); an 'and' inside one
+# question ("RAG and LLM evaluation") is left alone.
+_NEXT_QUESTION = re.compile(
+    r"\?+|\s(?:and|also|plus)\s+(?=(?:how|what|which|when|why|where|who|is|are|can|could|should|"
+    r"will|would|do|does|am)\b)",
+    re.I,
+)
+
+
 def answer_from_plan(question: str, a: GapReport, b: GapReport) -> PlanAnswer | None:
-    """Answer a question about the person's own plan, or None when it is not one."""
-    question = question[:_MAX_QUESTION]
+    """Answer each question about the person's own plan in a message (one answer per
+    question, in order), or None when none is one."""
+    parts = [p.strip(" ,;.") for p in _NEXT_QUESTION.split(question[:_MAX_QUESTION])]
+    parts = [re.sub(r"^(?:and|also|plus)\s+", "", p, flags=re.I) for p in parts if p]
+    answers: list[PlanAnswer] = []
+    for part in parts or [question]:
+        found = _answer_one(part, a, b)
+        if found is not None and all(found.text != x.text for x in answers):
+            answers.append(found)
+    if len(answers) <= 1:
+        return answers[0] if answers else None
+    return PlanAnswer(
+        answers[0].topic, " ".join(x.text for x in answers), [f for x in answers for f in x.figures]
+    )
+
+
+def _answer_one(question: str, a: GapReport, b: GapReport) -> PlanAnswer | None:
+    """The answer to one question about the plan, or None when it is not one."""
     which = _WHICH_PLAN.search(question)
     plans = [Labelled("A", a), Labelled("B", b)]
     if which and which.group(1).lower() == "b":
