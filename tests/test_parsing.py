@@ -348,6 +348,24 @@ def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
         ),
         ("I'm tired, a long day", None, lambda u: u.current_role is None),
         (
+            "yo. backend dev (java mostly, 6 yrs) at a bank 🏦. python 7 lol jk 3. can do like 100 hrs a week haha no, 8",
+            None,
+            lambda u: (
+                u.current_role == "Backend dev"
+                and u.industry == "fintech"
+                and u.skills == {"python": 3}
+                and u.hours_per_week == 8
+                and not u.problems
+            ),
+        ),
+        (
+            "10 hours a week, actually 12",
+            None,
+            lambda u: u.hours_per_week == 12 and "corrected" in u.notes[0],
+        ),
+        ("python 3 no 4", None, lambda u: u.skills == {"python": 4}),
+        ("python 3 not 4", None, lambda u: u.skills == {"python": 3}),
+        (
             "ML engineer in automotive. if that fails data scientist same place",
             "plan_a",
             lambda u: u.plan_b == {"position": "Data scientist", "industry": "manufacturing and energy"},

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from agent.coaching.matching import is_catalog_skill
+from agent.coaching.numbers import taken_back
 from tools.catalog import load_catalog
 
 _LEVEL = re.compile(
@@ -48,7 +49,7 @@ FILLER = frozenset(
     oops sorry typo mean meant instead rather though nope nah yep yup ish most least best worst
     things thing stuff something anything everything somewhere today lately these days moment right
     these those i'll only basically generally overall tbh imo probs prob atm rn def definitely pls
-    call dabbled dabble idea clue touched used tried played never ever once demo built
+    call dabbled dabble idea clue touched used tried played never ever once demo built jk lmao
     please thanks plan current currently hours hour week weeks month months year years day days
     time times weaker stronger better worse rusty shaky higher decent alright average meh some went
     moved gone got bit little bits lot lots super extremely kinda sorta fair fairly reasonably
@@ -259,11 +260,12 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
             continue
         found = False
         pos = 0
+        skip = 0
         for m in _LEVEL.finditer(segment):
             out.spent += 1
             if out.spent > budget:
                 return out
-            if _NOT_A_LEVEL.match(segment, m.end()):
+            if m.start() < skip or _NOT_A_LEVEL.match(segment, m.end()):
                 continue
             if _NEGATED.search(segment[max(0, m.start() - 20) : m.start()]):
                 pos = m.end()  # "python 3 not 4": the old value, named to be replaced
@@ -280,6 +282,8 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
                 pos = m.end()
                 continue
             name = name.replace("_", " ")
+            if (fix := taken_back(segment, m.end())) and (again := _LEVEL.match(segment, fix.start("n"))):
+                m, skip = again, fix.end()  # "python 7 lol jk 3": the figure said last
             level = _level_of(m, name, out)
             if level is not None:
                 out.levels[name] = level

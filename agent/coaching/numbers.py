@@ -163,3 +163,17 @@ def find_elapsed_weeks(text: str) -> tuple[int | None, re.Match[str] | None]:
     if unit.startswith("day"):
         return int(n // 7), m
     return int(n), m
+
+
+# "100 hrs a week haha no, 8", "python 7 lol jk 3": a figure taken back at once.
+CORRECTION = re.compile(
+    r"[^\d\n]{0,24}?\b(?:no|nah|jk|just kidding|kidding|i mean|i meant|actually|sorry|wait|make (?:that|it)|"
+    r"rather|realistically|really)\b[\s,.:;!-]{0,4}(?:more like\s{1,3}|like\s{1,3}|maybe\s{1,3}|about\s{1,3})?"
+    rf"(?P<n>{NUM})(?!\s{{0,2}}(?:years?|yrs?|months?|weeks?|days?|%))",
+    re.I,
+)
+
+
+def taken_back(text: str, end: int) -> re.Match[str] | None:
+    """The figure that corrects the one ending at `end`, said right after it, or None."""
+    return CORRECTION.match(text, end)

@@ -14,9 +14,17 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from agent.coaching.intents import CHECKIN, PLAN_COMMAND, QUESTION_START, Intent, classify
 from agent.coaching.levels import MAX_CANDIDATES, parse_skills, skill_name
 from agent.coaching.matching import resolve_role
-from agent.coaching.numbers import find_elapsed_weeks, find_horizon, find_hours, words_to_digits
+from agent.coaching.numbers import (
+    Amount,
+    find_elapsed_weeks,
+    find_horizon,
+    find_hours,
+    taken_back,
+    words_to_digits,
+)
 from agent.coaching.targets import (
     FALLBACK,
     GOAL,
@@ -34,7 +42,6 @@ from agent.coaching.targets import (
 ProfileField = Literal[
     "current_role", "skills", "hours_per_week", "plan_a", "plan_b", "role_skills", "industry", "proposal"
 ]
-Intent = Literal["profile", "question", "plan", "review", "checkin", "chitchat"]
 
 MAX_CHARS = 4000
 MAX_PLAN_MARKS = 4
@@ -53,23 +60,6 @@ _COURSE = re.compile(
 _SOMETIMES_MORE = re.compile(
     r"(?:(?:maybe|perhaps|up to|or|sometimes)\s{1,3})?(?P<n>\d{1,3}(?:\.\d)?)\s{0,3}(?:h|hrs?|hours?)?\s{0,3}"
     r"(?:on|in|during)\s{1,3}(?:a\s{1,3})?(?:good|busy|quiet|light|slow|free|some)\s{1,3}weeks?",
-    re.I,
-)
-_QUESTION_START = re.compile(
-    r"^\s*(?:what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b",
-    re.I,
-)
-PLAN_COMMAND = re.compile(
-    r"^\s*(?:ok(?:ay)?[,! ]{1,3}|so[,! ]{1,3}|now[,! ]{1,3})?(?:please\s{1,3}|pls\s{1,3}|can you\s{1,3}|could you\s{1,3})?"
-    r"(?:(?:draft|make|build|create|write|generate|show|give me|redo|re-?draft|start|do|compute|get)\b[^.?!]{0,40}"
-    r"\b(?:plan|gaps?|matrix|roadmap)\b|(?:plan|go|let'?s go|go ahead|ready|i'?m ready|draft(?: it)?|"
-    r"let'?s (?:do|start|plan)(?: it| this)?)\s{0,3}[.!]*\s*$|(?:what are|what'?s|show me) my (?:skill )?gaps?\b)",
-    re.I,
-)
-CHECKIN = re.compile(r"^\s*/?(?:check[- ]?in|progress(?: update)?|update)\b[:,]?\s*", re.I)
-_PROGRESS = re.compile(
-    r"\b(?:is now|are now|now (?:a|at|an)?\s{0,2}\d|up to|went up|improved|moved up|got better|progress|"
-    r"since (?:last time|we (?:last )?(?:spoke|talked))|so far)\b",
     re.I,
 )
 _SKIP = re.compile(
@@ -225,7 +215,7 @@ def _read_plans(work: str, out: Understood, asking: str | None, default_industry
         if head.strip(" .;,") and not (
             re.search(r"\d", head)  # levels or hours: positions have no digits
             or _TARGET_WORDS.search(head)
-            or _QUESTION_START.match(head)
+            or QUESTION_START.match(head)
             or PLAN_COMMAND.match(head)
             or (
                 _UNSURE.search(head) and not names_a_job(head)
@@ -273,6 +263,10 @@ def parse_message(
     amount, m = find_hours(
         work, answering=asking == "hours_per_week", names_before=lambda t: bool(skill_name(t))
     )
+    if amount and m and (fix := taken_back(work, m.end())):  # "100 hrs a week haha no, 8"
+        amount = Amount(float(fix.group("n")), f"{m.group(0).strip()} ... {fix.group('n')}", "")
+        out.notes.append(f"hours: {fix.group('n')}, as you corrected {m.group(0).strip()}")
+        work = _blank(work, m.end(), fix.end())
     if amount and m:
         if not 0 < amount.value <= 80:
             out.problems.append(
@@ -307,7 +301,7 @@ def parse_message(
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", work):
         if budget <= 0:
             break
-        if _QUESTION_START.match(sentence) and not _TARGET_WORDS.search(sentence):
+        if QUESTION_START.match(sentence) and not _TARGET_WORDS.search(sentence):
             continue  # "why is evaluation priority 1?" asks; it rates nothing
         # A rating that merely ends in a hedging "?" ("rag, built a demo once, so 1?") still rates.
         read = parse_skills(sentence, loose=loose, budget=budget)
@@ -321,20 +315,8 @@ def parse_message(
     return out
 
 
-_CLAUSE_END = re.compile(
-    r"(?:[.!;\n]|,|\b(?:and|then|so|now))\s{0,3}(?:then\s{1,3})?(?=[^.!;\n,]{1,60}$)", re.I
-)
-
-
-def _ends_with_plan(text: str) -> bool:
-    """Whether the message's last clause asks to draft ('..., then draft my plan', '. plan')."""
-    tail = text[-200:]
-    cut = [m.end() for m in _CLAUSE_END.finditer(tail)]
-    return bool(cut) and bool(PLAN_COMMAND.match(tail[cut[0] :])) and not PLAN_MARK.match(tail[cut[0] :])
-
-
 def _asks(sentence: str) -> bool:
-    return bool(_QUESTION_START.match(sentence)) or sentence.rstrip().endswith("?")
+    return bool(QUESTION_START.match(sentence)) or sentence.rstrip().endswith("?")
 
 
 def _whole_answer_as_role(work: str, out: Understood) -> str:
@@ -344,7 +326,7 @@ def _whole_answer_as_role(work: str, out: Understood) -> str:
     candidate = ROLE_STOP.sub("", " " + first)[1:].strip(" .!")
     if (
         not candidate
-        or _QUESTION_START.match(candidate)
+        or QUESTION_START.match(candidate)
         or PLAN_COMMAND.match(candidate)
         or re.search(r"\d", candidate)
     ):
@@ -359,26 +341,6 @@ def _whole_answer_as_role(work: str, out: Understood) -> str:
         start = work.find(first)
         return _blank(work, 0, start + len(candidate)) if start >= 0 else work
     return work
-
-
-def classify(text: str, parsed: Understood, reviewing: bool = False, *, has_plan: bool = False) -> Intent:
-    """The intent of a message, from its words and what it carried."""
-    if CHECKIN.match(text):
-        return "checkin"
-    if reviewing and re.match(r"^\s*(approve|ok|yes|looks good|lgtm|edit|change|reject|no)\b", text, re.I):
-        return "review"
-    progress = parsed.elapsed_weeks is not None or parsed.courses or _PROGRESS.search(text)
-    if has_plan and progress and (parsed.skills or parsed.courses or parsed.elapsed_weeks is not None):
-        return "checkin"
-    if PLAN_COMMAND.match(text) and not (parsed.plan_a or parsed.plan_b or parsed.skills):
-        return "plan"
-    if parsed.found_anything() and _ends_with_plan(text):
-        return "plan"  # "no, statistics is 3. plan": the facts are applied, then the draft
-    if parsed.found_anything() or parsed.problems:
-        return "profile"
-    if _QUESTION_START.match(text) or text.rstrip().endswith("?"):
-        return "question"
-    return "chitchat"
 
 
 def understand(

@@ -44,13 +44,13 @@ _ROLE_INTRO = re.compile(
     re.I,
 )
 _LEADING = re.compile(
-    r"^\s{0,3}(?:(?:hi|hey|hello)[,!.\s]{1,3})?(?P<role>(?:[A-Za-z][\w/+&.'-]{0,30}\s{1,3}){0,4}?"
+    r"^\s{0,3}(?:(?:hi|hey|hello|yo|hiya|heya|sup|morning)[,!.\s]{1,3})?(?P<role>(?:[A-Za-z][\w/+&.'-]{0,30}\s{1,3}){0,4}?"
     r"(?:engineer|eng|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
     r"teacher|statistician|administrator|specialist|sre|devops)s?)(?=\s{0,3}(?:$|[,;.(@]|\s(?:at|in|with|for)\b))",
     re.I,
 )
 _HERE = re.compile(
-    r"^\s{0,3}(?:hi|hey|hello)?[,!\s]{0,3}(?P<role>[A-Za-z][\w/+&.'-]{0,30}(?:\s{1,3}[A-Za-z][\w/+&.'-]{0,30}){0,5})"
+    r"^\s{0,3}(?:hi|hey|hello|yo|hiya|heya|sup|morning)?[,!\s]{0,3}(?P<role>[A-Za-z][\w/+&.'-]{0,30}(?:\s{1,3}[A-Za-z][\w/+&.'-]{0,30}){0,5})"
     r"\s{1,3}here\b",
     re.I,
 )
@@ -72,7 +72,7 @@ _INDUSTRY = re.compile(
     r"\b(?:in|at|within|inside|for)\s{1,3}(?:the\s{1,3}|a\s{1,3}|an\s{1,3})?"
     r"(?P<ind>[A-Za-z][\w&/.-]{0,30}(?:\s{1,3}[A-Za-z][\w&/.-]{0,30}){0,3}?)"
     r"(?P<suffix>\s{1,3}(?:industry|sector|space|domain|field|companies|company|startups?|firms?|world))?"
-    r"(?=\s{0,3}(?:$|[,.;:!?)\n]|\s(?:as|with|and|but|for|building|doing|working|where|because|so|since|"
+    r"(?=\s{0,3}(?:$|[,.;:!?)\n]|[^\w\s(]|\s(?:as|with|and|but|for|building|doing|working|where|because|so|since|"
     r"at|on|who|which|that|while|i|my|now|currently|right|then)\b))",
     re.I,
 )

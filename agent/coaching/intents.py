@@ -1,0 +1,64 @@
+"""The intent of a message: a command, a check-in, a question, profile facts or chitchat.
+
+Split from agent.coaching.parsing (which reads the facts); every pattern is bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal
+
+from agent.coaching.targets import PLAN_MARK
+
+if TYPE_CHECKING:
+    from agent.coaching.parsing import Understood
+
+Intent = Literal["profile", "question", "plan", "review", "checkin", "chitchat"]
+
+QUESTION_START = re.compile(
+    r"^\s*(?:what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b",
+    re.I,
+)
+PLAN_COMMAND = re.compile(
+    r"^\s*(?:ok(?:ay)?[,! ]{1,3}|so[,! ]{1,3}|now[,! ]{1,3})?(?:please\s{1,3}|pls\s{1,3}|can you\s{1,3}|could you\s{1,3})?"
+    r"(?:(?:draft|make|build|create|write|generate|show|give me|redo|re-?draft|start|do|compute|get)\b[^.?!]{0,40}"
+    r"\b(?:plan|gaps?|matrix|roadmap)\b|(?:plan|go|let'?s go|go ahead|ready|i'?m ready|draft(?: it)?|"
+    r"let'?s (?:do|start|plan)(?: it| this)?)\s{0,3}[.!]*\s*$|(?:what are|what'?s|show me) my (?:skill )?gaps?\b)",
+    re.I,
+)
+CHECKIN = re.compile(r"^\s*/?(?:check[- ]?in|progress(?: update)?|update)\b[:,]?\s*", re.I)
+PROGRESS = re.compile(
+    r"\b(?:is now|are now|now (?:a|at|an)?\s{0,2}\d|up to|went up|improved|moved up|got better|progress|"
+    r"since (?:last time|we (?:last )?(?:spoke|talked))|so far)\b",
+    re.I,
+)
+_CLAUSE_END = re.compile(
+    r"(?:[.!;\n]|,|\b(?:and|then|so|now))\s{0,3}(?:then\s{1,3})?(?=[^.!;\n,]{1,60}$)", re.I
+)
+
+
+def _ends_with_plan(text: str) -> bool:
+    """Whether the message's last clause asks to draft ('..., then draft my plan', '. plan')."""
+    tail = text[-200:]
+    cut = [m.end() for m in _CLAUSE_END.finditer(tail)]
+    return bool(cut) and bool(PLAN_COMMAND.match(tail[cut[0] :])) and not PLAN_MARK.match(tail[cut[0] :])
+
+
+def classify(text: str, parsed: Understood, reviewing: bool = False, *, has_plan: bool = False) -> Intent:
+    """The intent of a message, from its words and what it carried."""
+    if CHECKIN.match(text):
+        return "checkin"
+    if reviewing and re.match(r"^\s*(approve|ok|yes|looks good|lgtm|edit|change|reject|no)\b", text, re.I):
+        return "review"
+    progress = parsed.elapsed_weeks is not None or parsed.courses or PROGRESS.search(text)
+    if has_plan and progress and (parsed.skills or parsed.courses or parsed.elapsed_weeks is not None):
+        return "checkin"
+    if PLAN_COMMAND.match(text) and not (parsed.plan_a or parsed.plan_b or parsed.skills):
+        return "plan"
+    if parsed.found_anything() and _ends_with_plan(text):
+        return "plan"  # "no, statistics is 3. plan": the facts are applied, then the draft
+    if parsed.found_anything() or parsed.problems:
+        return "profile"
+    if QUESTION_START.match(text) or text.rstrip().endswith("?"):
+        return "question"
+    return "chitchat"
