@@ -117,12 +117,12 @@ def test_b_an_industry_never_swaps_out_a_critical_skill_or_one_the_person_has() 
 def test_d_edits_rewrite_the_reasons_and_the_count_of_weak_guesses() -> None:
     proposal = propose_skills("Instructional designer", "edtech")
     guesses = [s.name for s in proposal.skills if s.reason.startswith("weak guess")]
-    assert len(guesses) >= 3 and f"{len(guesses)} of them weak guesses" in proposal.thin
+    assert len(guesses) >= 3 and f"{len(guesses)} are weak guesses" in proposal.thin
     edited = apply_skill_edits(
         proposal, f"replace {guesses[0]} with Storyboarding; rename {guesses[1]} to Learning analytics"
     )
-    assert f"{len(guesses) - 2} of them weak guesses" in edited.thin
-    assert "2 replaced or renamed by you" in edited.thin
+    assert f"{len(guesses) - 2} are weak guesses" in edited.thin
+    assert "2 you replaced or renamed" in edited.thin
     renamed = next(s for s in edited.skills if s.name == "Learning analytics")
     assert renamed.reason.startswith("your choice, renamed from") and "weak guess" not in renamed.reason
 

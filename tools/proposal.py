@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from tools.catalog import catalog_role, industry, load_catalog, match_skill_strict
 from tools.models import Evidence, NearRole, SkillKind, Swap, Target, TargetSkill
+from tools.own_skills import OWN_BONUS, own_custom_skills, own_skills
 from tools.postings import PostingsEvidence, analyse_postings, priority_from_share, skill_mentions
 
 NEAREST_K = 3
@@ -31,11 +32,6 @@ POSTINGS_WEIGHT = 1.5
 PASSAGE_BONUS = 0.1
 # Among the near roles' skills, those closer in meaning to the position itself rank higher.
 TITLE_WEIGHT = 0.5
-# A skill the person rated is evidence for a position when its name is this close in meaning
-# to the title ("curriculum design" 0.49 to "Instructional designer"; "Python" 0.26 is not),
-# and it then ranks above skills picked by title closeness alone.
-OWN_MIN = 0.30
-OWN_BONUS = 0.25
 # Weak evidence (no posting, no role CLOSE_ROLE similar lists it) is never aimed high.
 WEAK_TARGET_CAP = 2
 
@@ -129,7 +125,7 @@ def propose_skills(
     closeness = skill_similarities(position) if role is None else {}
     scored: list[tuple[float, TargetSkill]] = []
     ids = set(votes)
-    own = _own_skills(position, rated or {}) if role is None else {}
+    own = own_skills(position, rated or {}) if role is None else {}
     own_ids = {found.id: name for name in own if (found := match_skill_strict(name)) is not None}
     strong = {
         rs.skill
@@ -198,25 +194,7 @@ def propose_skills(
                     ),
                 )
             )
-    custom_own = [n for n in own if match_skill_strict(n) is None]
-    if custom_own:
-        from tools.similarity import closest_skills
-
-        for name, near_id in zip(custom_own, closest_skills(custom_own), strict=True):
-            level = (rated or {})[name]
-            scored.append(
-                (
-                    TITLE_WEIGHT * own[name] + OWN_BONUS,
-                    TargetSkill(
-                        name=(name[:1].upper() + name[1:])[:80],
-                        kind=cat.skill(near_id).kind,
-                        priority=2,
-                        target=min(3, max(2, level)),
-                        reason=f"your own skill (you rated it {level}), {own[name]:.2f} close in meaning to "
-                        f"'{position}'; not a catalog skill",
-                    ),
-                )
-            )
+    scored += own_custom_skills(position, own, rated or {}, TITLE_WEIGHT)
     chosen = _top(scored, "general", position, closeness, seen) + _top(
         scored, "specific", position, closeness, seen
     )
@@ -231,14 +209,6 @@ def propose_skills(
         not_swapped=left_out,
         thin=thin_evidence(position, near, seen.of if seen else 0, chosen) if role is None else "",
     )
-
-
-def _own_skills(position: str, rated: Mapping[str, int]) -> dict[str, float]:
-    """The person's rated skills (level 1 up) close in meaning to the position, with how close."""
-    from tools.similarity import text_similarities
-
-    names = [n for n, level in rated.items() if level >= 1]
-    return {n: s for n, s in zip(names, text_similarities(names, position), strict=True) if s >= OWN_MIN}
 
 
 def borrowed(nearest: list[NearRole]) -> list[NearRole]:
@@ -264,16 +234,24 @@ def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills:
             f'what {position} needs. Add 5-10 postings with `coach postings add FILE... --role "{position}"` '
             "and I will propose from what they ask for, or change the list yourself."
         )
-    guesses = sum(1 for s in skills if s.reason.startswith("weak guess"))
-    chosen = sum(1 for s in skills if s.reason.startswith("your choice"))
+    count = {
+        w: sum(1 for s in skills if s.reason.startswith(w)) for w in ("weak guess", "your own", "your choice")
+    }
+    close = len(skills) - sum(count.values())
     near = ", ".join(f"{n.title} {n.similarity:.2f}" for n in nearest) or "none"
+    said_as = (
+        "come from your own rated skills",
+        "you replaced or renamed",
+        "are picked by how close their names are in meaning to the title",
+        "are weak guesses (optional, priority 3)",
+    )
+    counts = (count["your own"], count["your choice"], close, count["weak guess"])
+    parts = [f"{n} {what}" for n, what in zip(counts, said_as, strict=True) if n]
+    said = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "none"
     return (
         f"Evidence is thin: I have no job postings for {position}, and no catalog role is close enough "
-        f"to borrow skills from (nearest: {near}; I borrow from {NEAR_ROLE_MIN:.2f} up). These skills are "
-        "picked by how close their names are in meaning to the title"
-        + (f", {guesses} of them weak guesses" if guesses else "")
-        + (f" ({chosen} replaced or renamed by you)" if chosen else "")
-        + f", and their priorities are a guess (3, nice to have). Add 5-10 postings with "
+        f"to borrow skills from (nearest: {near}; I borrow from {NEAR_ROLE_MIN:.2f} up). Of these skills, "
+        f"{said}. Add 5-10 postings with "
         f'`coach postings add FILE... --role "{position}"` and I will propose from what they ask for, '
         "or change the list yourself."
     )
