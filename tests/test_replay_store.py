@@ -53,6 +53,13 @@ def test_a_checkin_session_reruns_and_imports_without_divergence(
     # The bundle's plan and profile were read, never written into the importer's store.
     assert "No saved plans yet" in cmd("plans", env=env).stdout
     assert "No saved profile" in cmd("profile", env=env).stdout
+    # The imported session re-runs there too, and exports with what its bundle carried.
+    (imported,) = _sessions(env)
+    done = cmd("replay", str(imported["thread_id"]), "--rerun", env=env)
+    assert done.returncode == 0 and "No divergence" in done.stdout, done.stdout + done.stderr
+    again = tmp_path / "again.json"
+    assert cmd("replay", str(imported["thread_id"]), "--export", str(again), env=env).returncode == 0
+    assert [p["version"] for p in json.loads(again.read_text())["store"]["plans"]] == [1]
 
     redacted = tmp_path / "redacted.json"
     assert cmd("replay", thread, "--export", str(redacted), "--redact").returncode == 0

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
-from agent.replay.person import PersonData, StoreSection
+from agent.replay.person import PersonData, StoreSection, imported_path
 from agent.storage.records import PlanRecord, RecordedTurn, TurnOutcome
 from tools.errors import CoachError, InputError
 
@@ -313,6 +313,7 @@ def _forget(coach: Any, thread: str) -> None:
         lambda: persistence.saver.delete_thread(thread),
         lambda: persistence.sessions.forget(thread),
         lambda: getattr(persistence.recordings, "forget", lambda _t: None)(thread),
+        lambda: imported_path(coach.settings.home, thread).unlink(missing_ok=True),
     ):
         try:
             undo()
@@ -325,7 +326,7 @@ def import_bundle(coach: Any, path: Path) -> dict[str, Any]:
     session of `coach.user_id`; the divergences from its recording are reported."""
     import tempfile
 
-    from agent.replay.person import ReplayCoach
+    from agent.replay.person import ReplayCoach, keep_imported
     from agent.replay.runner import compare, recorded_model
     from agent.runtime.session import Coach, Settings
     from knowledge.retriever import Retriever
@@ -362,6 +363,7 @@ def import_bundle(coach: Any, path: Path) -> dict[str, Any]:
     try:
         _play_all(importer, thread, turns)
         replayed = importer.persistence.recordings.turns(thread)
+        keep_imported(coach.settings.home, thread, person, turns)
     except BaseException:
         _forget(importer, thread)
         raise

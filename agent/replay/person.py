@@ -17,6 +17,7 @@ person's own store, even when a bundle is imported into this data directory.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
@@ -32,11 +33,28 @@ MAX_PLAN_TEXT = 200_000
 
 
 class PersonData(BaseModel):
-    """A person's store items as a replay needs them."""
+    """A person's store items as a replay needs them. `seen`, when set, lists the plan
+    versions each turn saw (an imported session, whose turns ran at import time)."""
 
     profile: dict[str, Any] | None = None
     plans: list[PlanRecord] = Field(default_factory=list)
     postings: list[PostingRecord] = Field(default_factory=list)
+    seen: list[list[int]] | None = None
+
+
+def imported_path(home: Path, thread: str) -> Path:
+    """Where an imported session keeps the store items its bundle carried: beside the
+    database, never in anyone's store (thread ids of imports are [A-Za-z0-9_-] only)."""
+    return home / "imports" / f"{thread}.json"
+
+
+def keep_imported(home: Path, thread: str, data: PersonData, turns: list[RecordedTurn]) -> None:
+    """Keep a bundle's store items for its imported session, with the plans each turn saw,
+    so re-running, forking or exporting that session sees them again."""
+    seen = [[p.version for p in visible_plans(data.plans, turns, i)] for i in range(len(turns))]
+    path = imported_path(home, thread)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(data.model_copy(update={"seen": seen}).model_dump_json(), "utf-8")
 
 
 def profile_read(coach: Coach, thread: str) -> tuple[bool, dict[str, Any] | None]:
@@ -58,7 +76,13 @@ def profile_read(coach: Coach, thread: str) -> tuple[bool, dict[str, Any] | None
 def person_data(coach: Coach, user_id: str, thread: str | None = None) -> PersonData:
     """Read a person's saved profile, plans and postings from a coach's storage. With a
     thread, the profile is the one that session read (agent.replay.person.profile_read);
-    the current one when it never read one."""
+    the current one when it never read one. An imported session has what its bundle carried."""
+    kept = imported_path(coach.settings.home, thread) if thread else None
+    if kept is not None and kept.is_file():
+        try:
+            return PersonData.model_validate_json(kept.read_text("utf-8"))
+        except (OSError, ValueError):
+            pass  # unreadable: the person's own store, as for any session
     store = coach.persistence.store
     try:
         profile = profile_store.load_profile(store, user_id)
@@ -197,7 +221,12 @@ class ReplayCoach(Coach):
         space = plan_store.namespace(self.user_id)
         for item in self.memory.search(space, limit=10_000):
             self.memory.delete(space, item.key)
-        for plan in visible_plans(self.data.plans, self.recorded, index):
+        if self.data.seen is not None and self.data.seen:
+            versions = set(self.data.seen[min(max(index, 0), len(self.data.seen) - 1)])
+            shown = [p for p in self.data.plans if p.version in versions]
+        else:
+            shown = visible_plans(self.data.plans, self.recorded, index)
+        for plan in shown:
             self.memory.put(space, f"v{plan.version:05d}", plan.model_dump(mode="json"))
         turn = self.recorded[index] if 0 <= index < len(self.recorded) else None
         self._staged = visible_postings(self.data.postings, turn)

@@ -20,7 +20,7 @@ from langchain_core.messages import BaseMessage
 
 from agent.llm.models import ScriptedChatModel
 from agent.replay.forking import fork_update
-from agent.replay.person import PersonData, ReplayCoach, person_data
+from agent.replay.person import PersonData, ReplayCoach, imported_path, person_data
 from agent.runtime.session import Coach, Settings
 from agent.storage.records import RecordedTurn
 from agent.storage.threads import copy_checkpoints
@@ -329,4 +329,5 @@ def purge(coach: Coach, days: float) -> list[str]:
     for thread in old:
         coach.persistence.saver.delete_thread(thread)
         coach.persistence.sessions.forget(thread)
+        imported_path(coach.settings.home, thread).unlink(missing_ok=True)
     return old
