@@ -287,3 +287,12 @@ def test_a_new_target_while_agreeing_a_proposal_replaces_it(coach) -> None:
         "industry": "manufacturing and energy",
     }
     assert values.get("proposal") is None and values.get("asking") != "proposal", turn.messages
+
+
+def test_asking_to_draft_skips_the_rating_question(coach) -> None:
+    thread = coach.new_thread_id()
+    coach.send(thread, "backend dev at a bank, python 3, 8 hrs/wk")
+    turn = coach.send(thread, "plan a genai engineer, plan b mlops, both fintech. then draft my plan pls")
+    text = "\n".join(turn.messages)
+    assert "I'll estimate the skills you did not rate from your current role" in text
+    assert turn.review is not None, "the person asked for the draft: it is drafted"

@@ -214,6 +214,13 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             "messages": [AIMessage("\n\n".join(lines))],
         }
     nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
+    if nxt == "role_skills" and u.intent == "plan":
+        # "... then draft my plan": go ahead, as 'skip' would, and say how unrated skills are counted.
+        role_skills_asked = update["role_skills_asked"] = True
+        lines.append(
+            "I'll estimate the skills you did not rate from your current role; correct any level at review."
+        )
+        nxt = missing_field({**state, "role_skills_asked": True}, profile)
     if nxt is None and runtime.store is not None and ctx.side_effects:
         save_profile(runtime.store, ctx.user_id, profile_of(profile))
     got = bool(u.found_anything() or answered)
