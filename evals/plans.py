@@ -23,7 +23,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from evals.golden import persona_profile, personas
-from tools.gap import WEEKS_PER_MONTH, compare_plans
+from tools.gap import compare_plans, month_weeks
 from tools.models import GapReport, Profile
 
 JUDGE_SYSTEM = (
@@ -114,7 +114,7 @@ def action_failures(option: dict[str, Any], report: GapReport) -> list[str]:
         if not m.project:
             continue
         exercised = project_skills(m.project, opt.scheduled)
-        early = [s.name for s in exercised if s.start_week >= m.month * WEEKS_PER_MONTH]
+        early = [s.name for s in exercised if s.start_week >= month_weeks(m.month)[1]]
         if early or not exercised:
             failures.append(
                 f"month {m.month} project before its skills start ({', '.join(early) or 'none of the plan named'})"

@@ -9,7 +9,7 @@ from typing import Any
 from agent.coaching.plan import Plan, build_plan
 from agent.coaching.render import option_markdown, plan_markdown
 from evals.plans import action_failures
-from tools.gap import WEEKS_PER_MONTH, compare_plans
+from tools.gap import compare_plans, month_weeks
 from tools.models import Profile, Target
 
 PROJECTS = [
@@ -77,10 +77,10 @@ def test_projects_come_after_the_study_of_their_skills_starts() -> None:
     starts = {s.name: s.start_week for s in plan.a.scheduled.skills}
     for m in placed:
         assert m.project_skills
-        assert all(starts[n] < m.month * WEEKS_PER_MONTH for n in m.project_skills)
+        assert all(starts[n] < month_weeks(m.month)[1] for n in m.project_skills)
     rag = next(m for m in placed if "RAG" in (m.project or ""))
     rag_line = next(s for s in plan.a.scheduled.skills if s.skill_id == "rag")
-    assert rag.month * WEEKS_PER_MONTH >= rag_line.finish_week
+    assert month_weeks(rag.month)[1] >= rag_line.finish_week
     for option in ("a", "b"):
         opt = getattr(plan, option)
         assert action_failures(opt.model_dump(mode="json"), opt.report) == []

@@ -17,7 +17,7 @@ from agent.coaching.plan import build_plan
 from agent.coaching.render import matrix_markdown, plan_markdown
 from agent.runtime.session import Coach
 from tools.catalog import match_skill
-from tools.gap import compare_plans, gap_report
+from tools.gap import compare_plans, gap_report, month_weeks
 from tools.models import Profile, Target
 from tools.postings import analyse_postings
 from tools.proposal import WEAK_TARGET_CAP, propose_skills
@@ -218,3 +218,24 @@ def test_f_coach_plan_renders_the_redraft_like_the_first_draft(home: Path, profi
     assert "## Skill gap" not in first
     assert "## Skill gap" not in redraft and "| | Plan A |" not in redraft
     assert "Plan A" in redraft
+
+
+def test_g_milestone_months_are_cut_from_the_same_whole_weeks() -> None:
+    # A skill in weeks 18-23 (from 1) was "keep going" in month 4 (weeks 14-17): the month's end
+    # was 17.33 weeks, the skill's start the whole week 17.
+    checked = 0
+    for hours in (5, 6, 7, 8, 9, 10, 11):
+        profile = _profile({"Python": 4}, a="Data engineer", b="GenAI engineer").model_copy(
+            update={"hours_per_week": hours}
+        )
+        plan = build_plan(profile, compare_plans(profile), [], [])
+        for opt in (plan.a, plan.b):
+            lines = {s.name: s for s in opt.scheduled.skills}
+            for m in opt.milestones:
+                lo, hi = month_weeks(m.month)
+                for goal in m.goals:
+                    s = lines[goal.split(": ")[0]]
+                    assert s.start_week < hi and s.finish_week > lo, (hours, m.month, goal, s.weeks())
+                    assert goal.endswith(f"keep going toward level {s.target}") == (s.finish_week > hi)
+                    checked += 1
+    assert checked > 50

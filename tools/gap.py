@@ -23,6 +23,21 @@ def horizon_weeks(months: int) -> int:
     return round(months * WEEKS_PER_MONTH)
 
 
+def month_weeks(month: int) -> tuple[int, int]:
+    """The whole weeks [start, end) of a month of the plan (month 4: weeks 13-17 counted from 0),
+    cut as the horizon is, so a skill's week range falls in months without a fraction of a week
+    making it "keep going" in a month it has not started."""
+    return horizon_weeks(month - 1), horizon_weeks(month)
+
+
+def month_of_week(week: int) -> int:
+    """The month whose weeks include the end of week `week` (weeks counted from 1)."""
+    month = 1
+    while horizon_weeks(month) < week:
+        month += 1
+    return month
+
+
 def quadrant(priority: int, ease: int, gap: int | None = None) -> Quadrant:
     """The template's priority x ease matrix: critical/important vs nice-to-have, easy vs hard;
     a skill already at its target (`gap` 0) is held, in no quadrant."""

@@ -4,14 +4,13 @@ placed where their skills are studied, and the closest variant when Plan A canno
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from tools.catalog import load_catalog
-from tools.gap import WEEKS_PER_MONTH, gap_report
+from tools.gap import gap_report, month_of_week
 from tools.learning_time import STEP_HOURS, STEP_REASONS
 from tools.models import GapReport, Profile, SkillLine, Target
 from tools.postings import skill_mentions
@@ -148,7 +147,7 @@ def project_month(skills: list[SkillLine]) -> int:
     """The month a project belongs in: when the last skill it exercises is finished
     (so it never comes before the study of any of them has started)."""
     week = max(s.finish_week for s in skills)
-    return max(1, math.ceil(week / WEEKS_PER_MONTH - 1e-9))
+    return month_of_week(week)
 
 
 def closest_variant(profile: Profile, report: GapReport) -> Variant | None:

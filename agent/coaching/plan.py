@@ -26,7 +26,7 @@ from agent.coaching.actions import (
 from agent.coaching.origins import Claim, target_claims
 from agent.coaching.passages import Passage
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
-from tools.gap import WEEKS_PER_MONTH, gap_report
+from tools.gap import gap_report, month_weeks
 from tools.models import GapReport, Profile, Target, TargetSkill, weeks_text
 from tools.postings import skill_mentions
 
@@ -117,7 +117,7 @@ def milestones(report: GapReport, horizon_months: int, projects: list[tuple[str,
             placed[month] = (text, cite, [s.name for s in skills])
     out: list[Milestone] = []
     for month in range(1, horizon_months + 1):
-        lo, hi = (month - 1) * WEEKS_PER_MONTH, month * WEEKS_PER_MONTH
+        lo, hi = month_weeks(month)
         goals: list[str] = []
         for line in report.skills:
             if line.gap == 0 or line.finish_week <= lo or line.start_week >= hi:
