@@ -104,3 +104,35 @@ def test_fork_set_refuses_bad_values_and_unknown_keys_in_one_line(home: Path, pr
     done = cmd("replay", thread, "--fork", "--from", "1", "--set", "profile.hours_per_week=20", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["totals"]["a"]["hours_per_week"] == 20.0
+
+
+def test_a_checkin_counted_from_the_plans_date_reruns_the_same_weeks_later(coach, monkeypatch) -> None:
+    """'Check-in after N weeks (from the date the plan was saved)': a re-run three weeks
+    later still counts the weeks there were when the turn ran."""
+    import importlib
+    from datetime import UTC, datetime, timedelta
+
+    import agent.replay.person as person
+    from agent.replay import runner as replay
+
+    plan_thread = coach.new_thread_id()
+    from conftest import converse
+
+    converse(coach, plan_thread)
+    coach.resume(plan_thread, "approve")
+    thread = coach.new_thread_id()
+    turn = coach.send(thread, "quick update: python is now 5, rag 2, evaluation 2")
+    assert "Check-in after 0 weeks (from the date the plan was saved)" in turn.messages[-1]
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return datetime.now(tz or UTC) + timedelta(days=21)
+
+    # The module, not the node function the package exports under the same name.
+    monkeypatch.setattr(importlib.import_module("agent.graph.nodes.checkin"), "datetime", Later)
+    monkeypatch.setattr(person, "datetime", Later)
+    result = replay.rerun(coach, thread)
+    assert result["divergences"] == [], result["divergences"]
+    forked = replay.fork(coach, thread, 1, {"profile.hours_per_week": "8"})
+    assert "after 0 weeks" in forked["changes"]["messages"], forked["changes"]["messages"]

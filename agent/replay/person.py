@@ -33,13 +33,15 @@ MAX_PLAN_TEXT = 200_000
 
 
 class PersonData(BaseModel):
-    """A person's store items as a replay needs them. `seen`, when set, lists the plan
-    versions each turn saw (an imported session, whose turns ran at import time)."""
+    """A person's store items as a replay needs them. `seen` and `started`, when set, are
+    the plan versions each turn saw and when it first ran (an imported session, whose own
+    turns ran at import time)."""
 
     profile: dict[str, Any] | None = None
     plans: list[PlanRecord] = Field(default_factory=list)
     postings: list[PostingRecord] = Field(default_factory=list)
     seen: list[list[int]] | None = None
+    started: list[str | None] | None = None  # when each turn first ran (an imported session)
 
 
 def imported_path(home: Path, thread: str) -> Path:
@@ -54,7 +56,8 @@ def keep_imported(home: Path, thread: str, data: PersonData, turns: list[Recorde
     seen = [[p.version for p in visible_plans(data.plans, turns, i)] for i in range(len(turns))]
     path = imported_path(home, thread)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(data.model_copy(update={"seen": seen}).model_dump_json(), "utf-8")
+    started = [t.started for t in turns]
+    path.write_text(data.model_copy(update={"seen": seen, "started": started}).model_dump_json(), "utf-8")
 
 
 def profile_read(coach: Coach, thread: str) -> tuple[bool, dict[str, Any] | None]:
@@ -226,7 +229,15 @@ class ReplayCoach(Coach):
             shown = [p for p in self.data.plans if p.version in versions]
         else:
             shown = visible_plans(self.data.plans, self.recorded, index)
-        for plan in shown:
-            self.memory.put(space, f"v{plan.version:05d}", plan.model_dump(mode="json"))
         turn = self.recorded[index] if 0 <= index < len(self.recorded) else None
+        ran = self.data.started[index] if self.data.started and 0 <= index < len(self.data.started) else None
+        ran_at = _when(ran or (turn.started if turn is not None else None))
+        # A check-in without weeks counts them from the plan's date to now: moved by as
+        # long ago as the turn ran, each plan is as old as it was then, however late the replay.
+        shift = datetime.now(UTC) - ran_at if ran_at is not None else None
+        for plan in shown:
+            value = plan.model_dump(mode="json")
+            if shift is not None and (saved := _when(plan.saved_at)) is not None:
+                value["saved_at"] = (saved + shift).isoformat(timespec="seconds")
+            self.memory.put(space, f"v{plan.version:05d}", value)
         self._staged = visible_postings(self.data.postings, turn)
