@@ -364,6 +364,8 @@ def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
             lambda u: u.hours_per_week == 12 and "corrected" in u.notes[0],
         ),
         ("python 3 no 4", None, lambda u: u.skills == {"python": 4}),
+        ("I work 40 hours a week and can study 6 hours a week", None, lambda u: u.hours_per_week == 6),
+        ("I work 50 hours a week so maybe 5 hours a week for this", None, lambda u: u.hours_per_week == 5),
         ("python 3 not 4", None, lambda u: u.skills == {"python": 3}),
         (
             "ML engineer in automotive. if that fails data scientist same place",

@@ -42,6 +42,10 @@ HOURS = re.compile(
 _PER_DAY_SAID = re.compile(
     r"\b(?:a|an|per|each|every)\s{1,3}(?:day|night|evening|weekday)|/\s{0,3}day|\bdaily\b", re.I
 )
+_STUDY = re.compile(
+    r"\b(?:study|learn|learning|spare|free|dedicate|put in|give it|invest|train|practice)\b", re.I
+)
+_JOB = re.compile(r"\b(?:work|job|shift|commute|office)\w{0,3}\s{1,3}(?:\w+\s{1,3}){0,2}$", re.I)
 BARE = re.compile(rf"(?P<lo>{NUM})(?:\s{{0,2}}(?:-|–|~|to|or|,)\s{{0,2}}(?P<hi>{NUM}))?", re.I)
 _NOT_HOURS_AFTER = re.compile(r"\s{0,3}(?:years?|yrs?|months?|weeks?|days?|%|people|k\b)", re.I)
 HORIZON = re.compile(
@@ -107,11 +111,20 @@ def find_hours(
     ('statistics is 3' is a level, whatever was asked). A range gives its lower end,
     with a note saying so.
     """
+    found: list[tuple[re.Match[str], bool]] = []
     for m in HOURS.finditer(text):
         # "2 hours a day" is per day; "4 hrs on weekdays" names when, not how often.
         per_day = bool(m.group("day")) and bool(_PER_DAY_SAID.search(m.group(0)))
         if answering or m.group("week") or per_day:
-            return _hours_amount(m, per_day=per_day), m
+            found.append((m, per_day))
+            if len(found) == 3:
+                break
+    if found:
+        # "I work 40 hours a week and can study 6 hours a week": the study hours, not the job's.
+        study = [f for f in found if _STUDY.search(text[max(0, f[0].start() - 40) : f[0].start()])]
+        job = [f for f in found if _JOB.search(text[max(0, f[0].start() - 30) : f[0].start()])]
+        m, per_day = (study or [f for f in found if f not in job] or found)[0]
+        return _hours_amount(m, per_day=per_day), m
     if answering:
         for m in BARE.finditer(text):
             if _NOT_HOURS_AFTER.match(text, m.end()):
