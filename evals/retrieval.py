@@ -46,6 +46,11 @@ BEFORE_UNITS = {
     "held-out": {"dense": (0.633, 0.429), "bm25": (0.615, 0.452), "hybrid": (0.761, 0.546)},
 }
 
+# The relevance gate (Retriever.relevant, k=4 as the coach asks) before issue 16's
+# tester findings: cosine thresholds alone. Measured with this eval's runner on the same
+# questions: off-topic questions given passages / answered questions given none.
+GATE_BEFORE = {"false_accept": (31, 40), "false_reject": (0, 234)}
+
 Ranked = Sequence[tuple[str, str]]  # (source, text) best first
 
 
@@ -66,6 +71,26 @@ def questions() -> list[dict[str, str]]:
     return list(
         yaml.safe_load(resources.files("evals").joinpath("data/retrieval_eval.yaml").read_text("utf-8"))
     )
+
+
+def offtopic() -> list[str]:
+    """Questions the corpus does not answer: the relevance gate should return nothing."""
+    text = resources.files("evals").joinpath("data/retrieval_offtopic.yaml").read_text("utf-8")
+    return [str(q) for q in yaml.safe_load(text)]
+
+
+def gate_rates(relevant: Callable[[str], list[Any]], items: list[dict[str, str]]) -> dict[str, Any]:
+    """How often the relevance gate passes an off-topic question (false accept) and
+    passes nothing for an answered one (false reject), with the questions it got wrong."""
+    off = offtopic()
+    accepted = [q for q in off if relevant(q)]
+    refused = [i["q"] for i in items if not relevant(i["q"])]
+    return {
+        "false_accept": (len(accepted), len(off)),
+        "false_reject": (len(refused), len(items)),
+        "accepted": accepted,
+        "refused": refused,
+    }
 
 
 def half(item: dict[str, str]) -> str:
@@ -206,6 +231,7 @@ def evaluate(home: Path, seeds: Path | None, baseline: bool = True) -> dict[str,
     for item, hits in zip(items, hits_by_mode["hybrid"], strict=True):
         quotes = best_sentences(item["q"], hits[:4], retriever._embed_one, retriever._embed_many, k=3)
         quote_hits += any(item["phrase"].lower() in q.text.lower() for q in quotes)
+    gate = gate_rates(lambda q: retriever.relevant(q, k=4), items)
     misses = [
         {"q": i["q"], "source": i["source"], "phrase": i["phrase"], "kind": i.get("kind", "")}
         for i, r in zip(items, rankings["hybrid"], strict=True)
@@ -220,6 +246,7 @@ def evaluate(home: Path, seeds: Path | None, baseline: bool = True) -> dict[str,
         "overlap_median": statistics.median(overlaps) if overlaps else 0.0,
         "overlap_share_below_half": sum(o < 0.5 for o in overlaps) / (len(overlaps) or 1),
         "quote_hit3": quote_hits / (len(items) or 1),
+        "gate": gate,
         "hybrid_misses": misses,
         "notes": notes,
     }
@@ -303,9 +330,24 @@ def report(result: dict[str, Any]) -> str:
             grouped_table(result["per_source"], "source"),
             grouped_table(result["per_kind"], "kind"),
             f"Second stage: the answer is in the top 3 quotes for {result['quote_hit3']:.3f} of the questions",
+            gate_line(result["gate"]),
             result["verdict"],
         ]
     )
+
+
+def gate_line(gate: dict[str, Any]) -> str:
+    """The relevance gate's error rates now and before, and the off-topic questions it let through."""
+
+    def rate(pair: tuple[int, int]) -> str:
+        return f"{pair[0]}/{pair[1]} ({pair[0] / (pair[1] or 1):.0%})"
+
+    fa, fr = gate["false_accept"], gate["false_reject"]
+    line = (
+        f"Relevance gate: false accept {rate(fa)} of off-topic questions (was {rate(GATE_BEFORE['false_accept'])}), "
+        f"false reject {rate(fr)} of answered ones (was {rate(GATE_BEFORE['false_reject'])})"
+    )
+    return line + (f"; let through: {'; '.join(gate['accepted'])}" if gate["accepted"] else "")
 
 
 def as_json(result: dict[str, Any]) -> str:
@@ -323,6 +365,7 @@ def as_json(result: dict[str, Any]) -> str:
             "per_half": {k: plain(v) for k, v in result["per_half"].items()},
             "overlap_median": round(result["overlap_median"], 4),
             "quote_hit3": round(result["quote_hit3"], 4),
+            "gate": {**result["gate"], "before": GATE_BEFORE},
             "previous": PREVIOUS,
             "targets": TARGETS,
             "ok": result["ok"],

@@ -186,6 +186,12 @@ class KnowledgeIndex:
         """(row, cosine) for the n nearest chunks (among `allowed` rows when given)."""
         return self.dense.search(query_vec, n, _as_rows(allowed))
 
+    def knows(self, term: str) -> bool:
+        """Whether any passage holds this stemmed term (the BM25 vocabulary has it)."""
+        if self._sparse is None:
+            return True  # no BM25 side: nothing can be ruled out by its words
+        return term in self._sparse.vocab
+
     def sparse_scores(
         self, query: str, allowed: np.ndarray | None = None, expansions: dict[str, float] | None = None
     ) -> np.ndarray | None:

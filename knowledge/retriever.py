@@ -7,6 +7,7 @@ import re
 import threading
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,11 @@ import numpy as np
 
 from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.embeddings import make_embeddings
+from knowledge.expansion import expand
 from knowledge.index import MIN_DENSE_SCORE, Hit, KnowledgeIndex
 from knowledge.ingest import BUNDLED_PREFIX, IngestReport, Progress, apply_changes, ingest_paths
 from knowledge.sentences import Quote, best_sentences
+from knowledge.subject import Role, covers, named_role, subject_terms
 from knowledge.text import repair_text
 from tools.catalog import load_catalog
 from tools.errors import InputError
@@ -33,6 +36,7 @@ def bundled_documents() -> dict[str, str]:
     }
 
 
+@cache
 def _role_patterns() -> dict[str, re.Pattern[str]]:
     patterns = {}
     for role in load_catalog().roles:
@@ -40,6 +44,27 @@ def _role_patterns() -> dict[str, re.Pattern[str]]:
         alt = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
         patterns[role.id] = re.compile(rf"\b(?:{alt})s?\b")
     return patterns
+
+
+@cache
+def _role_heads() -> frozenset[str]:
+    """The last words of the catalog's role titles ("engineer", "scientist", "lead"), and
+    "developer": the kinds of role the roadmaps are written for."""
+    return frozenset({r.title.split()[-1].lower() for r in load_catalog().roles} | {"developer"})
+
+
+def role_filter(question: str) -> tuple[Role, tuple[str, ...]] | None:
+    """The role the question names when a passage must be about it, and the catalog
+    roles it is (a passage tagged with one of them is about it); None when the question
+    names no role, or one of a kind the roadmaps cover without naming it exactly
+    ("a pipeline engineer", "a scientist working on new models")."""
+    role = named_role(question)
+    if role is None:
+        return None
+    ids = tuple(rid for rid, pat in _role_patterns().items() if pat.search(role.text))
+    if not ids and role.text.split()[-1].rstrip("s") in _role_heads():
+        return None
+    return role, ids
 
 
 def tag_roles(chunks: list[Chunk]) -> list[Chunk]:
@@ -212,6 +237,12 @@ class Retriever:
         The query may carry context (target role, missing skills) that would make any
         question look relevant; relevance is judged on the person's own words."""
         # One embedding call for both texts: a second short text costs almost nothing.
+        asked = gate or query
+        # A question none of whose words any passage holds (a guitar, a puppy, Mandarin)
+        # is about something the roadmaps never mention, however close its vector lands.
+        subject = subject_terms(asked)
+        if subject and not any(self.index.knows(t) for t in subject | set(expand(asked))):
+            return []
         vecs = self.embeddings.embed_array([query] if gate in (None, query) else [query, gate])
         hits = self.search(query, k, query_vec=vecs[0])
         if not hits:
@@ -222,11 +253,18 @@ class Retriever:
         # by that unit too: the whole chunk's vector can sit far from a narrow question.
         if self.index.units is not None:
             sims = np.fmax(sims, self.index.units.best(rows, vecs[-1]))
-        return [
+        kept = [
             h
             for h, sim in zip(hits, sims, strict=True)
             if sim >= MIN_DENSE_SCORE or (h.sparse > 0 and sim >= MIN_DENSE_SCORE * 0.6)
         ]
+        # A question about a role is answered only by passages about that role: "an AI
+        # product manager" shares "AI" and a cosine of 0.5 with the AI architect's phase.
+        about = role_filter(asked)
+        if about is None:
+            return kept
+        role, ids = about
+        return [h for h in kept if set(ids) & set(h.chunk.roles) or covers(role, h.chunk.indexed_text)]
 
     def quotes(
         self, question: str, k_passages: int = 4, k_sentences: int = 3, gate: str | None = None

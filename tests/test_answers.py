@@ -82,3 +82,15 @@ def test_two_questions_in_one_review_answer_are_both_answered(coach: Coach) -> N
     assert re.search(r"RAG[^.]* in Plan A: level \d to \d, [\d.]+ h of study", text), text
     both = coach.resume(thread, "which skills transfer and how long would RAG take me?").messages[0]
     assert "The skills you bring" in both and "h of study" in both, both
+
+
+def test_embedded_default_says_it_found_nothing_about_a_role_no_roadmap_covers(home: Path) -> None:
+    coach = Coach(Settings(home=home, model="local"), interface="test")
+    thread = coach.new_thread_id()
+    coach.send(thread, "hi")
+    # The AI architect's phase shares "AI" with it and a cosine of 0.5: not an answer.
+    text = coach.send(thread, "What does an AI product manager need to know?").messages[-1]
+    assert "found nothing" in text, text
+    assert "> " not in text, text
+    for question in ("How do I learn Mandarin quickly?", "What does a pharmacist study?"):
+        assert "found nothing" in coach.send(thread, question).messages[-1]

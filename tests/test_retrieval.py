@@ -276,3 +276,23 @@ def test_one_item_of_a_long_unrelated_list_is_found_and_passes_the_relevance_gat
     assert top.chunk.source == str(doc.resolve())
     assert top.dense < MIN_DENSE_SCORE * 0.6, "the whole chunk alone would not pass the gate"
     assert str(doc.resolve()) in [h.chunk.source for h in r.relevant(question, k=3)]
+
+
+def test_the_role_a_question_names_decides_which_passages_can_answer_it(home: Path) -> None:
+    from knowledge.retriever import role_filter
+    from knowledge.subject import covers, named_role
+
+    role = named_role("What does an AI product manager need to know?")
+    assert role is not None and role.stems == ("product", "manag")
+    assert covers(role, "3. Product Track: AI Product Manager, translating AI capabilities")
+    assert not covers(role, "AI Architect: system design at scale; governance and responsible AI")
+    for question in ("What does a good dbt project structure contain?", "When is a basic regression better?"):
+        assert named_role(question) is None, question  # things, not people
+    # Roles the roadmaps are written for pass by their tag or their kind ("a pipeline engineer").
+    architect = role_filter("What does an AI architect need to know about governance?")
+    assert architect is not None and "ai_architect" in architect[1]
+    assert role_filter("Does a pipeline engineer need to go as deep on dbt?") is None
+    retriever = Retriever(home)
+    assert retriever.relevant("What does an AI product manager need to know?") == []
+    assert retriever.relevant("How do I learn Mandarin quickly?") == []  # no passage has a word of it
+    assert retriever.relevant("What does an AI architect need to know about governance in banking?")
