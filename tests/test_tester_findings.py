@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 import sys
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,14 @@ def test_g_milestone_months_are_cut_from_the_same_whole_weeks() -> None:
                     assert goal.endswith(f"keep going toward level {s.target}") == (s.finish_week > hi)
                     checked += 1
     assert checked > 50
+
+
+def test_e_the_matrix_picture_names_every_held_skill() -> None:
+    # "Held at target: ..., Com" - the line was cut at 140 characters.
+    levels = {"python": 5, "sql": 5, "rest apis": 5, "system design": 5, "debugging": 5, "communication": 5}
+    levels |= {"planning": 5, "docker": 5, "ci/cd": 5}
+    profile = _profile(levels, a="Backend engineer", b="Data engineer")
+    report = gap_report(profile, profile.plan_a)
+    held = [s.name for s in report.skills if s.held]
+    svg = matrix_svg(report)
+    assert len(held) >= 8 and all(escape(name) in svg for name in held)

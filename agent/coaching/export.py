@@ -197,8 +197,17 @@ def matrix_svg(r: GapReport) -> str:
                 f'<text class="skill" x="{x + 28}" y="{y + 42 + j * 20}">{escape(_short(s.name, 36))} ({s.current}->{s.target})</text>'
             )
     held = [s.name for s in r.skills if s.quadrant == "held"]
-    text = "Held at target: " + (", ".join(held) if held else "none")
-    out.append(f'<text x="{left}" y="{top + 2 * ch + 24}">{escape(text[:140])}</text>')
+    # Every held name, on as many lines as it takes (one line of 140 characters cut them off).
+    rows, row = [], "Held at target:"
+    for name in held or ["none"]:
+        if len(row) + len(name) > 100:
+            rows.append(row + ",")
+            row = ""
+        row = f"{row}{', ' if row and not row.endswith(':') else ' ' if row else ''}{name}"
+    rows.append(row)
+    for k, text in enumerate(rows):
+        out.append(f'<text x="{left}" y="{top + 2 * ch + 24 + 18 * k}">{escape(text)}</text>')
+    out[0] = out[0].replace(f'height="{top + 2 * ch + 60}"', f'height="{top + 2 * ch + 42 + 18 * len(rows)}"')
     out.append("</svg>")
     return "".join(out)
 
