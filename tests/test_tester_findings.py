@@ -157,7 +157,11 @@ def test_e_the_html_charts_follow_the_trim_the_milestones_follow_and_say_so() ->
     assert plan.a.trimmed
     page = export_html(plan)
     assert "The timeline, the matrix and the milestones follow the best trim:" in page
-    assert matrix_svg(plan.a.scheduled) in page and timeline_svg(plan.a.scheduled) in page
+    assert matrix_svg(plan.a.scheduled, plan.a.report) in page and timeline_svg(plan.a.scheduled) in page
+    # a skill the trim leaves where it is is not "held at target"
+    left = [c.name for c in plan.a.report.trim.choices if c.target == 0 or c.hours == 0]  # type: ignore[union-attr]
+    left = [n for n in left if next(s for s in plan.a.report.skills if s.name == n).gap > 0]
+    assert left and "Not studied in this trim:" in page
     assert matrix_svg(plan.a.report) != matrix_svg(plan.a.scheduled)
     assert matrix_svg(plan.a.report) not in page
     assert "the table and the total above are the full plan" in export_markdown(plan)

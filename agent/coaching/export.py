@@ -165,8 +165,10 @@ def _short(name: str, limit: int) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-def matrix_svg(r: GapReport) -> str:
-    """The priority x ease matrix: four quadrants with the skills in each; held skills below."""
+def matrix_svg(r: GapReport, full: GapReport | None = None) -> str:
+    """The priority x ease matrix: four quadrants with the skills in each; held skills below.
+    For a trim (`r`) of a plan (`full`), a skill the trim leaves at its level is said so,
+    not called held."""
     cells = {
         "quick win": (0, 0, "Quick wins: important, easier"),
         "major project": (1, 0, "Major projects: important, hard"),
@@ -196,15 +198,21 @@ def matrix_svg(r: GapReport) -> str:
                 f'<circle cx="{x + 16}" cy="{y + 38 + j * 20}" r="6" fill="{_PRIORITY_COLOUR[s.priority]}"/>'
                 f'<text class="skill" x="{x + 28}" y="{y + 42 + j * 20}">{escape(_short(s.name, 36))} ({s.current}->{s.target})</text>'
             )
-    held = [s.name for s in r.skills if s.quadrant == "held"]
-    # Every held name, on as many lines as it takes (one line of 140 characters cut them off).
-    rows, row = [], "Held at target:"
-    for name in held or ["none"]:
-        if len(row) + len(name) > 100:
-            rows.append(row + ",")
-            row = ""
-        row = f"{row}{', ' if row and not row.endswith(':') else ' ' if row else ''}{name}"
-    rows.append(row)
+    wanted = {s.name for s in full.skills if s.gap > 0} if full is not None else set()
+    held = [s.name for s in r.skills if s.quadrant == "held" and s.name not in wanted]
+    kept = [s.name for s in r.skills if s.quadrant == "held" and s.name in wanted]
+    groups = [("Held at target:", held or ["none"])] + ([("Not studied in this trim:", kept)] if kept else [])
+    # Every name, on as many lines as it takes (one line of 140 characters cut them off).
+    rows: list[str] = []
+    for label, names in groups:
+        row = label
+        for name in names:
+            if len(row) + len(name) > 100:
+                rows.append(row + ",")
+                row = name
+            else:
+                row = f"{row}{' ' if row.endswith(':') else ', '}{name}"
+        rows.append(row)
     for k, text in enumerate(rows):
         out.append(f'<text x="{left}" y="{top + 2 * ch + 24 + 18 * k}">{escape(text)}</text>')
     out[0] = out[0].replace(f'height="{top + 2 * ch + 60}"', f'height="{top + 2 * ch + 42 + 18 * len(rows)}"')
@@ -241,7 +249,7 @@ def _option_html(opt: PlanOption) -> str:
         + (f"<p class=trim>{escape(note)}</p>" if note else "")
         + f"<figure>{timeline_svg(shown)}<figcaption>Timeline by week{trim}; colour = priority "
         f"(red 1, amber 2, blue 3).</figcaption></figure>"
-        f"<figure>{matrix_svg(shown)}<figcaption>Priority x ease of learning{trim}.</figcaption></figure>"
+        f"<figure>{matrix_svg(shown, r)}<figcaption>Priority x ease of learning{trim}.</figcaption></figure>"
         f"<h3>Milestones</h3><ul>{ms}</ul></section>"
     )
 
