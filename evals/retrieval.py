@@ -170,7 +170,6 @@ def _groups(items: list[dict[str, str]], key: str) -> dict[str, list[int]]:
 def evaluate(home: Path, seeds: Path | None, baseline: bool = True) -> dict[str, Any]:
     """Index, ingest the seeds, run every question in every mode; all figures as a dict."""
     from knowledge.retriever import Retriever
-    from knowledge.sentences import best_sentences
     from knowledge.terms import overlap
 
     retriever = Retriever(home)
@@ -229,7 +228,7 @@ def evaluate(home: Path, seeds: Path | None, baseline: bool = True) -> dict[str,
     }
     quote_hits = 0
     for item, hits in zip(items, hits_by_mode["hybrid"], strict=True):
-        quotes = best_sentences(item["q"], hits[:4], retriever._embed_one, retriever._embed_many, k=3)
+        quotes = retriever.rank_sentences(item["q"], hits[:4], k=3)
         quote_hits += any(item["phrase"].lower() in q.text.lower() for q in quotes)
     gate = gate_rates(lambda q: retriever.relevant(q, k=4), items)
     misses = [

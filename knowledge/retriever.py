@@ -21,6 +21,7 @@ from knowledge.index import MIN_DENSE_SCORE, Hit, KnowledgeIndex
 from knowledge.ingest import BUNDLED_PREFIX, IngestReport, Progress, apply_changes, ingest_paths
 from knowledge.sentences import Quote, best_sentences
 from knowledge.subject import Role, covers, named_role, subject_terms
+from knowledge.terms import term_set
 from knowledge.text import repair_text
 from tools.catalog import load_catalog
 from tools.errors import InputError
@@ -65,6 +66,26 @@ def role_filter(question: str) -> tuple[Role, tuple[str, ...]] | None:
     if not ids and role.text.split()[-1].rstrip("s") in _role_heads():
         return None
     return role, ids
+
+
+def _names_heading(hit: Hit, subject: set[str]) -> bool:
+    """Whether every word of the passage's own heading is among the question's subject words."""
+    heading = term_set(hit.chunk.section.rsplit(" > ", 1)[-1])
+    return bool(heading) and heading <= subject
+
+
+def _headed_first(hits: list[Hit], subject: set[str], k: int) -> list[Hit]:
+    """The k best hits, those whose own heading is what the question asks for
+    ("Projects" for "what portfolio projects would help me?") first, each in rank order.
+    One ranked below k is taken only from a document a top-k hit is from.
+
+    The search query carries the person's role and gaps, which pull the phases' prose
+    above their Projects list; the heading the question names says which one it wants."""
+    top = hits[:k]
+    sources = {h.chunk.source for h in top}
+
+    first = [h for h in hits if _names_heading(h, subject) and (h in top or h.chunk.source in sources)]
+    return (first + [h for h in top if h not in first])[:k]
 
 
 def tag_roles(chunks: list[Chunk]) -> list[Chunk]:
@@ -244,7 +265,7 @@ class Retriever:
         if subject and not any(self.index.knows(t) for t in subject | set(expand(asked))):
             return []
         vecs = self.embeddings.embed_array([query] if gate in (None, query) else [query, gate])
-        hits = self.search(query, k, query_vec=vecs[0])
+        hits = _headed_first(self.search(query, k * 2, query_vec=vecs[0]), subject, k)
         if not hits:
             return []
         rows = np.array([h.row for h in hits], dtype=np.int64)
@@ -279,8 +300,21 @@ class Retriever:
         return self.rank_sentences(gate or question, hits, k=k_sentences)
 
     def rank_sentences(self, question: str, hits: list[Hit], k: int = 3) -> list[Quote]:
-        """The best sentences of passages already retrieved (the second stage alone)."""
-        return best_sentences(question, hits, self._embed_one, self._embed_many, k=k)
+        """The best sentences of passages already retrieved (the second stage alone).
+        Their units' vectors come from the index: only the question is embedded. When
+        the question names some passages' heading ("projects"), only those are quoted."""
+        subject = subject_terms(question)
+        named = [h for h in hits if _names_heading(h, subject)]
+        return best_sentences(
+            question, named or hits, self._embed_one, self._embed_many, k=k, stored=self._stored
+        )
+
+    def _stored(self, hit: Hit) -> np.ndarray | None:
+        units = self.index.units
+        if units is None or self.index.position(hit.chunk.id) != hit.row:
+            return None  # a hit of another index (or one built without units): embed its units
+        found = units.vectors(hit.row)
+        return found if len(found) else None
 
     def _embed_one(self, text: str) -> np.ndarray:
         return self._embed_many([text])[0]

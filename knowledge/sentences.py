@@ -20,7 +20,7 @@ from knowledge.expansion import expand
 from knowledge.index import Hit
 from knowledge.sparse import query_weights
 from knowledge.terms import terms
-from knowledge.units import split_units
+from knowledge.units import embedded_texts, split_units
 
 # Weights of the fused score: cosine (about 0.1-0.8), BM25 scaled to the best unit (0-1),
 # and the passage's retrieval rank (1 for the first passage, 1/2, 1/3 ...).
@@ -58,6 +58,11 @@ def units(hit: Hit, rank: int = 0) -> list[_Unit]:
     return [_Unit(u.text, u.context, u.first, u.last, rank, hit) for u in split_units(hit.chunk)]
 
 
+# The index's unit vectors of a passage (units.py: one per unit, in order, each embedded
+# with its heading), or None when it has none to give.
+StoredVectors = Callable[[Hit], "np.ndarray | None"]
+
+
 def _bm25(
     query_terms: dict[str, float], docs: list[list[str]], k1: float = 1.2, b: float = 0.75
 ) -> np.ndarray:
@@ -80,27 +85,43 @@ def best_sentences(
     embed_query: Callable[[str], np.ndarray] | None,
     embed_docs: Callable[[list[str]], np.ndarray] | None,
     k: int = 3,
+    stored: StoredVectors | None = None,
 ) -> list[Quote]:
     """The k sentences or list items of `hits` that best answer `query`, best first.
 
-    Without embedding functions, BM25 and passage rank alone rank them."""
+    Each unit is scored as the index embeds it (its heading, parent items or table
+    header, then its text), so a "Projects" item meets a question about projects. With
+    `stored`, a passage's units take their vectors from the index instead of being
+    embedded again; units without one are embedded with `embed_docs`. Without embedding
+    functions, BM25 and passage rank alone rank them."""
     seen: set[tuple[str, int, int, str]] = set()
     pool: list[_Unit] = []
+    scored_texts: list[str] = []
+    vectors: list[np.ndarray | None] = []
     for rank, hit in enumerate(hits):
-        for u in units(hit, rank):
+        found = units(hit, rank)
+        given = stored(hit) if stored is not None else None
+        if given is not None and len(given) != len(found):
+            given = None  # not this chunk's units (an index of another cut): embed them
+        for i, (u, text) in enumerate(zip(found, embedded_texts(hit.chunk), strict=True)):
             key = (hit.chunk.source, u.first, u.last, u.text)
             if key not in seen:
                 seen.add(key)
                 pool.append(u)
+                scored_texts.append(text)
+                vectors.append(given[i] if given is not None else None)
     if not pool or k <= 0:
         return []
-    scored_texts = [f"{u.context}: {u.text}" if u.context else u.text for u in pool]
     sparse = _bm25(query_weights(query, expand(query)), [terms(t) for t in scored_texts])
     score = W_SPARSE * (sparse / sparse.max() if sparse.max() > 0 else sparse)
     score += W_PASSAGE * np.array([1.0 / (1 + u.hit_rank) for u in pool], dtype=np.float32)
     if embed_query is not None and embed_docs is not None:
         q = np.asarray(embed_query(query), dtype=np.float32).reshape(-1)
-        score += W_DENSE * (np.asarray(embed_docs(scored_texts), dtype=np.float32) @ q)
+        missing = [i for i, v in enumerate(vectors) if v is None]
+        if missing:
+            for i, v in zip(missing, embed_docs([scored_texts[i] for i in missing]), strict=True):
+                vectors[i] = v
+        score += W_DENSE * (np.stack([np.asarray(v, dtype=np.float32) for v in vectors]) @ q)
     best = np.argsort(-score, kind="stable")[:k]
     return [
         Quote(

@@ -213,6 +213,13 @@ class UnitVectors:
         out[have] = np.maximum.reduceat(sims, np.concatenate([[0], np.cumsum(counts)[:-1]]))
         return out
 
+    def vectors(self, row: int) -> np.ndarray:
+        """One chunk's unit vectors as floats (units x dims), in the order of its units."""
+        lo, hi = int(self.offsets[row]), int(self.offsets[row + 1])
+        return (
+            np.asarray(self.codes[lo:hi], dtype=np.float32) * (np.asarray(self.scales[lo:hi]) / 127)[:, None]
+        )
+
     def take(self, rows: Sequence[int] | np.ndarray) -> UnitVectors:
         """The unit vectors of these chunks, in this order (for an index that keeps them)."""
         picked = np.asarray(rows, dtype=np.int64)

@@ -94,3 +94,14 @@ def test_embedded_default_says_it_found_nothing_about_a_role_no_roadmap_covers(h
     assert "> " not in text, text
     for question in ("How do I learn Mandarin quickly?", "What does a pharmacist study?"):
         assert "found nothing" in coach.send(thread, question).messages[-1]
+
+
+def test_embedded_default_answers_a_projects_question_with_projects_items(home: Path) -> None:
+    coach = Coach(Settings(home=home, model="local"), interface="test")
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, {"action": "approve"})
+    text = coach.send(thread, "what portfolio projects would help me get hired?").messages[-1]
+    assert text.startswith("From the roadmaps:"), text
+    cited = re.findall(r"^- \[\d+\] (.+), lines", text, flags=re.M)
+    assert cited and all(c.endswith("> Projects") for c in cited), text

@@ -296,3 +296,25 @@ def test_the_role_a_question_names_decides_which_passages_can_answer_it(home: Pa
     assert retriever.relevant("What does an AI product manager need to know?") == []
     assert retriever.relevant("How do I learn Mandarin quickly?") == []  # no passage has a word of it
     assert retriever.relevant("What does an AI architect need to know about governance in banking?")
+
+
+def test_the_sentence_stage_reuses_the_index_unit_vectors_and_embeds_only_the_question(home: Path) -> None:
+    retriever = Retriever(home)
+    question = "Which tools show the cost and latency of each LLM request?"
+    hits = retriever.relevant(question, k=4)
+    assert hits
+    fresh = best_sentences(question, hits, retriever._embed_one, retriever._embed_many, k=3)
+    embedded: list[str] = []
+    real = retriever.embeddings.embed_array
+
+    def counting(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return real(texts)
+
+    retriever.embeddings.embed_array = counting  # type: ignore[method-assign]
+    retriever._vec_cache.clear()
+    stored = retriever.rank_sentences(question, hits, k=3)
+    assert embedded == [question], embedded[:3]
+    # The stored vectors are the index's 8-bit codes of the same texts: same quotes.
+    assert [q.text for q in stored] == [q.text for q in fresh]
+    assert any("Langfuse" in q.text for q in stored)
