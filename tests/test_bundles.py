@@ -180,7 +180,34 @@ CASES: dict[str, Any] = {
     "a message while the review waits": _message_while_review_waits,
     # The person's store items a bundle carries (saved profile and plans) are checked too.
     "store a list": _set("store", []),
-    "store with an unknown key": _set("store.postings", []),
+    "store with an unknown key": _set("store.secrets", []),
+    "stored posting not a posting": _set("store.postings", [{"text": "hi"}]),
+    "stored posting text as a list": _set(
+        "store.postings",
+        [
+            {
+                "posting_id": "p",
+                "user_id": "u",
+                "position": "PM",
+                "source": "a.md",
+                "sha256": "x",
+                "text": ["hi"],
+            }
+        ],
+    ),
+    "stored posting too long": _set(
+        "store.postings",
+        [
+            {
+                "posting_id": "p",
+                "user_id": "u",
+                "position": "PM",
+                "source": "a.md",
+                "sha256": "x",
+                "text": "w " * 40_000,
+            }
+        ],
+    ),
     "stored profile hours as text": _set("store.profile", {"current_role": "Dev", "hours_per_week": "many"}),
     "stored plan not a plan": _set("store.plans", [{"version": 1}]),
     "stored plan version as text": _set("store.plans.0.version", "1"),

@@ -136,3 +136,36 @@ def test_a_checkin_counted_from_the_plans_date_reruns_the_same_weeks_later(coach
     assert result["divergences"] == [], result["divergences"]
     forked = replay.fork(coach, thread, 1, {"profile.hours_per_week": "8"})
     assert "after 0 weeks" in forked["changes"]["messages"], forked["changes"]["messages"]
+
+
+def test_a_bundle_carries_the_postings_its_session_counted(
+    home: Path, tmp_path: Path, built_index: Path
+) -> None:
+    """A plan for a position the catalog lacks takes its skills and priorities from the
+    person's postings: imported elsewhere without them, the totals and the verdict changed."""
+    postings = Path(__file__).parent.parent / "evals" / "data" / "postings" / "ai_product_manager.md"
+    assert cmd("postings", "add", str(postings), "--role", "AI product manager").returncode == 0
+    profile = tmp_path / "pm.yaml"
+    profile.write_text(
+        "current_role: Data analyst\nhours_per_week: 6\n"
+        "plan_a: {position: AI product manager, industry: edtech}\n"
+        "plan_b: {position: Data scientist, industry: edtech}\nskills: {SQL: 3, Python: 2}\n",
+        "utf-8",
+    )
+    done = cmd("plan", "--profile", str(profile), "--approve")
+    assert done.returncode == 0 and "postings" in done.stdout, done.stdout + done.stderr
+    (session,) = _sessions()
+    bundle = tmp_path / "pm.json"
+    assert cmd("replay", str(session["thread_id"]), "--export", str(bundle), "--redact").returncode == 0
+    carried = json.loads(bundle.read_text())["store"]["postings"]
+    mine = json.loads(cmd("postings", "list", "--json").stdout)
+    assert len(carried) == len(mine) > 1 and {p["position"] for p in carried} == {"AI product manager"}
+    assert all("/" not in p["source"] for p in carried), "a redacted bundle names files, not folders"
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    shutil.copytree(built_index, fresh / "index")
+    env = {"COACH_HOME": str(fresh)}
+    done = cmd("replay", "--import", str(bundle), env=env)
+    assert done.returncode == 0 and "No divergence" in done.stdout, done.stdout + done.stderr
+    assert "No postings" in cmd("postings", "list", env=env).stdout, "read, never written to the importer's"

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
 from agent.replay.person import PersonData, StoreSection, imported_path
-from agent.storage.records import PlanRecord, RecordedTurn, TurnOutcome
+from agent.storage.records import PlanRecord, PostingRecord, RecordedTurn, TurnOutcome
 from tools.errors import CoachError, InputError
 
 BUNDLE_VERSION = 1
@@ -128,6 +128,7 @@ class Bundle(BaseModel):
         return PersonData(
             profile=dict(self.store.profile) if self.store.profile is not None else None,
             plans=[PlanRecord.model_validate(p) for p in self.store.plans],
+            postings=[PostingRecord.model_validate(p) for p in self.store.postings],
         )
 
 

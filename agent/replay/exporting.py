@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from agent.replay.person import person_data, plans_used
+from agent.replay.person import person_data, plans_used, visible_postings
 from agent.replay.runner import BUNDLE_VERSION
 from agent.runtime.session import Coach
 from agent.storage.records import RecordedTurn
@@ -37,12 +37,14 @@ def _redact(value: Any, users: dict[str, str]) -> Any:
 
 
 def _store_section(coach: Coach, owner: str, thread: str, turns: list[RecordedTurn]) -> dict[str, Any]:
-    """What the session read from the person's store: the saved profile and the
-    saved plans its turns saw (agent.replay.person), validated again on import."""
+    """What the session read from the person's store: the saved profile, the saved
+    plans its turns saw and the postings there were by its last turn (agent.replay.person),
+    validated again on import."""
     data = person_data(coach, owner, thread)
     return {
         "profile": data.profile,
         "plans": [p.model_dump(mode="json") for p in plans_used(data.plans, turns)],
+        "postings": [p.model_dump(mode="json") for p in visible_postings(data.postings, turns[-1])],
     }
 
 
@@ -75,5 +77,7 @@ def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -
                 call["output"] = _redact(call["output"], users)
                 redact_call_input(call, lambda value: _redact(value, users))
         bundle["store"] = _redact(bundle["store"], users)
+        for posting in bundle["store"]["postings"]:
+            posting["source"] = Path(posting["source"]).name  # a folder path can name its owner
     path.write_text(json.dumps(bundle, indent=1, default=str), "utf-8")
     return {"path": str(path), "turns": len(turns), "redacted": redact}

@@ -27,9 +27,11 @@ from agent.storage import plans as plan_store
 from agent.storage import profiles as profile_store
 from agent.storage.records import PlanRecord, PostingRecord, RecordedTurn
 from tools.errors import CoachError
+from tools.postings import MAX_POSTING_CHARS
 
 MAX_PLANS = 50  # saved plans a bundle may carry (a session reads the latest at each turn)
 MAX_PLAN_TEXT = 200_000
+MAX_POSTINGS = 200  # job postings a bundle may carry (the evidence its proposals and gaps read)
 
 
 class PersonData(BaseModel):
@@ -151,13 +153,15 @@ def plans_used(plans: list[PlanRecord], turns: list[RecordedTurn]) -> list[PlanR
 
 class StoreSection(BaseModel):
     """A bundle's "store": what the session read from the person's store, the saved
-    profile and the saved plans its turns saw (a check-in needs the plan), so a replay
-    elsewhere sees them too. From a file, so every item is validated as the coach keeps it."""
+    profile, the saved plans its turns saw (a check-in needs the plan) and the job
+    postings there were (proposals and gaps count them), so a replay elsewhere sees them
+    too. From a file, so every item is validated as the coach keeps it."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     profile: dict[str, JsonValue] | None = None
     plans: list[dict[str, JsonValue]] = Field(default_factory=list, max_length=MAX_PLANS)
+    postings: list[dict[str, JsonValue]] = Field(default_factory=list, max_length=MAX_POSTINGS)
 
     @model_validator(mode="after")
     def _valid_items(self) -> StoreSection:
@@ -186,6 +190,13 @@ class StoreSection(BaseModel):
             if len(record.markdown) > MAX_PLAN_TEXT:
                 raise ValueError(f"a saved plan's text is longer than {MAX_PLAN_TEXT} characters")
             versions.add(record.version)
+        for raw in self.postings:
+            try:
+                posting = PostingRecord.model_validate(raw, strict=True)
+            except ValidationError as exc:
+                raise ValueError(f"a job posting is not one the coach keeps ({describe(exc)})") from None
+            if len(posting.text) > MAX_POSTING_CHARS or len(posting.position) > 200:
+                raise ValueError(f"a job posting's text is longer than {MAX_POSTING_CHARS} characters")
         return self
 
 
