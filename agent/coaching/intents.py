@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 Intent = Literal["profile", "question", "plan", "review", "checkin", "chitchat"]
 
 QUESTION_START = re.compile(
-    r"^\s*(?:what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b",
+    r"^\s*(?:(?:hmm+|um+|uh+|so|ok(?:ay)?|well|and|but|also|btw|wait|oh|hey)[,.!]{0,3}\s{1,3})?(?:what|how|why|which|when|where|who|should|can|could|do|does|is|are|will|would|tell me|explain)\b",
     re.I,
 )
 PLAN_COMMAND = re.compile(
-    r"^\s*(?:ok(?:ay)?[,! ]{1,3}|so[,! ]{1,3}|now[,! ]{1,3})?(?:please\s{1,3}|pls\s{1,3}|can you\s{1,3}|could you\s{1,3})?"
+    r"^\s*(?:(?:ok(?:ay)?|so|now|alright|fine|then|just|yeah|cool)[,! ]{1,3}){0,2}(?:please\s{1,3}|pls\s{1,3}|can you\s{1,3}|could you\s{1,3})?"
     r"(?:(?:draft|make|build|create|write|generate|show|give me|redo|re-?draft|start|do|compute|get)\b[^.?!]{0,40}"
     r"\b(?:plan|gaps?|matrix|roadmap)\b|(?:plan|go|let'?s go|go ahead|ready|i'?m ready|draft(?: it)?|"
     r"let'?s (?:do|start|plan)(?: it| this)?)\s{0,3}[.!]*\s*$|(?:what are|what'?s|show me) my (?:skill )?gaps?\b)",

@@ -211,7 +211,7 @@ _POSITION_END = re.compile(
 
 
 _HEDGE_TAIL = re.compile(
-    r"(?:\s{1,3}(?:i\s{1,3}guess|i\s{1,3}think|i\s{1,3}suppose|maybe|probably|perhaps|then|lol|haha|ideally|"
+    r"(?:\s{1,3}(?:i\s{1,3}guess|i\s{1,3}think|i\s{1,3}suppose|maybe|probably|perhaps|then|lol|haha|ideally|tbh|honestly|imo|"
     r"or\s{1,3}so|or\s{1,3}something|i'?d\s{1,3}say)){1,3}$",
     re.I,
 )
