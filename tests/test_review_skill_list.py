@@ -152,3 +152,20 @@ def test_an_edit_form_with_the_change_as_feedback_edits_the_list(coach: Coach) -
     coach.resume(thread, {"action": "edit", "feedback": "replace deep learning with product sense"})
     rows = _rows(coach, thread)
     assert SUCCESS in rows and "Deep learning with PyTorch" not in rows
+
+
+def test_a_level_named_by_a_listed_skill_is_that_skills_level(coach: Coach) -> None:
+    """A skill of the draft that the catalog lacks is known at review: its level can be
+    corrected by its name, a typo of it, or the start of a long name, never read as the
+    catalog's nearest skill ('user research' was taken for 'Reading and reproducing research')."""
+    thread = _to_review(coach)
+    coach.resume(thread, "replace deep learning with User research")
+    assert "User research" in _rows(coach, thread)
+
+    said = " ".join(coach.resume(thread, "my user research is 2, not 0").messages)
+    assert _rows(coach, thread)["User research"]["current"] == 2, said
+    assert "Reading and reproducing research" not in said and "don't know the skill" not in said
+
+    said = " ".join(coach.resume(thread, "no wait, my usr research is 3 not 2").messages)
+    assert _rows(coach, thread)["User research"]["current"] == 3, said
+    assert said.count("don't know the skill") <= 1

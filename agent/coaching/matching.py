@@ -9,6 +9,7 @@ to the one unknown-role branch below (`unknown_role_reply`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -179,3 +180,32 @@ def unknown_role_reply(position: str) -> str:
     lands, this is the branch that switches to it.
     """
     return f"I don't know the role '{position}' yet. The roles I know: " + ", ".join(role_titles())
+
+
+# A typo of a listed skill's name ("assesment design"): a plain edit-distance ratio, as for
+# roles (agent.coaching.matching), so a near name is taken only when it is a misspelling.
+_OWN_TYPO_RATIO = 90.0
+
+
+def own_skill(name: str, known: Sequence[str]) -> str | None:
+    """The draft's or the person's own skill a name refers to, or None: the same name in
+    any case, the name a listed one starts with ('Docs-as-code tooling' for 'Docs-as-code
+    tooling (Markdown, static site generators)'; only when it picks one), or a typo of it.
+    Tried before the catalog: 'user research' in a list is that skill, not the catalog's
+    nearest ('Reading and reproducing research')."""
+    low = normalize_name(name)
+    if not low or not known:
+        return None
+    names = {normalize_name(k): k for k in known}
+    if low in names:
+        return names[low]
+    starts = {k for key, k in names.items() if key.startswith(low + " ") or key.split(" (")[0] == low}
+    if len(starts) == 1:
+        return starts.pop()
+    found = process.extractOne(low, list(names), scorer=fuzz.ratio, score_cutoff=_OWN_TYPO_RATIO)
+    return names[found[0]] if found is not None and len(low) >= 6 else None
+
+
+def normalize_name(name: str) -> str:
+    """A skill name compared without case, quotes or repeated spaces."""
+    return re.sub(r"\s+", " ", name.replace("\u2019", "'").strip(" .,;:-").lower())

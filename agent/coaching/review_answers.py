@@ -14,11 +14,13 @@ patterns here only read what is particular to a review answer. Every pattern is 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from agent.coaching.levels import never_used
+from agent.coaching.matching import own_skill
 from agent.coaching.parsing import parse_message
 from agent.coaching.review import (
     MAX_ANSWER_CHARS,
@@ -212,8 +214,9 @@ def _normalise(text: str) -> str:
     return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], low)
 
 
-def _skill(raw: str, problems: list[str]) -> str | None:
-    """A skill name the catalog knows, or None (and a problem to tell the person)."""
+def _skill(raw: str, problems: list[str], known: Sequence[str] = ()) -> str | None:
+    """A skill of the draft or the person's own, or one the catalog knows, or None (and a
+    problem to tell the person, once)."""
     name = raw.strip(" .,;:-")
     # Joining words are not part of a name: "and rag" is RAG, never a near miss of another skill.
     name = re.sub(
@@ -223,36 +226,40 @@ def _skill(raw: str, problems: list[str]) -> str | None:
     name = re.sub(r"\s+(?:level|skills?|target)$", "", name)
     if not name or _FILLER_NAMES.match(name):
         return None
+    if (own := own_skill(name, known)) is not None:
+        return own
     found = match_skill_strict(name)
     if found is None:
-        problems.append(f"I don't know the skill '{name[:60]}'")
+        problem = f"I don't know the skill '{name[:60]}'"
+        if problem not in problems:
+            problems.append(problem)
         return None
     return found.name
 
 
-def _extract(body: str, changes: dict[str, object], problems: list[str]) -> str:
+def _extract(body: str, changes: dict[str, object], problems: list[str], known: Sequence[str] = ()) -> str:
     """Read review-specific phrasings into `changes`; returns the text left for the parsers."""
     rest = body
     levels: dict[str, int] = {}
     targets: dict[str, int] = {}
     for pattern in _LEVEL_FIXES:
         for m in pattern.finditer(rest):
-            if name := _skill(m.group("skill"), problems):
+            if name := _skill(m.group("skill"), problems, known):
                 levels[name] = int(m.group("n"))
                 rest = rest.replace(m.group(0), " ")
     for pattern in (_TARGET_SET, _TARGET_AFTER):
         for m in pattern.finditer(rest):
-            if name := _skill(m.group("skill"), problems):
+            if name := _skill(m.group("skill"), problems, known):
                 targets[name] = int(m.group("n"))
                 rest = rest.replace(m.group(0), " ")
     for pattern in (_DROP, _DROP_AFTER):
         for m in pattern.finditer(rest):
-            if name := _skill(m.group("skill"), problems):
+            if name := _skill(m.group("skill"), problems, known):
                 targets[name] = 0
                 said = m.group(0)
                 end = m.end()
                 while pattern is _DROP and (more := _DROP_MORE.match(rest, end)):
-                    also = _skill(more.group("skill"), [])
+                    also = _skill(more.group("skill"), [], known)
                     if also is None:
                         break  # "drop docker and make it 10 hours": the rest is another change
                     targets[also] = 0
@@ -274,12 +281,14 @@ def _extract(body: str, changes: dict[str, object], problems: list[str]) -> str:
     return rest
 
 
-def _read_changes(body: str, *, explicit: bool = False) -> tuple[ReviewChanges, list[str], str]:
+def _read_changes(
+    body: str, *, explicit: bool = False, known: Sequence[str] = ()
+) -> tuple[ReviewChanges, list[str], str]:
     """The changes an edit asks for, what could not be used, and a question back when a
     change is wanted without its figure ('a bit fewer hours')."""
     problems: list[str] = []
     found: dict[str, object] = {}
-    rest = _extract(body, found, problems)
+    rest = _extract(body, found, problems, known)
     ask = ""
     if _HOURS_RELATIVE.search(body) and "hours_per_week" not in found:
         ask = ASK_HOURS
@@ -293,10 +302,12 @@ def _read_changes(body: str, *, explicit: bool = False) -> tuple[ReviewChanges, 
         if target:
             found[key] = TargetChange(position=target["position"][:80], industry=target["industry"][:80])
     targets = dict(found.get("targets") or {})  # type: ignore[call-overload]
-    bare = {name: level for raw, level in parsed.skills.items() if (name := _skill(raw.lower(), problems))}
+    bare = {
+        name: level for raw, level in parsed.skills.items() if (name := _skill(raw.lower(), problems, known))
+    }
     # "dbt: never used it" says where the person is (0), not where to get to.
     for raw in never_used(rest) if re.search(r"never|n't|not|no ", rest) else []:
-        if (name := _skill(raw.lower(), [])) is not None and bare.pop(name, None) == 0:
+        if (name := _skill(raw.lower(), [], known)) is not None and bare.pop(name, None) == 0:
             found["levels"] = {**dict(found.get("levels") or {}), name: 0}  # type: ignore[call-overload]
     if len(bare) > 1 and not targets and "levels" not in found and not explicit:
         # "communication 5, system design 1, rag 1": the rating prompt's own format, so as
@@ -323,8 +334,8 @@ def _read_changes(body: str, *, explicit: bool = False) -> tuple[ReviewChanges, 
     return changes, problems, ask
 
 
-def _edit(text: str, body: str, *, explicit: bool) -> ReviewAnswer:
-    changes, problems, ask = _read_changes(body, explicit=explicit)
+def _edit(text: str, body: str, *, explicit: bool, known: Sequence[str] = ()) -> ReviewAnswer:
+    changes, problems, ask = _read_changes(body, explicit=explicit, known=known)
     if not changes.empty() and not ask:
         return ReviewAnswer(kind="edit", text=text, changes=changes, problems=problems)
     if not ask:
@@ -332,9 +343,10 @@ def _edit(text: str, body: str, *, explicit: bool) -> ReviewAnswer:
     return ReviewAnswer(kind="edit" if explicit else "unclear", text=text, ask=ask, problems=problems)
 
 
-def classify_review_answer(text: str) -> ReviewAnswer:
+def classify_review_answer(text: str, known: Sequence[str] = ()) -> ReviewAnswer:
     """What a typed review answer means: approve, edit (with its changes), reject (with a
-    reason), a question about the plan, or unclear (with a one-line question back)."""
+    reason), a question about the plan, or unclear (with a one-line question back).
+    `known` names the draft's skills and the person's own, read before the catalog's."""
     original = (text or "").strip()[:MAX_ANSWER_CHARS]
     low = _normalise(original)
     if not low:
@@ -347,11 +359,11 @@ def classify_review_answer(text: str) -> ReviewAnswer:
     if _REJECT_WHOLE.match(low):
         return ReviewAnswer(kind="reject", text=original, reason=original.strip(" .!"))
     if m := _EDIT_CMD.match(low):
-        return _edit(original, m.group("rest"), explicit=True)
+        return _edit(original, m.group("rest"), explicit=True, known=known)
     if m := _YES_BUT.match(low):
-        return _edit(original, m.group("rest"), explicit=True)
+        return _edit(original, m.group("rest"), explicit=True, known=known)
     asked = "?" in low or bool(_QUESTION.match(low))
-    changes, problems, ask = _read_changes(low)
+    changes, problems, ask = _read_changes(low, known=known)
     wants_change = bool(_EDIT_MARKER.search(low)) or not asked
     if (not changes.empty() or ask) and wants_change:
         return ReviewAnswer(kind="edit", text=original, changes=changes, ask=ask, problems=problems)

@@ -16,6 +16,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
+from agent.coaching.matching import is_catalog_skill
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
 from agent.coaching.proposals import review_list_edit
@@ -94,6 +95,13 @@ def _follow_up(raw: Any, notice: str | None) -> Any:
     return raw
 
 
+def _skill_names(plan: Plan) -> list[str]:
+    """The skills a review answer may name besides the catalog's: both options' and the
+    person's own that the catalog lacks (a catalog one is named as the plans name it)."""
+    names = [line.name for option in (plan.a, plan.b) for line in option.report.skills]
+    return names + [n for n in plan.profile.skills if n not in names and not is_catalog_skill(n)]
+
+
 def _decide(raw: Any, plan: Plan, overrides: dict[str, dict[str, int]] | None = None) -> ReviewResponse | str:
     """The answer as a usable response, or the one line to say back."""
     try:
@@ -112,7 +120,7 @@ def _decide(raw: Any, plan: Plan, overrides: dict[str, dict[str, int]] | None = 
                 if isinstance(listed, str)
                 else ReviewResponse(action="edit", feedback=text, changes=listed)
             )
-        answer = classify_review_answer(text)
+        answer = classify_review_answer(text, _skill_names(plan))
         if answer.kind == "question":
             found = answer_from_plan(answer.question, plan.a.report, plan.b.report)
             return f"{found.text if found else NOT_FROM_PLAN} {STILL_OPEN}"
