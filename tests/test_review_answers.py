@@ -391,3 +391,11 @@ def test_never_used_at_review_corrects_the_level_not_the_target(text: str) -> No
     answer = classify_review_answer(text)
     assert answer.kind == "edit" and _ids(answer.changes.levels) == _ids({"dbt": 0}), answer
     assert not answer.changes.targets
+
+
+@pytest.mark.parametrize(
+    "text", ["hmm how realistic is plan b tbh", "so what should i learn first", "ok how long will rag take"]
+)
+def test_a_question_after_an_interjection_is_a_question(text: str) -> None:
+    answer = classify_review_answer(text)
+    assert answer.kind == "question" and answer.to_response() is None

@@ -149,7 +149,7 @@ _EDIT_MARKER = re.compile(
     r"i'?d (?:rather|prefer|like)|i want|i can|go with|update|please|no need)\b"
 )
 _QUESTION = re.compile(
-    r"^(?:what|how|why|which|when|where|who|should|is|are|will|would|does|do|can|could|tell me|explain)\b"
+    r"^(?:(?:hmm+|um+|uh+|so|ok|okay|well|and|but|also|btw|wait|oh)[,.!]{0,3} )?(?:what|how|why|which|when|where|who|should|is|are|will|would|does|do|can|could|tell me|explain)\b"
 )
 _LEVEL_FIXES = (
     re.compile(
