@@ -254,7 +254,7 @@ def _ensemble_speed(
 def bench_quality() -> list[str]:
     """The retrieval eval: every mode and LangChain's EnsembleRetriever, beside the targets
     and the previous release's figures, per source and per kind of answer."""
-    from evals.retrieval import BEFORE_UNITS, PREVIOUS, TARGETS, run
+    from evals.retrieval import BEFORE_UNITS, PREVIOUS, TARGETS, gate_line, run
 
     result = run()
     by = {s.mode: s for s in result["overall"]}
@@ -283,6 +283,7 @@ def bench_quality() -> list[str]:
         row("hybrid hit@5", h.hit5, "", f">= {TARGETS['hybrid_hit5']}", h.hit5 >= TARGETS["hybrid_hit5"]),
         row("hybrid MRR", h.mrr, "", f">= {TARGETS['hybrid_mrr']}", h.mrr >= TARGETS["hybrid_mrr"]),
         row("second stage: answer in the top 3 quotes", result["quote_hit3"], ""),
+        "  " + gate_line(result["gate"]),
         "  per source, hit@5 hybrid vs EnsembleRetriever (ours must be no worse):",
     ]
     for src, scores in result["per_source"].items():
