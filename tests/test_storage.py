@@ -13,7 +13,7 @@ from agent.storage import Storage, open_storage
 from agent.storage.migrations import LATEST, MIGRATIONS
 from agent.storage.plans import get_plan, list_plans, save_approved, save_plan_version
 from agent.storage.profiles import load_profile
-from agent.storage.records import ApprovalRecord, PostingRecord, TurnOutcome
+from agent.storage.records import ApprovalRecord, NewTurn, PostingRecord, TurnOutcome
 from tools.errors import CoachError
 from tools.lc_tools import save_profile, stored_profile
 from tools.models import Profile, Target
@@ -74,15 +74,18 @@ def test_sessions_claim_touch_list_and_forget(storage: Storage) -> None:
 def test_recordings_round_trip_and_purge(storage: Storage) -> None:
     calls = [{"kind": "tool", "name": "skill_gap_report", "step": 3, "output": {"total_hours": 12.5}}]
     outcome = TurnOutcome(route="plan", totals={"a": [12.5, 2, True]}, replies=1)
-    assert storage.recordings.save_turn("t1", "message", "hi", False, None, calls, outcome) == 1
-    assert storage.recordings.save_turn("t1", "resume", {"action": "approve"}, True, "abc", [], outcome) == 2
+    assert storage.recordings.save_turn("t1", NewTurn("message", "hi", False, None, calls, outcome)) == 1
+    assert (
+        storage.recordings.save_turn("t1", NewTurn("resume", {"action": "approve"}, True, "abc", [], outcome))
+        == 2
+    )
     turns = storage.recordings.turns("t1")
     assert [t.seq for t in turns] == [1, 2]
     assert turns[0].calls[0].output == {"total_hours": 12.5} and turns[1].capable is True
     assert turns[0].outcome.totals == {"a": [12.5, 2, True]} and turns[1].payload == {"action": "approve"}
     assert storage.recordings.outcomes("t1")[0].totals == {"a": [12.5, 2, True]}
     assert storage.recordings.next_seq("t1") == 3
-    storage.recordings.save_turn("t2", "message", "hello", False, None, calls, outcome)
+    storage.recordings.save_turn("t2", NewTurn("message", "hello", False, None, calls, outcome))
     storage.recordings.forget("t2")
     assert storage.recordings.turns("t2") == [] and len(storage.recordings.turns("t1")) == 2
     assert storage.recordings.purge_older_than(-1) == ["t1"]

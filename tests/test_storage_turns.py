@@ -10,7 +10,7 @@ import pytest
 
 from agent.storage import Storage, open_storage
 from agent.storage.plans import has_plans, list_plans, save_plan_version
-from agent.storage.records import ApprovalRecord, TurnOutcome
+from agent.storage.records import ApprovalRecord, NewTurn, TurnOutcome
 
 
 @pytest.fixture
@@ -23,8 +23,12 @@ def storage(tmp_path: Path, database_url: str | None) -> Storage:
 def test_record_turn_touches_the_session_and_records_the_turn_together(storage: Storage) -> None:
     calls = [{"kind": "tool", "name": "search_roadmaps", "output": ["a#1"], "latency_ms": 1.5}]
     outcome = TurnOutcome(route="question", replies=1)
-    assert storage.record_turn("t1", "ana", "repl", "message", "hi", False, None, calls, outcome) == 1
-    assert storage.record_turn("t1", "ana", "repl", "message", "again", False, None, [], outcome) == 2
+    assert (
+        storage.record_turn("t1", "ana", "repl", NewTurn("message", "hi", False, None, calls, outcome)) == 1
+    )
+    assert (
+        storage.record_turn("t1", "ana", "repl", NewTurn("message", "again", False, None, [], outcome)) == 2
+    )
     [row] = storage.sessions.list("ana")
     assert (row.thread_id, row.user_id, row.interface, row.turns) == ("t1", "ana", "repl", 2)
     assert storage.recordings.outcomes("t1") == [outcome, outcome]
@@ -33,10 +37,10 @@ def test_record_turn_touches_the_session_and_records_the_turn_together(storage: 
 
 def test_a_recording_that_fails_leaves_no_touch_behind(storage: Storage) -> None:
     outcome = TurnOutcome(route="intake")
-    storage.record_turn("t1", "ana", "repl", "message", "hi", False, None, [], outcome)
+    storage.record_turn("t1", "ana", "repl", NewTurn("message", "hi", False, None, [], outcome))
     broken = [{"name": "no kind"}]  # every call has a kind: this one fails inside the transaction
     with pytest.raises(KeyError):
-        storage.record_turn("t1", "ana", "repl", "message", "lost", False, None, broken, outcome)
+        storage.record_turn("t1", "ana", "repl", NewTurn("message", "lost", False, None, broken, outcome))
     [row] = storage.sessions.list("ana")
     assert row.turns == 1, "the touch of the failed turn was rolled back with its recording"
     assert len(storage.recordings.outcomes("t1")) == 1

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from agent.coaching.review import ReviewRequest, ReviewResponse, resume_value
 from agent.runtime.tracing import langfuse_enabled, run_config, trace_id_for
 from agent.storage import Storage, open_storage
-from agent.storage.records import Committed, TurnOutcome
+from agent.storage.records import Committed, NewTurn, TurnOutcome
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -298,17 +298,15 @@ class Coach:
             review = ReviewRequest.from_interrupt(intr.value) or review
         turn = Turn(thread_id=thread_id, messages=texts, review=review, values=values)
         kind, recorded = record
-        self.persistence.record_turn(
-            thread_id,
-            user_id or self.user_id,
-            self.interface,
-            kind,
-            recorded,
-            is_capable(self.settings.model, self._chat_model),
-            trace_id_for(seed) if langfuse_enabled() else None,
-            recorder.calls,
-            outcome_of(turn),
+        made = NewTurn(
+            kind=kind,
+            payload=recorded,
+            capable=is_capable(self.settings.model, self._chat_model),
+            trace_id=trace_id_for(seed) if langfuse_enabled() else None,
+            calls=recorder.calls,
+            outcome=outcome_of(turn),
         )
+        self.persistence.record_turn(thread_id, user_id or self.user_id, self.interface, made)
         return turn
 
     def send(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # types only: LangGraph's import is left to the backend that 
     from langgraph.checkpoint.base import BaseCheckpointSaver
     from langgraph.store.base import BaseStore
 
-    from agent.storage.records import TurnOutcome
+    from agent.storage.records import NewTurn
 
 
 class Tx(Protocol):
@@ -113,18 +113,7 @@ class Storage:
         """A write transaction over the coach's own tables."""
         return self.backend.transaction()
 
-    def record_turn(
-        self,
-        thread_id: str,
-        user_id: str,
-        interface: str,
-        kind: str,
-        payload: Any,
-        capable: bool,
-        trace_id: str | None,
-        calls: list[dict[str, Any]],
-        outcome: TurnOutcome,
-    ) -> int:
+    def record_turn(self, thread_id: str, user_id: str, interface: str, turn: NewTurn) -> int:
         """After a turn: the sessions registry's touch and the turn's recording (input,
         calls, outcome) in one transaction, so one commit (one fsync on SQLite) instead
         of two, and never one without the other; the turn's number."""
@@ -133,7 +122,7 @@ class Storage:
 
         with self.backend.transaction() as tx:
             touch_session(tx, thread_id, user_id, interface)
-            return write_turn(tx, thread_id, kind, payload, capable, trace_id, calls, outcome)
+            return write_turn(tx, thread_id, turn)
 
     @contextmanager
     def thread_lock(self, thread_id: str) -> Iterator[None]:

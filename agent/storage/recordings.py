@@ -20,7 +20,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
 
 from agent.storage.base import Backend, Tx
-from agent.storage.records import RecordedCall, RecordedTurn, TurnOutcome
+from agent.storage.records import NewTurn, RecordedCall, RecordedTurn, TurnOutcome
 
 SUMMARY_CHARS = 300
 
@@ -170,16 +170,7 @@ _CALL_COLUMNS = (
 )
 
 
-def write_turn(
-    tx: Tx,
-    thread_id: str,
-    kind: str,
-    payload: Any,
-    capable: bool,
-    trace_id: str | None,
-    calls: list[dict[str, Any]],
-    outcome: TurnOutcome,
-) -> int:
+def write_turn(tx: Tx, thread_id: str, turn: NewTurn) -> int:
     """Write one turn, its calls and its outcome inside the caller's transaction; the
     turn's number (allocated in that transaction, so two writers never share one)."""
     rows = tx.run("SELECT MAX(seq) FROM coach_turns WHERE thread_id = ?", (thread_id,))
@@ -190,15 +181,15 @@ def write_turn(
         (
             thread_id,
             seq,
-            kind,
-            json.dumps(payload, default=str),
-            int(capable),
-            trace_id,
+            turn.kind,
+            json.dumps(turn.payload, default=str),
+            int(turn.capable),
+            turn.trace_id,
             _now(),
-            outcome.model_dump_json(),
+            turn.outcome.model_dump_json(),
         ),
     )
-    for n, c in enumerate(calls):
+    for n, c in enumerate(turn.calls):
         tx.count(
             "INSERT INTO coach_calls (thread_id, seq, n, kind, name, node, step, input_hash, input, "
             "output, tokens_in, tokens_out, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -232,20 +223,11 @@ class RecordingStore:
         rows = self.db.read("SELECT MAX(seq) FROM coach_turns WHERE thread_id = ?", (thread_id,))
         return int(rows[0][0] or 0) + 1
 
-    def save_turn(
-        self,
-        thread_id: str,
-        kind: str,
-        payload: Any,
-        capable: bool,
-        trace_id: str | None,
-        calls: list[dict[str, Any]],
-        outcome: TurnOutcome,
-    ) -> int:
+    def save_turn(self, thread_id: str, turn: NewTurn) -> int:
         """One turn, its calls and its outcome, in one transaction; the turn's number
         (allocated inside the transaction, so two writers never share one)."""
         with self.db.transaction() as tx:
-            return write_turn(tx, thread_id, kind, payload, capable, trace_id, calls, outcome)
+            return write_turn(tx, thread_id, turn)
 
     def turns(self, thread_id: str) -> list[RecordedTurn]:
         """The thread's turns in order, with their calls."""

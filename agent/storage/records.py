@@ -3,6 +3,7 @@ calls, approvals, saved plans and job postings. Storage reads and writes these, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,6 +39,19 @@ class TurnOutcome(BaseModel):
     review: str | None = None  # the draft id waiting for review after the turn
     committed: Committed | None = None
     replies: int = 0
+
+
+@dataclass(frozen=True)
+class NewTurn:
+    """A turn to record: its input (`kind`, `payload`), whether a capable model answered,
+    its trace, its calls (as the Recorder collected them) and its outcome."""
+
+    kind: str
+    payload: Any
+    capable: bool
+    trace_id: str | None
+    calls: list[dict[str, Any]]
+    outcome: TurnOutcome
 
 
 class RecordedCall(BaseModel):
