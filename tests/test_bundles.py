@@ -123,6 +123,8 @@ def _nest(depth: int) -> Callable[[dict[str, Any]], Any]:
     return apply
 
 
+POSTING = {"posting_id": "p", "user_id": "u", "position": "PM", "source": "a.md", "sha256": "x", "text": "t"}
+
 # name -> bytes, or a mutation of the real bundle, or a special file
 CASES: dict[str, Any] = {
     "empty file": b"",
@@ -182,32 +184,8 @@ CASES: dict[str, Any] = {
     "store a list": _set("store", []),
     "store with an unknown key": _set("store.secrets", []),
     "stored posting not a posting": _set("store.postings", [{"text": "hi"}]),
-    "stored posting text as a list": _set(
-        "store.postings",
-        [
-            {
-                "posting_id": "p",
-                "user_id": "u",
-                "position": "PM",
-                "source": "a.md",
-                "sha256": "x",
-                "text": ["hi"],
-            }
-        ],
-    ),
-    "stored posting too long": _set(
-        "store.postings",
-        [
-            {
-                "posting_id": "p",
-                "user_id": "u",
-                "position": "PM",
-                "source": "a.md",
-                "sha256": "x",
-                "text": "w " * 40_000,
-            }
-        ],
-    ),
+    "stored posting text as a list": _set("store.postings", [POSTING | {"text": ["hi"]}]),
+    "stored posting too long": _set("store.postings", [POSTING | {"text": "w " * 40_000}]),
     "stored profile hours as text": _set("store.profile", {"current_role": "Dev", "hours_per_week": "many"}),
     "stored plan not a plan": _set("store.plans", [{"version": 1}]),
     "stored plan version as text": _set("store.plans.0.version", "1"),

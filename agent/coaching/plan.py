@@ -144,6 +144,11 @@ def pinned_target(report: GapReport, fallback: Target) -> Target:
     keeps a proposal's or the postings' skills instead of proposing again."""
     if not report.custom and not any(s.evidence for s in report.skills):
         return fallback
+    return report_target(report)
+
+
+def report_target(report: GapReport) -> Target:
+    """A report's 10 skills, as drafted, as a target carrying its own list."""
     skills = [
         TargetSkill(
             name=s.name,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from agent.coaching.plan import Plan, pinned_target
+from agent.coaching.plan import Plan, pinned_target, report_target
 from agent.coaching.review import ReviewChanges, TargetChange
 from tools.catalog import catalog_role, match_skill_strict
 from tools.errors import InputError
@@ -211,19 +211,7 @@ def review_list_edit(
 def catalog_list(plan: Plan, label: Literal["A", "B"]) -> Target:
     """A catalog role's 10 skills as drafted (industry swaps and review targets included),
     as a list of the person's own to change."""
-    report = (plan.a if label == "A" else plan.b).report
-    skills = [
-        TargetSkill(
-            name=s.name,
-            kind=s.kind,
-            priority=s.priority,
-            target=s.target,
-            evidence=s.evidence,
-            reason=s.source,
-        )
-        for s in report.skills
-    ]
-    return Target(position=report.target.position, industry=report.target.industry, skills=skills)
+    return report_target((plan.a if label == "A" else plan.b).report)
 
 
 def _with_overrides(skills: list[TargetSkill], targets: dict[str, int]) -> list[TargetSkill]:
