@@ -105,3 +105,21 @@ def test_embedded_default_answers_a_projects_question_with_projects_items(home: 
     assert text.startswith("From the roadmaps:"), text
     cited = re.findall(r"^- \[\d+\] (.+), lines", text, flags=re.M)
     assert cited and all(c.endswith("> Projects") for c in cited), text
+
+
+def test_quotes_stay_one_per_line_when_rendered_on_a_terminal(home: Path) -> None:
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    coach = Coach(Settings(home=home, model="local"), interface="test")
+    thread = coach.new_thread_id()
+    coach.send(thread, "hi")
+    text = coach.send(thread, "how should I practise algorithms, and for how long each week?").messages[-1]
+    cited = re.findall(r"^> .+ \[(\d+)\]$", text, flags=re.M)
+    assert len(cited) >= 2, text
+    console = Console(force_terminal=True, width=400, record=True)
+    console.print(Markdown(text))
+    shown = console.export_text().splitlines()
+    for n in cited:
+        assert sum(f"[{n}]" in row for row in shown) >= 1
+    assert not any(sum(f"[{n}]" in row for n in set(cited)) > 1 for row in shown if "▌" in row), shown

@@ -135,7 +135,9 @@ def _extractive(quotes: list[Quoted]) -> tuple[str, list[dict[str, Any]]]:
         if cite not in sources:
             sources.append(cite)
         lines.append(f"> {q['text']} [{sources.index(cite) + 1}]")
-    return "From the roadmaps:\n\n" + "\n".join(lines), sources
+    # A blank line between quotes: Markdown joins consecutive "> " lines into one paragraph,
+    # so on a terminal every quote ran into one line.
+    return "From the roadmaps:\n\n" + "\n\n".join(lines), sources
 
 
 def _generated(question: str, passages: list[Passage], state: CoachState, ctx: Context) -> str | None:
