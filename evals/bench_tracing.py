@@ -97,19 +97,24 @@ def bench_turns(home: Path, rounds: int = 6) -> list[str]:
         keys = {"off": {}, "up": _keys(up), "down": _keys(down)}
         coach = Coach(Settings(home=home, model="fake"), interface="test")
         try:
-            for _ in range(rounds):
+            for n in range(rounds):
                 for state in ("off", "up", "down"):
                     for k in [k for k in os.environ if k.startswith("LANGFUSE_")]:
                         del os.environ[k]
                     os.environ.update(keys[state])
                     thread = coach.new_thread_id()
+                    # Each session a new person: with one user for all, every session after the
+                    # first met a returning person's saved plan and never drafted or approved.
+                    user = f"bench-{state}-{n}"
                     for line in CONVERSATION:
                         t0 = time.perf_counter()
-                        coach.send(thread, line)
+                        coach.send(thread, line, user_id=user)
                         times[state].append((time.perf_counter() - t0) * 1000)
                     t0 = time.perf_counter()
-                    coach.resume(thread, {"action": "approve"})
+                    done = coach.resume(thread, {"action": "approve"}, user_id=user)
                     times[state].append((time.perf_counter() - t0) * 1000)
+                    if not any("saved as version" in m for m in done.messages):
+                        raise RuntimeError(f"bench session {thread} did not save its plan: {done.messages}")
         finally:
             for k in [k for k in os.environ if k.startswith("LANGFUSE_")]:
                 del os.environ[k]
