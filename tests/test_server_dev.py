@@ -227,3 +227,32 @@ def test_remote_graph_session(server: str) -> None:
     assert "Plan saved as version 1" in out["messages"][-1]["content"]
     items = get_sync_client(url=server).store.search_items(("plans", "bob"))["items"]
     assert len(items) == 1
+
+
+def test_a_server_run_counts_the_persons_postings(server: str) -> None:
+    """`coach postings add` writes the person's postings into the data directory; a run on
+    LangGraph Server (no Coach in between) reads them there for that person alone."""
+    from langgraph_sdk import get_sync_client
+
+    postings = ROOT / "evals" / "data" / "postings" / "ai_product_manager.md"
+    home = server_work(server) / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACH_")} | {"COACH_HOME": str(home)}
+    coach = str(Path(sys.executable).with_name("coach"))
+    added = subprocess.run(
+        [coach, "postings", "add", str(postings), "--role", "AI product manager", "--user", "bea"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    client = get_sync_client(url=server)
+    custom = {**PROFILE, "plan_a": {"position": "AI product manager", "industry": "fintech"}}
+    start = {"messages": START["messages"], "profile": custom}
+    evidence = {}
+    for user in ("bea", "cid"):
+        thread = client.threads.create()["thread_id"]
+        client.runs.wait(thread, "coach", input=start, context={"user_id": user})
+        review = _review(client, thread)
+        assert review is not None, _last_ai(client.threads.get_state(thread))
+        skills = review["action_requests"][0]["args"]["plan"]["a"]["report"]["skills"]
+        evidence[user] = [s["evidence"] for s in skills if s.get("evidence")]
+    assert evidence["bea"] and all(e["of"] > 1 for e in evidence["bea"]), evidence
+    assert evidence["cid"] == [], "another person's postings are not theirs"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,14 +93,31 @@ def missing_field(state: CoachState, profile: dict[str, Any]) -> ProfileField | 
 
 
 def postings_of(runtime: Any) -> list[Any]:
-    """The person's job postings (records), when the interface gave the graph a way to
-    read them; [] otherwise (a server client, a replay without storage)."""
-    read = getattr(runtime.context, "postings", None)
-    if read is None:
-        return []
+    """The person's job postings (records): through the interface's reader, or, under
+    LangGraph Server (which runs the graph without a Coach), from the coach's storage in
+    the run's data directory, where `coach postings add` put them."""
     from agent.graph.context import run_user
 
-    return list(read(run_user(runtime)))
+    read = getattr(runtime.context, "postings", None)
+    if read is not None:
+        return list(read(run_user(runtime)))
+    return stored_postings(Path(runtime.context.home), run_user(runtime))
+
+
+def stored_postings(home: Path, user_id: str) -> list[Any]:
+    """A person's postings in the data directory's storage ([] when it has none yet: a
+    read must not create a database)."""
+    from agent.storage import open_storage
+    from agent.storage.files import DB_FILE
+
+    url = os.environ.get("COACH_DATABASE_URL", "").strip() or None
+    if url is None and not (home / DB_FILE).is_file():
+        return []
+    storage = open_storage(home, url)
+    try:
+        return list(storage.postings.list(user_id))
+    finally:
+        storage.close()
 
 
 def profile_of(profile: dict[str, Any]) -> Profile:
