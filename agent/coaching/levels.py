@@ -54,7 +54,8 @@ FILLER = frozenset(
     time times weaker stronger better worse rusty shaky higher decent alright average meh some went
     moved gone got bit little bits lot lots super extremely kinda sorta fair fairly reasonably
     reasonable average-ish ish weekend weekends weekday weekdays evening evenings morning mornings
-    night nights
+    night nights monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday
+    fridays saturday saturdays sunday sundays
     """.split()  # noqa: SIM905 - a word list is easier to read and extend as text
 )
 _MAX_NAME_WORDS = 4

@@ -109,6 +109,28 @@ def spelling_fix(position: str) -> str:
     return fixed[:1].upper() + fixed[1:]
 
 
+# A field named where a position is expected ('move into instructional design'): kept
+# as written, as the person's own name for the position (no silent renaming).
+_FIELDS = frozenset(
+    """design engineering management training consulting research development writing marketing
+    teaching coaching analysis architecture recruiting nursing sales""".split()  # noqa: SIM905
+)
+_AGENT_END = re.compile(r"(?:[a-z]{2}(?:er|or|ist|ian|ant|ent|eer|naut|ary))s?$")
+_NOT_AGENT = frozenset(
+    """other rather later never whatever either neither better faster bigger sooner together over under
+    after ever number matter paper different important urgent current recent ordinary necessary""".split()  # noqa: SIM905
+)
+POSITION_WORD = re.compile(r"[A-Za-z][\w/+&.'-]{0,30}")
+
+
+def practitioner(words: list[str]) -> str | None:
+    """The position a short phrase names by its last word, as written: a practitioner
+    ('corporate trainer', 'astronaut') or a field ('instructional design'); else None."""
+    last = words[-1].lower() if words else ""
+    named = last in _FIELDS or (_AGENT_END.search(last) is not None and last not in _NOT_AGENT)
+    return " ".join(words) if named else None
+
+
 def resolve_industry(said: str) -> Resolved:
     """An industry: the catalog's name for an exact alias ('banking' -> fintech), else as
     written. An industry the catalog lacks is never replaced by a near one."""

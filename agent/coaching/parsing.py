@@ -62,6 +62,14 @@ _SOMETIMES_MORE = re.compile(
     r"(?:on|in|during)\s{1,3}(?:a\s{1,3})?(?:good|busy|quiet|light|slow|free|some)\s{1,3}weeks?",
     re.I,
 )
+_DAYS = r"(?:weekends?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)"
+# "an hour a day on weekdays, plus maybe 3 on sundays": hours on other days add to the week.
+_PLUS_DAYS = re.compile(
+    r"\s{0,3}[,;]?\s{0,3}(?:plus|and|\+|with)\s{1,3}(?:maybe\s{1,3}|another\s{1,3}|an? extra\s{1,3}|extra\s{1,3})?"
+    r"(?P<n>\d{1,2}(?:\.\d)?)\s{0,2}(?:more\s{1,3})?(?:h|hrs?|hours?)?\s{0,3}(?:more\s{1,3})?"
+    rf"(?:on|at|over|during)\s{{1,3}}(?:the\s{{1,3}})?(?P<days>{_DAYS})\b",
+    re.I,
+)
 _SKIP = re.compile(
     r"^\s*(?:skip|none|no|nope|nothing|n/a|later|that'?s all|done|no others?|nothing else|not really)"
     r"(?:\s{1,3}(?:really|yet|at all|for now|thanks))?\s*[.!]?\s*$",
@@ -277,6 +285,12 @@ def parse_message(
             if amount.note:
                 out.notes.append(f"hours: {amount.note}")
         work = _blank(work, m.start(), m.end())
+        if out.hours_per_week is not None and (more := _PLUS_DAYS.match(work, m.end())):
+            total = out.hours_per_week + float(more.group("n"))
+            if total <= 80:
+                out.notes.append(f"hours: {out.hours_per_week:g} + {more.group('n')} on {more.group('days')}")
+                out.hours_per_week = total
+            work = _blank(work, more.start(), more.end())
         if extra := _SOMETIMES_MORE.search(work):
             # "6, maybe 8 on a good week": plan with the figure they can count on, and say so.
             out.notes.append(

@@ -191,6 +191,7 @@ _HOURS_RELATIVE = re.compile(
 )
 _HOURS_VAGUE = re.compile(
     r"\b(?:fewer|less|more|lower|reduce|increase|cut|too many|too few|not enough|lighter) (?:\w+ )?hours?\b|\bhours?\b"
+    r"|\b(?:time|study|hours?) (?:per|a|each|every) week\b|\bweekly\b"
 )
 _MONTHS = re.compile(r"\b(?P<n>\d{1,2}) ?-?months?\b")
 _YEARS = re.compile(r"\b(?P<n>[1-3](?:\.5)?) ?-?years?\b")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from tools.models import Trim
+
 
 def ask_levels_or_targets(levels: dict[str, int]) -> str:
     """The ask-back for bare levels at review; it names them, so a later 'now' or 'targets'
@@ -56,3 +58,36 @@ def levels_or_targets(answer: str, notice: str) -> tuple[str, dict[str, int]] | 
     if not levels or current == target:
         return None
     return ("levels" if current else "targets"), levels
+
+
+# "ok go with the trimmed version then", "take the trim", "use the best trim for plan b".
+_TAKE_TRIM = re.compile(
+    r"\b(?:go(?:ing)? with|take|use|pick|choose|accept|apply|want|prefer|do|keep)\s(?:the\s|that\s|your\s)?"
+    r"(?:plan [ab](?:'s)?\s)?(?:best\s|suggested\s|proposed\s)?(?:trim(?:med)?|reduced)\b"
+    r"|^(?:ok(?:ay)?\s|yes\s|fine\s)?(?:the\s)?(?:plan [ab](?:'s)?\s)?(?:best\s)?trim(?:med)?"
+    r"(?:\s(?:version|plan|one))?(?:\s(?:then|please))?[\s.!]*$"
+)
+
+
+def trim_targets(answer: str, trims: dict[str, Trim | None]) -> tuple[str, dict[str, int]] | str | None:
+    """'go with the trimmed version': the targets of the best trim the draft offers, as
+    (which plan, {skill: target}) for an edit (Plan A's when both have one and neither is
+    named); the line to say back when there is none; None when the answer asks no trim."""
+    low = " ".join(answer.strip()[:200].lower().replace("\u2019", "'").split())
+    if not _TAKE_TRIM.search(low):
+        return None
+    cuts = {
+        key: {c.name: c.target for c in trim.choices if c.target < c.full_target}
+        for key, trim in trims.items()
+        if trim is not None
+    }
+    cuts = {key: cut for key, cut in cuts.items() if cut}
+    named = [key for key in ("a", "b") if re.search(rf"\bplan {key}\b", low)]
+    if named:
+        cuts = {key: cut for key, cut in cuts.items() if key in named}
+    if not cuts:
+        which = f"Plan {named[0].upper()}" if named else "the plan"
+        return f"There is no trim to take: {which} fits as drafted (a trim is offered only when a plan does not fit)."
+    # Both trimmed and neither named: Plan A's, the one the plan's milestones follow
+    # (the reply says how to take Plan B's instead).
+    return ("a", cuts["a"]) if "a" in cuts else next(iter(cuts.items()))

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.coaching.matching import (
+    POSITION_WORD,
     Resolved,
     contained_industries,
+    practitioner,
     resolve_industry,
     resolve_role,
     spelling_fix,
@@ -30,7 +32,8 @@ _ROLE_NOUNS = re.compile(
     r"accountant|economist|physicist|statistician|technician|marketer|associate|coordinator|professor|"
     r"lecturer|phd|postdoc|freelancer|contractor|strategist|operator|support|recruiter|lawyer|"
     r"journalist|editor|sales|banker|trader|actuary|chemist|biologist|mathematician|pm|po|"
-    r"librarian|pharmacist|secretary|assistant|clerk|teller|agent|representative|executive|partner)s?\b",
+    r"librarian|pharmacist|secretary|assistant|clerk|teller|agent|representative|executive|partner|"
+    r"trainer|instructor|coach|educator|facilitator|counsell?or|therapist|planner|producer)s?\b",
     re.I,
 )
 _ROLE_INTRO = re.compile(
@@ -96,6 +99,7 @@ _GOAL_LEAD = re.compile(
     r"|is\s{1,3}|would be\s{1,3}|will be\s{1,3}|should be\s{1,3}|could be\s{1,3}|be\s{1,3}|become\s{1,3}|becoming\s{1,3}|an?\s{1,3}|the\s{1,3}"
     r"|move\s{1,3}(?:in)?to\s{1,3}|get\s{1,3}into\s{1,3}|switch\s{1,3}(?:in)?to\s{1,3}|work\s{1,3}as\s{1,3}"
     r"|transition\s{1,3}(?:in)?to\s{1,3}|go\s{1,3}for\s{1,3}|land\s{1,3}(?:a\s{1,3})?(?:job|role)\s{1,3}as\s{1,3}"
+    r"|(?:hmm+|um+|uh+|erm|oh|yeah|like|i\s{1,3}(?:think|guess))[,.!]{0,3}\s{1,3}"
     r"|[:=-]\s{0,3})",
     re.I,
 )
@@ -104,7 +108,10 @@ PLAN_MARK = re.compile(
 )
 FALLBACK = re.compile(
     r"\b(?:if (?:that|it|this|plan a) (?:doesn'?t|does not|won'?t|fails?|falls? through|isn'?t possible)"
-    r"(?:\s{1,3}(?:work|pan)(?:\s{1,3}out)?)?|otherwise|failing that|as a (?:backup|fallback|plan b)"
+    r"(?:\s{1,3}(?:work|pan)(?:\s{1,3}out)?)?"
+    r"|if (?:that'?s|that is|it'?s|it is) (?:too (?:much|hard|far|ambitious|big a (?:jump|step)|unrealistic)|"
+    r"not (?:realistic|possible|doable|feasible))(?:\s{1,3}then)?(?:\s{1,3}(?:maybe|perhaps))?"
+    r"|if not(?:\s{1,3}then)?|otherwise|failing that|as a (?:backup|fallback|plan b)"
     r"|(?:my\s{1,3})?(?:backup|fallback)(?:\s{1,3}(?:plan|option))?(?:\s{1,3}(?:is|would be))?|or else"
     r"|second choice(?:\s{1,3}(?:is|would be))?)\b[\s,:]{0,4}",
     re.I,
@@ -212,7 +219,7 @@ _POSITION_END = re.compile(
 
 _HEDGE_TAIL = re.compile(
     r"(?:\s{1,3}(?:i\s{1,3}guess|i\s{1,3}think|i\s{1,3}suppose|maybe|probably|perhaps|then|lol|haha|ideally|tbh|honestly|imo|"
-    r"or\s{1,3}so|or\s{1,3}something|i'?d\s{1,3}say)){1,3}$",
+    r"or\s{1,3}so|or\s{1,3}something|i'?d\s{1,3}say|too|as\s{1,3}well|also)){1,3}$",
     re.I,
 )
 
@@ -227,6 +234,26 @@ def _clean_industry(text: str) -> str:
         text,
         flags=re.I,
     ).strip()
+
+
+# "or actually no - MLOps engineer": a target taken back and replaced in the same breath.
+_SELF_FIX = re.compile(
+    r"[,;.]?\s{0,3}\b(?:or\s{1,3})?(?:actually(?:,?\s{1,3}no)?|no\s{1,3}wait|wait,?\s{1,3}no|i\s{1,3}mean|"
+    r"scratch that|make (?:that|it))\b[\s,:;!.-]{1,5}(?=\S)",
+    re.I,
+)
+
+
+def as_position(text: str) -> str | None:
+    """A position a person named that the catalog lacks ('corporate trainer', 'astronaut',
+    'instructional design' -> 'instructional designer'), or None for words that name no
+    job ('something with data'). Only asked where a target is expected."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or not all(POSITION_WORD.fullmatch(w) for w in words):
+        return None
+    if _NOT_INDUSTRY.search(text) or _NOT_ROLE.match(text) or _ROLE_NOUNS.search(text):
+        return text if _ROLE_NOUNS.search(text) else None
+    return practitioner(words)
 
 
 def industry_name(said: str, default: str | None) -> str:
@@ -264,7 +291,16 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
             p for p in sentences if _ROLE_NOUNS.search(p) or resolve_role(p.split(" in ")[0]).how != "unknown"
         ]
         text = (named or sentences or [text])[-1]
+    fixes = list(_SELF_FIX.finditer(text))
+    if fixes and names_a_job(text[fixes[-1].end() :]):
+        before = read_target(text[: fixes[-1].start()], default_industry, which)
+        return read_target(text[fixes[-1].end() :], before.industry or default_industry, which)
     phrase = re.sub(r"(?:[\s,;]{1,3}(?:and|or|but|then|instead)\b)?[\s,;.!]*$", "", text.strip(), flags=re.I)
+    parts_said = re.split(r"[,;]|\s-\s", phrase)
+    if len(parts_said) > 1 and not names_a_job(parts_said[0]):
+        # "i said it already, data engineer in healthcare": the clause that names the job.
+        at = next((i for i, p in enumerate(parts_said) if names_a_job(p)), 0)
+        phrase = re.split(r"[,;]|\s-\s", phrase, maxsplit=at)[-1] if at else phrase
     for _ in range(8):
         stripped = _GOAL_LEAD.sub("", phrase, count=1)
         if stripped == phrase:
@@ -282,7 +318,12 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
     position = _HEDGE_TAIL.sub("", _POSITION_END.sub("", parts[0]).strip(" .:-")).strip(" .:-")
     industry = parts[1].strip(" .,;:-") if len(parts) > 1 else ""
     later = (
-        re.match(r"^(?:in|at)\s{1,3}(?:the\s{1,3})?(\S.{0,40})$", clauses[1], re.I)
+        re.match(
+            r"^(?:(?:ideally|preferably|maybe|probably|perhaps|hopefully|somewhere|something)\s{1,3})?"
+            r"(?:in|at)\s{1,3}(?:the\s{1,3}|an?\s{1,3})?(\S.{0,40})$",
+            clauses[1],
+            re.I,
+        )
         if len(clauses) > 1
         else None
     )
@@ -290,6 +331,8 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
         # "product manager for AI products, in SaaS": the 'for' part belongs to the title,
         # the industry is the later 'in ...'.
         position, industry = _POSITION_END.sub("", head).strip(" .:-"), later.group(1).strip(" .,;:-")
+    elif later and not industry:
+        industry = later.group(1).strip(" .,;:-")  # "instructional design, ideally at an edtech company"
     after = re.split(r"[,;()]|\s-\s", phrase, maxsplit=1)  # only a list separator names an industry
     clauses = [head, after[1].strip()] if len(after) > 1 and not _NOT_INDUSTRY.search(after[1]) else [head]
     if not industry and len(clauses) > 1 and 0 < len(clauses[1].split()) <= 3:
@@ -303,7 +346,10 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
         )
     role: Resolved = resolve_role(position)
     if role.how == "unknown" and not _ROLE_NOUNS.search(position):
-        return TargetRead(said=position, problem=f"{label}: {unknown_role_reply(position)}")
+        own_title = as_position(position)
+        if own_title is None:  # a near typo of a catalog title is asked about below
+            return TargetRead(said=position, problem=f"{label}: {unknown_role_reply(position)}")
+        position = own_title
     # A job title the catalog lacks is kept as written: its skills are proposed from the
     # evidence and agreed with the person before any gap (agent.coaching.proposals).
     title = _cap(position) if role.how == "unknown" else role.name

@@ -30,7 +30,7 @@ from agent.coaching.review import (
     parse_response,
 )
 from agent.coaching.review_answers import ASK_HORIZON, ASK_HOURS, ASK_WHAT, classify_review_answer
-from agent.coaching.review_questions import levels_or_targets
+from agent.coaching.review_questions import levels_or_targets, trim_targets
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import profile_of
 from agent.graph.state import CoachState
@@ -39,7 +39,7 @@ from agent.storage.profiles import save_profile
 from tools.catalog import match_skill
 from tools.errors import CoachError
 from tools.gap import gap_report
-from tools.models import Profile, Target, TargetSkill
+from tools.models import Profile, Target, TargetSkill, Trim
 
 Next = Literal["commit", "analyze_gaps", "review", "__end__"]
 STILL_OPEN = "The plan is still waiting for your answer."
@@ -102,6 +102,10 @@ def _skill_names(plan: Plan) -> list[str]:
     return names + [n for n in plan.profile.skills if n not in names and not is_catalog_skill(n)]
 
 
+def _trims(plan: Plan) -> dict[str, Trim | None]:
+    return {"a": plan.a.report.trim, "b": plan.b.report.trim}
+
+
 def _decide(raw: Any, plan: Plan, overrides: dict[str, dict[str, int]] | None = None) -> ReviewResponse | str:
     """The answer as a usable response, or the one line to say back."""
     try:
@@ -120,6 +124,11 @@ def _decide(raw: Any, plan: Plan, overrides: dict[str, dict[str, int]] | None = 
                 if isinstance(listed, str)
                 else ReviewResponse(action="edit", feedback=text, changes=listed)
             )
+        took = trim_targets(text, _trims(plan))
+        if isinstance(took, str):
+            return f"{took} {STILL_OPEN}"
+        if took is not None:  # "ok go with the trimmed version then": the trim's targets, as an edit
+            return ReviewResponse(action="edit", feedback=text, changes=ReviewChanges(targets=took[1]))
         answer = classify_review_answer(text, _skill_names(plan))
         if answer.kind == "question":
             found = answer_from_plan(answer.question, plan.a.report, plan.b.report)
@@ -170,6 +179,18 @@ def review(state: CoachState) -> Command[Next]:
         update = apply_edit(state, decided.changes)
     except (CoachError, ValidationError) as exc:
         return _stay(f"I could not apply that edit: {_first_line(exc)} {STILL_OPEN}")
+    took = trim_targets(decided.feedback, _trims(plan)) if decided.feedback else None
+    if isinstance(took, tuple):  # a trim is one plan's: the other keeps its targets
+        other = "b" if took[0] == "a" else "a"
+        update["overrides"][other] = dict((state.get("overrides") or {}).get(other) or {})
+        named = re.search(rf"\bplan {took[0]}\b", decided.feedback.lower())
+        also = (
+            f" (say 'plan {other} trim' for Plan {other.upper()}'s)"
+            if _trims(plan)[other] and not named
+            else ""
+        )
+        said = ReviewChanges(targets=took[1]).describe()
+        update["messages"] = [AIMessage(f"Taking Plan {took[0].upper()}'s best trim{also}: {said}.")]
     first = before or {k: state.get(k) or {} for k in ("profile", "overrides", "reports")}
     return Command(
         goto="analyze_gaps", update=update | {"review": record | {"before": first}, "review_notice": None}

@@ -1,0 +1,104 @@
+"""Findings of independent testers typing into `coach chat` (understanding): positions in
+plain sentences, filler around them, a Plan B said as a fallback, hours on other days,
+a target taken back in the same breath, and review answers asking for a trim or time."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CONVERSATION, converse
+
+from agent.coaching.parsing import understand
+from agent.coaching.review_answers import ASK_HOURS, classify_review_answer
+from agent.runtime.session import Coach
+
+OPENING = ["hi", "I'm a teacher in education with writing 4 and public speaking 4", "6 hours a week"]
+
+
+@pytest.mark.parametrize(
+    ("said", "position", "industry"),
+    [
+        (
+            "I'd like to move into instructional design, ideally at an edtech company",
+            "Instructional design",
+            "edtech",
+        ),
+        ("Corporate trainer in healthcare", "Corporate trainer", "healthcare"),
+        ("hmm maybe corporate trainer in healthcare?", "Corporate trainer", "healthcare"),
+        ("i said it already, data engineer in healthcare", "Data engineer", "healthcare"),
+    ],
+)
+def test_a_position_in_a_plain_sentence_is_a_target_and_gets_a_proposal(
+    coach: Coach, said: str, position: str, industry: str
+) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, OPENING)
+    reply = coach.send(thread, said).messages[-1]
+    assert "I don't know the role" not in reply
+    assert coach.values(thread)["profile"]["plan_a"] == {"position": position, "industry": industry}
+    if position != "Data engineer":
+        proposed = coach.send(thread, "data scientist in healthcare").messages[-1]
+        assert f"I don't have {position} in my catalog" in proposed, proposed
+
+
+def test_a_near_typo_of_a_catalog_role_is_still_asked_about_and_non_positions_refused() -> None:
+    assert understand("datta scientist in fintech", "plan_a").confirm == {
+        "field": "plan_a",
+        "name": "Data scientist",
+        "industry": "fintech",
+        "said": "datta scientist",
+    }
+    refused = understand("something with data", "plan_a")
+    assert refused.plan_a is None and "I don't know the role 'something with data'" in refused.problems[0]
+
+
+def test_a_fallback_said_as_too_much_is_plan_b() -> None:
+    u = understand(
+        "I want to be an ML engineer in healthcare, and if that's too much then maybe data engineer in healthcare too"
+    )
+    assert u.plan_a == {"position": "ML engineer", "industry": "healthcare"}
+    assert u.plan_b == {"position": "Data engineer", "industry": "healthcare"}
+
+
+def test_hours_on_other_days_add_up_and_a_target_taken_back_is_replaced() -> None:
+    u = understand(
+        "time-wise: an hour a day on weekdays, plus maybe 3 on sundays. plan B would be ML engineer "
+        "in agritech I guess, or actually no - MLOps engineer",
+        "hours_per_week",
+    )
+    assert u.hours_per_week == 8
+    assert u.plan_b == {"position": "MLOps engineer", "industry": "agritech"}
+    assert not u.skills and "sundays" not in str(u.unused)
+
+
+def test_more_time_per_week_at_review_asks_for_hours() -> None:
+    answer = classify_review_answer("a bit more time per week is possible I guess")
+    assert answer.ask == ASK_HOURS and answer.changes.empty()
+
+
+def test_going_with_the_trimmed_version_sets_the_trims_targets(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, [*CONVERSATION[:2], "2 hours a week", *CONVERSATION[3:]])
+    plan = coach.pending_review(thread)
+    assert plan is not None
+    trim = plan.plan["a"]["report"]["trim"]
+    assert trim is not None, "the scripted person's Plan A must not fit at 2 h/week"
+    cut = {c["name"]: c["target"] for c in trim["choices"] if c["target"] < c["full_target"]}
+    before_b = dict(coach.values(thread).get("overrides", {}).get("b") or {})
+    turn = coach.resume(thread, "ok go with the trimmed version then")
+    assert "Taking Plan A's best trim" in turn.messages[0], turn.messages
+    values = coach.values(thread)
+    assert values["overrides"]["a"] == cut
+    assert dict(values["overrides"].get("b") or {}) == before_b
+    assert turn.review is not None, "an edit goes back to review; nothing is saved"
+
+
+def test_plan_b_trim_named_sets_plan_bs_targets_only(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, [*CONVERSATION[:2], "2 hours a week", *CONVERSATION[3:]])
+    plan = coach.pending_review(thread)
+    assert plan is not None and plan.plan["b"]["report"]["trim"] is not None
+    trim = plan.plan["b"]["report"]["trim"]
+    cut = {c["name"]: c["target"] for c in trim["choices"] if c["target"] < c["full_target"]}
+    turn = coach.resume(thread, "use the plan b trim")
+    assert "Taking Plan B's best trim" in turn.messages[0]
+    assert coach.values(thread)["overrides"]["b"] == cut
