@@ -8,8 +8,10 @@ import pytest
 from conftest import CONVERSATION, converse
 
 from agent.coaching.parsing import understand
+from agent.coaching.proposals import answer
 from agent.coaching.review_answers import ASK_HOURS, classify_review_answer
 from agent.runtime.session import Coach
+from tools.proposal import propose_skills
 
 OPENING = ["hi", "I'm a teacher in education with writing 4 and public speaking 4", "6 hours a week"]
 
@@ -102,3 +104,26 @@ def test_plan_b_trim_named_sets_plan_bs_targets_only(coach: Coach) -> None:
     turn = coach.resume(thread, "use the plan b trim")
     assert "Taking Plan B's best trim" in turn.messages[0]
     assert coach.values(thread)["overrides"]["b"] == cut
+
+
+def test_ok_that_looks_better_accepts_a_proposed_list() -> None:
+    proposal = propose_skills("Developer advocate", "saas")
+    assert answer("ok that looks better, accept", proposal).accepted
+    assert not answer("hmm I wonder", proposal).accepted
+
+
+def test_a_skill_is_taken_out_of_the_profile_in_chat_and_at_review(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(
+        coach, thread, ["hi", "I'm a backend engineer in fintech with Python 4, SQL 3, Java 3 and Docker 2"]
+    )
+    said = coach.send(thread, "drop java from my skills").messages[-1]
+    assert "java taken out of your skills" in said
+    assert "Java" not in coach.values(thread)["profile"]["skills"]
+    assert "not among your skills" in coach.send(thread, "remove cobol from my profile").messages[-1]
+    converse(coach, thread, CONVERSATION[2:])
+    assert coach.pending_review(thread) is not None
+    turn = coach.resume(thread, "drop docker from my skills")
+    assert "Docker taken out of your skills" in " ".join(turn.messages)
+    assert "Docker" not in coach.values(thread)["profile"]["skills"]
+    assert turn.review is not None

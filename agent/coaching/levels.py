@@ -301,3 +301,14 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
     if pending and is_catalog_skill(pending):
         out.unrated.append(pending)
     return out
+
+
+# "drop sundays from my skills", "remove java from my profile": a skill taken out of the
+# profile (not a target lowered, which is what a bare 'drop docker' means at review).
+FORGET = re.compile(
+    r"\b(?:drop|remove|delete|take|get rid of|forget|scrap|strike)\s{1,3}(?:the\s{1,3}|my\s{1,3})?"
+    r"(?:skill\s{1,3})?['\"]?(?P<name>[A-Za-z][\w+#./&'-]{0,30}(?:\s{1,3}[A-Za-z][\w+#./&'-]{0,30}){0,3}?)['\"]?"
+    r"\s{1,3}(?:out\s{1,3})?(?:from|off|out\s{1,3}of)\s{1,3}(?:my\s{1,3}|the\s{1,3})?"
+    r"(?:skills?|profile|skill\s{1,3}list|list\s{1,3}of\s{1,3}skills)\b",
+    re.I,
+)

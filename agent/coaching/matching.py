@@ -17,6 +17,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from tools.catalog import load_catalog, match_industry, match_role, match_skill, normalize, role_titles
+from tools.errors import InputError
 
 How = Literal["exact", "confirm", "unknown"]
 # A plain edit-distance ratio, not WRatio: WRatio scores partial matches high
@@ -231,3 +232,18 @@ def own_skill(name: str, known: Sequence[str]) -> str | None:
 def normalize_name(name: str) -> str:
     """A skill name compared without case, quotes or repeated spaces."""
     return re.sub(r"\s+", " ", name.replace("\u2019", "'").strip(" .,;:-").lower())
+
+
+def forget_skills(skills: dict[str, int], names: Sequence[str]) -> dict[str, int]:
+    """The profile's skills without the named ones (any case or spelling of the same
+    skill); raises InputError naming a skill the profile does not hold."""
+    out = dict(skills)
+    for name in names:
+        key, low = skill_key(name), normalize_name(name)
+        found = [k for k in out if normalize_name(k) == low or skill_key(k) == key]
+        if not found:
+            held = ", ".join(out) or "none yet"
+            raise InputError(f"'{name}' is not among your skills (yours: {held})")
+        for k in found:
+            del out[k]
+    return out

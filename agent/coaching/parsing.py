@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from agent.coaching.intents import CHECKIN, PLAN_COMMAND, QUESTION_START, Intent, classify
-from agent.coaching.levels import MAX_CANDIDATES, parse_skills, skill_name
+from agent.coaching.levels import FORGET, MAX_CANDIDATES, parse_skills, skill_name
 from agent.coaching.matching import resolve_role
 from agent.coaching.numbers import (
     Amount,
@@ -107,6 +107,7 @@ class Understood(BaseModel):
     problems: list[str] = Field(default_factory=list)
     unused: list[str] = Field(default_factory=list)
     unrated: list[str] = Field(default_factory=list)  # skills named without a level
+    forget: list[str] = Field(default_factory=list)  # "drop sundays from my skills"
     intent: Intent = "chitchat"
     by: Literal["parser", "model"] = "parser"
 
@@ -123,6 +124,7 @@ class Understood(BaseModel):
             or self.targets
             or self.skipped
             or self.confirm
+            or self.forget
         )
 
 
@@ -309,6 +311,9 @@ def parse_message(
     industry, m = find_industry(work)
     if industry and m:
         out.industry = industry
+        work = _blank(work, m.start(), m.end())
+    for m in FORGET.finditer(work) if "from" in low or "off" in low or "out" in low else ():
+        out.forget.append(m.group("name").strip())
         work = _blank(work, m.start(), m.end())
     loose = asking in ("skills", "role_skills")
     budget = MAX_CANDIDATES

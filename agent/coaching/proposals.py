@@ -69,6 +69,17 @@ _ACCEPT_WORDS = frozenset(
         "draft",
         "the",
         "list",
+        # "ok that looks better, accept", "nice, this works now"
+        "better",
+        "now",
+        "much",
+        "this",
+        "those",
+        "works",
+        "nice",
+        "agreed",
+        "agree",
+        "done",
     ]
 )
 

@@ -69,6 +69,11 @@ class ReviewChanges(BaseModel):
     )
     plan_a: TargetChange | None = None
     plan_b: TargetChange | None = None
+    forget: list[SkillName] = Field(
+        default_factory=list,
+        max_length=MAX_SKILL_CHANGES,
+        description="skills to take out of the person's profile ('drop sundays from my skills')",
+    )
 
     def empty(self) -> bool:
         """True when nothing is changed."""
@@ -79,6 +84,7 @@ class ReviewChanges(BaseModel):
             or self.levels
             or self.plan_a
             or self.plan_b
+            or self.forget
         )
 
     def describe(self) -> str:
@@ -97,6 +103,7 @@ class ReviewChanges(BaseModel):
             target = getattr(self, key)
             if target is not None:
                 parts.append(target.describe(key[-1].upper()))
+        parts += [f"{name} taken out of your skills" for name in self.forget]
         return "; ".join(parts)
 
 

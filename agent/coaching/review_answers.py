@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from agent.coaching.levels import never_used
+from agent.coaching.levels import FORGET, never_used
 from agent.coaching.matching import own_skill
 from agent.coaching.parsing import parse_message
 from agent.coaching.review import (
@@ -243,6 +243,7 @@ def _extract(body: str, changes: dict[str, object], problems: list[str], known: 
     rest = body
     levels: dict[str, int] = {}
     targets: dict[str, int] = {}
+    forget: list[str] = []
     for pattern in _LEVEL_FIXES:
         for m in pattern.finditer(rest):
             if name := _skill(m.group("skill"), problems, known):
@@ -253,6 +254,10 @@ def _extract(body: str, changes: dict[str, object], problems: list[str], known: 
             if name := _skill(m.group("skill"), problems, known):
                 targets[name] = int(m.group("n"))
                 rest = rest.replace(m.group(0), " ")
+    for m in FORGET.finditer(rest):
+        name = m.group("name").strip()
+        forget.append(own_skill(name, known) or name)
+        rest = rest.replace(m.group(0), " ")
     for pattern in (_DROP, _DROP_AFTER):
         for m in pattern.finditer(rest):
             if name := _skill(m.group("skill"), problems, known):
@@ -275,6 +280,8 @@ def _extract(body: str, changes: dict[str, object], problems: list[str], known: 
     elif months := _MONTHS.search(rest):
         changes["horizon_months"] = int(months.group("n"))
         rest = rest.replace(months.group(0), " ")
+    if forget:
+        changes["forget"] = forget
     if levels:
         changes["levels"] = levels
     if targets:

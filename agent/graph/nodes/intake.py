@@ -13,7 +13,7 @@ from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agent.coaching import proposals
-from agent.coaching.matching import merge_skills
+from agent.coaching.matching import forget_skills, merge_skills
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
 from agent.coaching.targets import default_industry, looks_like_title
 from agent.graph.context import Context
@@ -21,6 +21,7 @@ from agent.graph.nodes.common import last_human, missing_field, postings_of, pro
 from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
 from agent.storage.profiles import save_profile
+from tools.errors import InputError
 from tools.models import Profile, Target
 from tools.proposal import Proposal
 
@@ -64,6 +65,8 @@ def noted_line(u: Understood) -> str:
         parts.append(f"Plan B {_target(u.plan_b)}")
     if u.targets:
         parts.append("targets " + ", ".join(f"{k} {v}" for k, v in u.targets.items()))
+    if u.forget:
+        parts.append(", ".join(u.forget) + " taken out of your skills")
     if not parts:
         return ""
     notes = f" ({'; '.join(u.notes)})" if u.notes else ""
@@ -119,6 +122,12 @@ def _apply(u: Understood, profile: dict[str, Any], overrides: dict[str, dict[str
             setattr(u, key, None)
     if u.skills:
         profile["skills"] = merge_skills(profile.get("skills", {}), u.skills)
+    try:
+        if u.forget:
+            profile["skills"] = forget_skills(profile.get("skills", {}), u.forget)
+    except InputError as exc:
+        u.problems.append(str(exc))
+        u.forget = []
     for skill, level in u.targets.items():
         for key in ("a", "b"):
             overrides.setdefault(key, {})[skill] = level

@@ -16,7 +16,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
-from agent.coaching.matching import is_catalog_skill
+from agent.coaching.matching import forget_skills, is_catalog_skill, normalize_name
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
 from agent.coaching.proposals import review_list_edit
@@ -243,6 +243,12 @@ def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
                 skills.pop(old)
             skills[name] = level
         profile["skills"] = skills
+    if changes.forget:
+        held = {normalize_name(k): k for k in profile.get("skills") or {}}
+        changes = changes.model_copy(
+            update={"forget": [held.get(normalize_name(n), n) for n in changes.forget]}
+        )
+        profile["skills"] = forget_skills(dict(profile.get("skills") or {}), changes.forget)
     for key in ("plan_a", "plan_b"):
         target = getattr(changes, key)
         if target is not None:
