@@ -127,3 +127,26 @@ def test_a_skill_is_taken_out_of_the_profile_in_chat_and_at_review(coach: Coach)
     assert "Docker taken out of your skills" in " ".join(turn.messages)
     assert "Docker" not in coach.values(thread)["profile"]["skills"]
     assert turn.review is not None
+
+
+def test_short_names_of_a_listed_custom_skill_give_that_skill_its_level(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(
+        coach,
+        thread,
+        [
+            "hey, developer advocate here, 3 years. python 3, public speaking 4, writing 4",
+            "about 5h/wk",
+            "I'd love to be an AI product manager in edtech. if that fails, data engineer in education",
+            "replace deep learning with Writing API reference docs",
+            "replace agents with Docs-as-code tooling (Markdown, static site generators)",
+            "ok looks good",
+        ],
+    )
+    turn = coach.send(thread, "Writing API reference docs 1, Docs-as-code tooling 1, system design 2")
+    assert "Not used" not in turn.messages[0]
+    assert "read as Docs-as-code tooling (Markdown, static site generators)" in turn.messages[0]
+    assert turn.review is not None
+    rows = {s["name"]: s["current"] for s in turn.review.plan["a"]["report"]["skills"]}
+    assert rows["Writing API reference docs"] == 1
+    assert rows["Docs-as-code tooling (Markdown, static site generators)"] == 1

@@ -152,7 +152,7 @@ def _trim(words: list[str]) -> list[str]:
     return words[start:end]
 
 
-def skill_name(text: str) -> str:
+def skill_name(text: str, longest: int = 3) -> str:
     """The skill a stretch of words names, or '' when it names none.
 
     A catalog name inside longer words wins ("working mostly on deep learning" ->
@@ -174,7 +174,7 @@ def skill_name(text: str) -> str:
             tail = " ".join(words[-size:])
             if is_catalog_skill(tail):
                 return tail
-    if len(words) > 3 and not is_catalog_skill(whole):
+    if len(words) > longest and not is_catalog_skill(whole):
         return ""
     return whole.strip(" :-=")
 
@@ -275,7 +275,9 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
             # numbers without names costs linear time.
             before = segment[max(pos, m.start() - 80) : m.start()].rsplit(")", 1)[-1]
             outer, _, inner = before.rpartition("(")
-            name = skill_name(inner) or skill_name(outer) or _name_after(segment, m.end())
+            # Asked to rate a list, a name may be as long as the list's ('Writing API reference docs 1').
+            longest = _MAX_NAME_WORDS if loose else 3
+            name = skill_name(inner, longest) or skill_name(outer, longest) or _name_after(segment, m.end())
             if not name and pending:
                 name = pending
             if not name:

@@ -225,8 +225,29 @@ def own_skill(name: str, known: Sequence[str]) -> str | None:
     starts = {k for key, k in names.items() if key.startswith(low + " ") or key.split(" (")[0] == low}
     if len(starts) == 1:
         return starts.pop()
+    # A short name: each word the start of the listed name's word ('LMS admin' for 'LMS
+    # administration'), or words all in one listed name ('storyline' for 'Articulate Storyline').
+    said = low.split()
+    if all(len(w) >= 3 for w in said):
+        short = {k for key, k in names.items() if _word_prefixes(said, key.split(" (")[0].split())}
+        if len(short) == 1:
+            return short.pop()
+        within = {k for key, k in names.items() if set(said) <= set(re.findall(r"[\w+#-]+", key))}
+        if len(within) == 1 and len(said[0]) >= 5 and not set(said) <= _GENERIC_SKILL_WORDS:
+            return within.pop()
     found = process.extractOne(low, list(names), scorer=fuzz.ratio, score_cutoff=_OWN_TYPO_RATIO)
     return names[found[0]] if found is not None and len(low) >= 6 else None
+
+
+# Words many skills share: alone they name none of them ('design' is not 'Assessment design').
+_GENERIC_SKILL_WORDS = frozenset(
+    """design analysis management writing data engineering development testing modeling modelling
+    systems system research learning analytics tooling skills communication planning review""".split()  # noqa: SIM905
+)
+
+
+def _word_prefixes(said: list[str], listed: list[str]) -> bool:
+    return len(said) == len(listed) and all(b.startswith(a) for a, b in zip(said, listed, strict=True))
 
 
 def normalize_name(name: str) -> str:

@@ -13,7 +13,7 @@ from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agent.coaching import proposals
-from agent.coaching.matching import forget_skills, merge_skills
+from agent.coaching.matching import forget_skills, is_catalog_skill, merge_skills, own_skill
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
 from agent.coaching.targets import default_industry, looks_like_title
 from agent.graph.context import Context
@@ -121,6 +121,7 @@ def _apply(u: Understood, profile: dict[str, Any], overrides: dict[str, dict[str
             u.problems.append(f"Plan {key[-1].upper()}: {exc.errors()[0]['msg']}")
             setattr(u, key, None)
     if u.skills:
+        u.skills = _as_listed(u, profile)
         profile["skills"] = merge_skills(profile.get("skills", {}), u.skills)
     try:
         if u.forget:
@@ -131,6 +132,25 @@ def _apply(u: Understood, profile: dict[str, Any], overrides: dict[str, dict[str
     for skill, level in u.targets.items():
         for key in ("a", "b"):
             overrides.setdefault(key, {})[skill] = level
+
+
+def _as_listed(u: Understood, profile: dict[str, Any]) -> dict[str, int]:
+    """Rated names as the targets' own lists name them: 'Docs-as-code tooling 1' rates
+    'Docs-as-code tooling (Markdown, static site generators)', 'LMS admin' rates 'LMS
+    administration' (said in the note, never silently)."""
+    listed = [
+        str(s["name"]) for key in ("plan_a", "plan_b") for s in (profile.get(key) or {}).get("skills") or []
+    ]
+    out: dict[str, int] = {}
+    for name, level in u.skills.items():
+        own = own_skill(name, listed) if listed else None
+        if own is None or own == name or (is_catalog_skill(name) and is_catalog_skill(own)):
+            out[name] = level
+            continue
+        out[own] = level
+        if own.lower() != name.lower():
+            u.notes.append(f"{name}: read as {own}")
+    return out
 
 
 def _answer_pending(text: str, pending: dict[str, Any], profile: dict[str, Any], lines: list[str]) -> bool:
