@@ -150,3 +150,21 @@ def test_short_names_of_a_listed_custom_skill_give_that_skill_its_level(coach: C
     rows = {s["name"]: s["current"] for s in turn.review.plan["a"]["report"]["skills"]}
     assert rows["Writing API reference docs"] == 1
     assert rows["Docs-as-code tooling (Markdown, static site generators)"] == 1
+
+
+def test_an_industry_read_as_a_catalog_one_is_said(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, ["hi", "I'm a backend engineer with Python 4", "8 hours a week"])
+    said = coach.send(thread, "Plan A: customer success manager in SaaS").messages[-1]
+    assert "Plan A Customer success manager in high-growth tech" in said
+    assert "SaaS: read as the catalog's high-growth tech" in said
+
+
+def test_skip_or_approve_with_nothing_pending_says_so(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION)
+    coach.resume(thread, "reject")
+    for word in ("skip", "approve"):
+        said = " ".join(coach.send(thread, word).messages)
+        assert "Nothing is waiting for that answer" in said and "found nothing" not in said
+        assert "Say 'plan' to draft a plan" in said

@@ -160,6 +160,8 @@ def _phrase_end(work: str, start: int) -> int:
 def _set_target(out: Understood, key: str, read: TargetRead) -> None:
     if read.target:
         setattr(out, key, read.target)
+        if read.note and read.note not in out.notes:
+            out.notes.append(read.note)
     elif read.confirm:
         out.confirm = {"field": key, "name": read.confirm, "industry": read.industry, "said": read.said}
     elif read.problem:
@@ -311,6 +313,8 @@ def parse_message(
     industry, m = find_industry(work)
     if industry and m:
         out.industry = industry
+        if industry.lower() not in m.group(0).lower():  # "at a bank": say it was read as fintech
+            out.notes.append(f"{m.group('ind').strip()}: read as the catalog's {industry}")
         work = _blank(work, m.start(), m.end())
     for m in FORGET.finditer(work) if "from" in low or "off" in low or "out" in low else ():
         out.forget.append(m.group("name").strip())

@@ -142,6 +142,7 @@ class TargetRead:
     said: str = ""
     industry: str = ""
     problem: str | None = None
+    note: str = ""  # how a word was read ("SaaS: read as the catalog's high-growth tech")
 
 
 def names_a_job(text: str) -> bool:
@@ -379,7 +380,12 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
             confirm=None,
             problem=f"{label}: which industry for {title}? Write it as '{title} in fintech'",
         )
-    return TargetRead(target={"position": title, "industry": resolved}, said=position, industry=resolved)
+    note = ""
+    if industry and resolved.lower() not in industry.lower() and not _SAME.match(industry):
+        note = f"{industry}: read as the catalog's {resolved}"
+    return TargetRead(
+        target={"position": title, "industry": resolved}, said=position, industry=resolved, note=note
+    )
 
 
 def default_industry(profile: dict[str, Any], asking: str | None) -> str | None:

@@ -7,6 +7,7 @@ starts from the person's saved one, if any: a returning person is remembered.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage
@@ -27,6 +28,17 @@ from agent.storage.plans import has_plans, list_plans
 from agent.storage.profiles import load_profile
 from agent.storage.records import PlanRecord
 from tools.errors import CoachError, InputError
+
+# A bare answer word ("skip", "approve") that only means something when a question or a
+# draft waits for it.
+_CONTROL = re.compile(
+    r"^\s*/?(?:skip|approve|approved|accept|reject|lgtm|ship it|save(?: it)?|discard|a|r|next|pass)\s*[.!]*\s*$",
+    re.I,
+)
+NOTHING_PENDING = (
+    "Nothing is waiting for that answer: no draft is under review and I have not asked a question "
+    "('approve' and 'reject' answer a draft, 'skip' a question I ask)."
+)
 
 
 def saved_profile(store: BaseStore | None, user_id: str) -> dict[str, Any] | None:
@@ -116,6 +128,10 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             goto = "checkin"
         case "plan":
             goto = "plan"
+        case "chitchat" if complete and not returning and _CONTROL.match(text):
+            # "skip" / "approve" with nothing waiting for it: say so, never search the roadmaps.
+            goto = "intake"
+            update["messages"] = [AIMessage(NOTHING_PENDING)]
         case "chitchat":
             goto = "question" if complete and not returning else "intake"
         case _:
