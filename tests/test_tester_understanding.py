@@ -168,3 +168,13 @@ def test_skip_or_approve_with_nothing_pending_says_so(coach: Coach) -> None:
         said = " ".join(coach.send(thread, word).messages)
         assert "Nothing is waiting for that answer" in said and "found nothing" not in said
         assert "Say 'plan' to draft a plan" in said
+
+
+def test_a_correction_after_saving_updates_the_profile_and_offers_a_redraft(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION)
+    coach.resume(thread, "approve")
+    said = coach.send(thread, "btw my docker is actually 4, I typed it wrong earlier").messages[-1]
+    assert "Noted: docker 4" in said and "Your saved plan (version 1)" in said and "'plan'" in said
+    skills = coach.values(thread)["profile"]["skills"]
+    assert skills.get("docker") == 4 and "Docker" not in skills

@@ -42,7 +42,7 @@ FILLER = frozenset(
     fine not too bit little kind sort of more less still now currently actually honestly also just
     only in on for to it that this its it's hmm um uh lol haha yeah yes no oh mostly somewhat skill
     skills out comfortable experienced experience expert beginner intermediate knowledge score self
-    assessment between new old lower raise reduce drop bump increase decrease set aim aiming target
+    between new old lower raise reduce drop bump increase decrease set aim aiming target
     targets targeting goal goals want wanted need needed reach get go up down from by we you your
     our their they he she his her them us do does did doing done can cant can't cannot as when
     where what which who how why if then than there here sure correction correct update updated
@@ -55,10 +55,11 @@ FILLER = frozenset(
     moved gone got bit little bits lot lots super extremely kinda sorta fair fairly reasonably
     reasonable average-ish ish weekend weekends weekday weekdays evening evenings morning mornings
     night nights monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday
-    fridays saturday saturdays sunday sundays
+    fridays saturday saturdays sunday sundays btw fyi ps wait typed wrong earlier
     """.split()  # noqa: SIM905 - a word list is easier to read and extend as text
 )
 _MAX_NAME_WORDS = 4
+_SELF_ASSESSMENT = re.compile(r"\bself[- ]{1,2}assess(?:ment|ed)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s$", re.I)  # "python's fine" rates python
 # "never touched docker", "no experience with kubernetes": level 0 said in words.
 _NEVER = re.compile(
@@ -158,7 +159,8 @@ def skill_name(text: str, longest: int = 3) -> str:
     A catalog name inside longer words wins ("working mostly on deep learning" ->
     "deep learning"); otherwise a short name (at most 3 words) is kept as written.
     """
-    raw = [_POSSESSIVE.sub("", w) for w in _words(text)]
+    # "my self-assessment: python 3" rates python; 'assessment design' is a skill's name.
+    raw = [_POSSESSIVE.sub("", w) for w in _words(_SELF_ASSESSMENT.sub(" ", text))]
     # A catalog name made of filler words ("time series", "data modeling") is a name:
     # look for one at the end of the untrimmed words before filler is dropped.
     for size in range(min(_MAX_NAME_WORDS, len(raw)), 1, -1):

@@ -263,7 +263,14 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         if state.get("route") == "plan" or u.intent == "plan" or (got and asking is not None):
             lines.append("I have what I need. Looking at the roadmaps and computing your skill gap...")
             return {**update, "asking": None, "route": "plan", "messages": [AIMessage("\n\n".join(lines))]}
-        lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
+        if (u.skills or u.forget) and (saved := latest_plan(runtime.store, ctx.user_id)) is not None:
+            # A correction after a plan was saved: the saved plan used the old levels.
+            lines.append(
+                f"Your saved plan (version {saved.version}) was made with your earlier levels: say 'plan' "
+                "to redraft it with these (it goes through review again), or ask me anything."
+            )
+        else:
+            lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
         return {**update, "asking": None, "route": "intake", "messages": [AIMessage("\n\n".join(lines))]}
     first_turn = sum(1 for m in state.get("messages", []) if m.type == "human") <= 1
     if first_turn and not got:
