@@ -36,11 +36,8 @@ def test_a_question_turn_keeps_its_passages_under_question(coach: Coach) -> None
 
 
 def test_a_checkpoint_written_before_grouping_still_reads() -> None:
-    old = [
-        {"id": "x1", "text": "t", "source": "s.md", "section": "Projects", "lines": [1, 2], "score": 0.5, "for": "a"},
-        {"id": "x2", "text": "u", "source": "s.md", "section": "Basics", "lines": [3, 4], "score": 0.4, "for": "b"},
-        {"id": "x3", "text": "v", "source": "s.md", "section": "FAQ", "lines": [5, 5], "score": 0.3, "for": "q"},
-    ]
+    base = {"text": "t", "source": "s.md", "section": "Basics", "lines": [1, 2], "score": 0.5}
+    old = [base | {"id": "x1", "for": "a"}, base | {"id": "x2", "for": "b"}, base | {"id": "x3", "for": "q"}]
     got = retrieved_of(old)
     assert [p["id"] for p in got["plan_a"]] == ["x1"]
     assert [p["id"] for p in got["plan_b"]] == ["x2"]
