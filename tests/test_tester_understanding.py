@@ -178,3 +178,24 @@ def test_a_correction_after_saving_updates_the_profile_and_offers_a_redraft(coac
     assert "Noted: docker 4" in said and "Your saved plan (version 1)" in said and "'plan'" in said
     skills = coach.values(thread)["profile"]["skills"]
     assert skills.get("docker") == 4 and "Docker" not in skills
+
+
+def test_drop_from_my_skills_at_a_custom_lists_review_edits_the_profile_not_the_list(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(
+        coach,
+        thread,
+        [
+            "hey, developer advocate here, 3 years. python 3, public speaking 4, writing 4",
+            "about 5h/wk",
+            "I'd love to be an AI product manager in edtech. if that fails, data engineer in education",
+            "ok looks good",
+            "skip",
+        ],
+    )
+    assert coach.pending_review(thread) is not None
+    before = coach.values(thread).get("overrides")
+    turn = coach.resume(thread, "drop public speaking from my skills")
+    assert turn.messages[0] == "Recomputing with your changes: public speaking taken out of your skills."
+    values = coach.values(thread)
+    assert "public speaking" not in values["profile"]["skills"] and values.get("overrides") == before

@@ -219,7 +219,9 @@ def own_skill(name: str, known: Sequence[str]) -> str | None:
     low = normalize_name(name)
     if not low or not known:
         return None
-    names = {normalize_name(k): k for k in known}
+    names: dict[str, str] = {}
+    for k in known:  # the first spelling wins: the draft's lists come before the profile's
+        names.setdefault(normalize_name(k), k)
     if low in names:
         return names[low]
     starts = {k for key, k in names.items() if key.startswith(low + " ") or key.split(" (")[0] == low}

@@ -16,6 +16,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
+from agent.coaching.levels import FORGET
 from agent.coaching.matching import forget_skills, is_catalog_skill, normalize_name
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
@@ -117,7 +118,8 @@ def _decide(raw: Any, plan: Plan, overrides: dict[str, dict[str, int]] | None = 
         if not text.strip():
             return f"An edit needs what to change. {ASK_WHAT}"
         # A change to a custom role's own skill list ("replace A with B") is read first.
-        listed = review_list_edit(text, plan, overrides)
+        # "drop X from my skills" edits the profile, never a target's list.
+        listed = None if FORGET.search(text) else review_list_edit(text, plan, overrides)
         if listed is not None:
             return (
                 f"{listed} {STILL_OPEN}"
