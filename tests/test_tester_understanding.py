@@ -199,3 +199,15 @@ def test_drop_from_my_skills_at_a_custom_lists_review_edits_the_profile_not_the_
     assert turn.messages[0] == "Recomputing with your changes: public speaking taken out of your skills."
     values = coach.values(thread)
     assert "public speaking" not in values["profile"]["skills"] and values.get("overrides") == before
+
+
+def test_a_question_during_intake_is_answered_then_the_question_is_asked_again(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION[:2])
+    turn = coach.send(thread, "before that - do AI PMs actually need to code? what does the roadmap say")
+    said = turn.messages[-1]
+    assert said.endswith(
+        "Back to my question: How many hours a week can you study (for example '8 hours a week')?"
+    )
+    assert not said.startswith("Back to my question")
+    assert "Noted: 8 hours a week" in coach.send(thread, "8 hours a week").messages[-1]

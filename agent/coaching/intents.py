@@ -37,6 +37,17 @@ _CLAUSE_END = re.compile(
 )
 
 
+_CLAUSE = re.compile(r"[.?!;]\s|\s[-–]\s|:\s")
+
+
+def _asks_inside(text: str) -> bool:
+    """'before that - do AI PMs actually need to code? what does the roadmap say': a
+    question after a lead-in (a '?' ends a clause that asks)."""
+    if "?" not in text[:400]:
+        return False
+    return any(QUESTION_START.match(part) for part in _CLAUSE.split(text[:400]))
+
+
 def _ends_with_plan(text: str) -> bool:
     """Whether the message's last clause asks to draft ('..., then draft my plan', '. plan')."""
     tail = text[-200:]
@@ -59,6 +70,6 @@ def classify(text: str, parsed: Understood, reviewing: bool = False, *, has_plan
         return "plan"  # "no, statistics is 3. plan": the facts are applied, then the draft
     if parsed.found_anything() or parsed.problems:
         return "profile"
-    if QUESTION_START.match(text) or text.rstrip().endswith("?"):
+    if QUESTION_START.match(text) or text.rstrip().endswith("?") or _asks_inside(text):
         return "question"
     return "chitchat"

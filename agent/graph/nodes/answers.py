@@ -16,6 +16,7 @@ from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import ask_model, generates, last_human, model_for, profile_of, retriever_for
+from agent.graph.nodes.intake import QUESTIONS as INTAKE_QUESTIONS
 from agent.graph.prompts import ANSWER_SYSTEM, passages_block
 from agent.graph.state import CoachState
 from agent.graph.tool_agent import make_tools, run_agent
@@ -184,7 +185,17 @@ def _with_tools(state: CoachState, runtime: Runtime[Context]) -> str:
 
 def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Answer from the plan, or from the retrieved passages (quoted on the embedded default,
-    phrased and checked with a capable model), or say plainly that there is nothing."""
+    phrased and checked with a capable model), or say plainly that there is nothing; a
+    question asked while the coach waits for a profile fact is answered, then it asks again."""
+    out = _answer(state, runtime)
+    asking = state.get("asking")
+    if asking in INTAKE_QUESTIONS and not state.get("draft"):
+        said = str(out["messages"][-1].content)
+        out["messages"][-1] = AIMessage(f"{said}\n\nBack to my question: {INTAKE_QUESTIONS[asking]}")
+    return out
+
+
+def _answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     if state.get("plan_answer"):
         return {"messages": [AIMessage(str(state["plan_answer"]))]}
     passages = (retrieved_of(state.get("passages")).get("question") or [])[:3]
