@@ -211,3 +211,29 @@ def test_a_question_during_intake_is_answered_then_the_question_is_asked_again(c
     )
     assert not said.startswith("Back to my question")
     assert "Noted: 8 hours a week" in coach.send(thread, "8 hours a week").messages[-1]
+
+
+ADVOCATE = ["hey, developer advocate here, 3 years. python 3, public speaking 4, writing 4", "about 5h/wk"]
+
+
+def test_plan_b_can_take_plan_as_list_when_asked_or_when_it_is_the_same_position(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(
+        coach,
+        thread,
+        [*ADVOCATE, "I'd love to be an AI product manager in edtech", "Corporate trainer in healthcare"],
+    )
+    converse(coach, thread, ["replace deep learning with product sense", "ok looks good"])
+    said = coach.send(thread, "can you just use the same list as plan A?").messages[-1]
+    assert said.startswith("Using Plan A's 10 skills for Corporate trainer too.")
+    profile = coach.values(thread)["profile"]
+    assert profile["plan_b"]["skills"] == profile["plan_a"]["skills"]
+    assert any("in place of Deep learning" in (s["reason"] or "") for s in profile["plan_b"]["skills"])
+    same = coach.new_thread_id()
+    converse(
+        coach,
+        same,
+        [*ADVOCATE, "I'd love to be an AI product manager in edtech", "AI product manager in healthcare"],
+    )
+    said = coach.send(same, "ok looks good").messages[-1]
+    assert "Plan B is the same position as Plan A, so it uses Plan A's 10 agreed skills" in said

@@ -26,6 +26,12 @@ PLAN_COMMAND = re.compile(
     r"let'?s (?:do|start|plan)(?: it| this)?)\s{0,3}[.!]*\s*$|(?:what are|what'?s|show me) my (?:skill )?gaps?\b)",
     re.I,
 )
+# "can you just use the same list as plan A?": asked while Plan B's skills are proposed.
+SAME_LIST = re.compile(
+    r"\b(?:same|identical)\s{1,3}(?:list|skills|ten|10(?:\s{1,3}skills)?)\s{1,3}(?:as|like)\s{1,3}"
+    r"(?:for\s{1,3}|in\s{1,3})?plan\s{0,2}a\b|\bplan\s{0,2}a'?s\s{1,3}(?:list|skills)\b",
+    re.I,
+)
 CHECKIN = re.compile(r"^\s*/?(?:check[- ]?in|progress(?: update)?|update)\b[:,]?\s*", re.I)
 PROGRESS = re.compile(
     r"\b(?:is now|are now|now (?:a|at|an)?\s{0,2}\d|up to|went up|improved|moved up|got better|progress|"

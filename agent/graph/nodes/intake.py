@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agent.coaching import proposals
+from agent.coaching.intents import SAME_LIST
 from agent.coaching.matching import forget_skills, is_catalog_skill, merge_skills, own_skill
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
 from agent.coaching.targets import default_industry, looks_like_title
@@ -153,6 +154,17 @@ def _as_listed(u: Understood, profile: dict[str, Any]) -> dict[str, int]:
     return out
 
 
+def _plan_a_list(profile: dict[str, Any], key: str, *, asked: bool = False) -> list[Any] | None:
+    """Plan A's agreed skills for Plan B (the key asked about) without its own list: when
+    the person asks for them, or Plan B is Plan A's position; else None."""
+    a, b = profile.get("plan_a") or {}, profile.get("plan_b") or {}
+    if key != "plan_b" or not a.get("skills") or b.get("skills"):
+        return None
+    if not asked and str(a.get("position", "")).lower() != str(b.get("position", "")).lower():
+        return None
+    return list(a["skills"])
+
+
 def _answer_pending(text: str, pending: dict[str, Any], profile: dict[str, Any], lines: list[str]) -> bool:
     """Apply or drop a name waiting for confirmation; True when the message was the answer."""
     if YES.match(text) or YES_LEAD.match(text):
@@ -193,8 +205,20 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     overrides = {k: dict(v) for k, v in (state.get("overrides") or {}).items()}
     lines: list[str] = []
     agreeing = state.get("proposal")
+    dropped = False
     changed_target = bool(u.plan_a or u.plan_b or u.confirm)  # "wait no, plan b is just data scientist"
-    if asking == "proposal" and agreeing and not changed_target:
+    if (
+        asking == "proposal"
+        and agreeing
+        and not changed_target
+        and SAME_LIST.search(text)
+        and (shared := _plan_a_list(profile, agreeing["key"], asked=True)) is not None
+    ):
+        # "can you just use the same list as plan A?": Plan A's agreed skills for Plan B.
+        profile = {**profile, "plan_b": {**profile["plan_b"], "skills": shared}}
+        lines.append(f"Using Plan A's 10 skills for {profile['plan_b']['position']} too.")
+        agreeing, u, dropped = None, Understood(), True
+    elif asking == "proposal" and agreeing and not changed_target:
         key = agreeing["key"]
         reply = proposals.answer(text, Proposal.model_validate(agreeing["proposal"]))
         if not reply.accepted:
@@ -225,7 +249,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         "role_skills_asked": role_skills_asked,
         "pending": None,
     }
-    if agreeing and changed_target:
+    if (agreeing and changed_target) or dropped:
         update["proposal"] = None  # the list was for a target the person has just changed
     if pending and not answered and not u.confirm and not getattr(u, pending["field"], None):
         u.confirm = pending  # not answered yet ("k8s 4" after "Did you mean ...?"): ask again
@@ -277,6 +301,23 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         lines.insert(0, GREETING)
     if u.intent == "plan" and not got:
         lines.append("Before I can draft a plan I need a few facts.")
+    if nxt == "proposal" and (shared := _plan_a_list(profile, "plan_b")) is not None:
+        # Plan B is Plan A's position in another industry: Plan A's agreed list, said.
+        profile["plan_b"] = {**profile["plan_b"], "skills": shared}
+        lines.append(
+            "Plan B is the same position as Plan A, so it uses Plan A's 10 agreed skills "
+            "(change them at review with 'replace A with B')."
+        )
+        nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
+        if nxt is None:
+            lines.append("Say 'plan' to draft your plan.")
+            return {
+                **update,
+                "proposal": None,
+                "asking": None,
+                "route": "intake",
+                "messages": [AIMessage("\n\n".join(lines))],
+            }
     if nxt == "proposal":
         key = proposals.needs_proposal(profile)
         assert key is not None

@@ -15,6 +15,7 @@ from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
 from agent.coaching import proposals
+from agent.coaching.intents import SAME_LIST
 from agent.coaching.parsing import NO, YES, understand
 from agent.coaching.profile_file import profile_from_data
 from agent.coaching.targets import default_industry
@@ -116,6 +117,8 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         understood.intent = "checkin"
         if understood.elapsed_weeks is None:
             understood.elapsed_weeks = (state.get("understood") or {}).get("elapsed_weeks")
+    if asking == "proposal" and SAME_LIST.search(text):
+        understood.intent = "profile"  # an answer to the proposal, not a roadmap question
     intent = understood.intent
     if state.get("pending") and (YES.match(text) or NO.match(text)):
         intent = understood.intent = "profile"  # the answer to "Did you mean ...?"
