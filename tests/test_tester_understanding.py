@@ -237,3 +237,24 @@ def test_plan_b_can_take_plan_as_list_when_asked_or_when_it_is_the_same_position
     )
     said = coach.send(same, "ok looks good").messages[-1]
     assert "Plan B is the same position as Plan A, so it uses Plan A's 10 agreed skills" in said
+
+
+def test_a_new_goal_in_a_new_session_says_what_is_kept_and_start_fresh_drops_it(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, CONVERSATION)
+    coach.resume(thread, "approve")
+    again = coach.new_thread_id()
+    said = coach.send(
+        again, "hi, I'm a support engineer now and want to become a Support team lead in SaaS"
+    ).messages[0]
+    assert "Plan A Support team lead in high-growth tech" in said
+    kept = said.split("Kept from your saved profile: ")[1].split(". Say")[0]
+    assert "8 hours a week" in kept and "Plan B MLOps engineer in fintech" in kept and "skills " in kept
+    assert "Say 'start fresh' to drop them." in said
+    fresh = coach.send(again, "start fresh").messages
+    assert fresh[0].startswith("Starting fresh") and "current role" in fresh[-1]
+    assert coach.values(again)["profile"] == {}
+    coach.send(again, "I'm a support engineer")
+    assert coach.values(again)["profile"] == {"current_role": "Support engineer"}, (
+        "the saved one is not read back"
+    )

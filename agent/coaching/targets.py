@@ -119,6 +119,7 @@ FALLBACK = re.compile(
 GOAL = re.compile(
     r"\b(?:i\s{0,3}(?:want|wanna|would like|'?d like|'?d love|would love|hope|plan|aim)\s{1,3}(?:to\s{1,3})?"
     r"(?:become|be|move into|get into|switch to|transition (?:in)?to|work as|land a role as)"
+    r"|(?<![\w'])want(?:ing)?\s{1,3}to\s{1,3}(?:become|be|move into|get into|switch to|work as)"
     r"|i'?m aiming (?:for|at)|aiming for|my goal is(?: to become| to be)?|hoping to (?:become|be|move into)"
     r"|looking to (?:become|move into|get into)|my dream (?:job|role) is|my target (?:role )?is"
     r"|(?P<bare>(?<![\w'])(?:i\s{1,3})?(?:want|wanna)(?!\s{1,3}to\b)(?:\s{1,3}(?:an?|the))?))\s{1,3}",

@@ -165,6 +165,27 @@ def _plan_a_list(profile: dict[str, Any], key: str, *, asked: bool = False) -> l
     return list(a["skills"])
 
 
+def _kept(u: Understood, saved: dict[str, Any]) -> str:
+    """The saved facts a message with new ones leaves in place, in one line ('' for none)."""
+    parts = [
+        f"{label} {saved[key]}"
+        for key, label in (("current_role", "role"), ("industry", "industry"))
+        if saved.get(key) and not getattr(u, key)
+    ]
+    if saved.get("hours_per_week") and u.hours_per_week is None:
+        parts.append(f"{saved['hours_per_week']:g} hours a week")
+    parts += [
+        f"Plan {key[-1].upper()} {_target(saved[key])}"
+        for key in ("plan_a", "plan_b")
+        if saved.get(key) and not getattr(u, key)
+    ]
+    if skills := [k for k in saved.get("skills") or {} if k not in u.skills]:
+        parts.append(
+            "skills " + ", ".join(skills[:5]) + (f" and {len(skills) - 5} more" if len(skills) > 5 else "")
+        )
+    return "; ".join(parts)
+
+
 def _answer_pending(text: str, pending: dict[str, Any], profile: dict[str, Any], lines: list[str]) -> bool:
     """Apply or drop a name waiting for confirmation; True when the message was the answer."""
     if YES.match(text) or YES_LEAD.match(text):
@@ -237,6 +258,13 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     _apply(u, profile, overrides)
     if line := noted_line(u):
         lines.append(line)
+    if (
+        returning
+        and (u.current_role or u.plan_a or u.plan_b)
+        and (held_over := _kept(u, dict(state.get("profile") or {})))
+    ):
+        # A new goal in a new conversation: say which saved facts still count, and how to drop them.
+        lines.append(f"Kept from your saved profile: {held_over}. Say 'start fresh' to drop them.")
     lines += not_used_lines(u)
     role_skills_asked = bool(state.get("role_skills_asked"))
     if asking == "role_skills" and (u.skipped or u.skills):

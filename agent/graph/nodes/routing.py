@@ -42,6 +42,17 @@ NOTHING_PENDING = (
 )
 
 
+_FRESH = re.compile(
+    r"^\s*(?:ok(?:ay)?[,.!]?\s{1,3}|let'?s\s{1,3})?(?:start(?:ing)?\s{1,3}(?:fresh|over|from scratch)|forget my (?:saved )?profile|"
+    r"new start|clean slate)\b[\s.,:;!-]*",
+    re.I,
+)
+STARTING_FRESH = (
+    "Starting fresh: this conversation uses nothing from your saved profile (it stays saved until you "
+    "approve a new plan)."
+)
+
+
 def saved_profile(store: BaseStore | None, user_id: str) -> dict[str, Any] | None:
     """The person's saved profile as state data, or None (also when it no longer validates)."""
     if store is None:
@@ -89,13 +100,34 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
                 update["messages"] = [AIMessage("\n\n".join(notes))]
     # A person who sent a profile the coach refused meant that one: their saved profile
     # must not stand in for it (a "draft my plan" beside it drafted the old one).
-    if not profile and not refused and (saved := saved_profile(runtime.store, ctx.user_id)) is not None:
+    fresh = bool(profile) and bool(_FRESH.match(text))
+    if fresh:
+        # "start fresh": this conversation drops the saved facts (the saved profile stays
+        # until a new plan is approved); it is read back only when a conversation starts.
+        profile = {}
+        update |= {
+            "profile": {},
+            "overrides": {},
+            "role_skills_asked": False,
+            "proposal": None,
+            "pending": None,
+            "asking": None,
+        }
+        update["messages"] = [AIMessage(STARTING_FRESH)]
+        text = _FRESH.sub("", text, count=1)
+    if (
+        not profile
+        and not refused
+        and not fresh
+        and not state.get("turn")
+        and (saved := saved_profile(runtime.store, ctx.user_id)) is not None
+    ):
         profile, returning = saved, True
         update |= {"profile": saved, "role_skills_asked": True}
     has_plan = bool(state.get("committed")) or (
         runtime.store is not None and has_plans(runtime.store, ctx.user_id)
     )
-    asking = state.get("asking")
+    asking = None if fresh else state.get("asking")
     # "yes! backup would be mlops engineer": the Plan A being confirmed gives Plan B its industry.
     industry = default_industry(profile, asking) or (state.get("pending") or {}).get("industry") or None
     understood = understand(text, asking, industry, has_plan=has_plan)  # type: ignore[arg-type]
