@@ -258,3 +258,11 @@ def test_a_new_goal_in_a_new_session_says_what_is_kept_and_start_fresh_drops_it(
     assert coach.values(again)["profile"] == {"current_role": "Support engineer"}, (
         "the saved one is not read back"
     )
+
+
+def test_two_level_corrections_in_two_sentences_are_both_current_levels() -> None:
+    answer = classify_review_answer(
+        "my technical writing is 3, I write our eng blog. sql is 3 not 2", ["Technical writing"]
+    )
+    assert answer.kind == "edit" and not answer.problems and not answer.changes.targets
+    assert answer.changes.levels == {"Technical writing": 3, "SQL for analytics and pipelines": 3}

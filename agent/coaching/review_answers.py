@@ -124,7 +124,10 @@ def _is_approval(low: str) -> bool:
 
 # ---- review-specific patterns ------------------------------------------------------
 
-_SK = r"(?P<skill>[a-z][\w+#./&-]{0,30}(?: [a-z][\w+#./&-]{0,30}){0,3}?)"
+# A word may hold a dot ('node.js', 'ci/cd') but never end with one: a sentence ends there
+# ('I write our eng blog. sql is 3 not 2' names sql, not 'our eng blog. sql').
+_SK_WORD = r"[a-z][\w+#/&-]{0,30}(?:\.[\w+#/&-]{1,30})?"
+_SK = rf"(?P<skill>{_SK_WORD}(?: {_SK_WORD}){{0,3}}?)"
 _LVL = r"(?P<n>[0-5])(?:\s*/\s*5|\s+out\s+of\s+5)?"
 _REJECT_CMD = re.compile(
     r"^/?(?:r|reject(?:ed)?|discard(?:\s+it)?|scrap(?:\s+it)?|bin\s+it|throw\s+it\s+away|start\s+over)\b"
