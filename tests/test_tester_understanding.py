@@ -266,3 +266,25 @@ def test_two_level_corrections_in_two_sentences_are_both_current_levels() -> Non
     )
     assert answer.kind == "edit" and not answer.problems and not answer.changes.targets
     assert answer.changes.levels == {"Technical writing": 3, "SQL for analytics and pipelines": 3}
+
+
+def test_a_checkin_reads_levels_of_a_custom_lists_skills(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(
+        coach,
+        thread,
+        [
+            *ADVOCATE,
+            "I'd love to be an AI product manager in edtech. if that fails, data engineer in education",
+            "replace deep learning with LMS administration",
+            "replace agents with Assessment design",
+            "ok looks good",
+            "skip",
+        ],
+    )
+    coach.resume(thread, "approve")
+    text = "\n".join(coach.send(thread, "/checkin assesment design 4, LMS admin 2").messages)
+    for name, level in (("Assessment design", 4), ("LMS administration", 2)):
+        row = next(r for r in text.splitlines() if r.startswith(f"| {name}"))
+        assert f"| {level} |" in row and "not reported" not in row, row
+    assert "Not in the plan" not in text and "outside" not in text.lower()

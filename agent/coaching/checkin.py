@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from agent.coaching.matching import merge_skills
+from agent.coaching.matching import is_catalog_skill, merge_skills, normalize_name, own_skill
 from agent.coaching.plan import Plan
 from tools.gap import WEEKS_PER_MONTH, gap_report, horizon_weeks, hours_needed, resolve_skills
 from tools.learning_time import STEP_HOURS
@@ -125,12 +125,20 @@ def compare(
     the weeks left of the horizon, at `hours_per_week` when the person's hours changed.
     """
     scheduled = plan.a.scheduled
+    # A row of a target's own list is named as the list names it ('LMS admin 2' reports
+    # 'LMS administration'); the catalog does not know it, so it is matched by name.
+    rows = [s.name for s in scheduled.skills]
+    levels = {
+        name if is_catalog_skill(name) else (own_skill(name, rows) or name): level
+        for name, level in levels.items()
+    }
     now_levels = merge_skills(earlier or {}, levels)
-    said = resolve_skills(levels).levels
-    reported = resolve_skills(now_levels).levels
+    said = resolve_skills(levels).levels | {normalize_name(n): v for n, v in levels.items()}
+    reported = resolve_skills(now_levels).levels | {normalize_name(n): v for n, v in now_levels.items()}
     lines = []
     for s, start in zip(scheduled.skills, _start_hours(scheduled.skills), strict=True):
-        now = reported.get(s.skill_id, s.current)
+        key = s.skill_id if s.skill_id in reported else normalize_name(s.name)
+        now = reported.get(key, s.current)
         expected = expected_level(s, weeks, start, scheduled.hours_per_week)
         lines.append(
             ProgressLine(
@@ -139,8 +147,8 @@ def compare(
                 expected=expected,
                 now=now,
                 target=s.target,
-                status=_status(s.skill_id in reported, now, expected, s.target),
-                earlier=s.skill_id in reported and s.skill_id not in said,
+                status=_status(key in reported, now, expected, s.target),
+                earlier=key in reported and key not in said,
             )
         )
     weeks_left = max(0, horizon_weeks(plan.profile.horizon_months) - weeks)
@@ -157,7 +165,7 @@ def compare(
     outside = {
         name: level
         for name, level in levels.items()
-        if name in held.unknown or (name in ids and ids[name] not in planned)
+        if (name in held.unknown and name not in rows) or (name in ids and ids[name] not in planned)
     }
     return CheckinReport(
         outside=outside,

@@ -374,7 +374,8 @@ def understand(
     has_plan: bool = False,
 ) -> Understood:
     """Parse a message and decide its intent: the one reading a turn works from."""
-    parsed = parse_message(text, asking, default_industry)
+    # "/checkin assessment design 4": the command word is no part of a skill's name.
+    parsed = parse_message(CHECKIN.sub("", text, count=1), asking, default_industry)
     parsed.intent = classify(text, parsed, has_plan=has_plan)
     return parsed
 
