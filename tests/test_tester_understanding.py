@@ -288,3 +288,8 @@ def test_a_checkin_reads_levels_of_a_custom_lists_skills(coach: Coach) -> None:
         row = next(r for r in text.splitlines() if r.startswith(f"| {name}"))
         assert f"| {level} |" in row and "not reported" not in row, row
     assert "Not in the plan" not in text and "outside" not in text.lower()
+
+
+def test_skip_is_no_role() -> None:
+    assert understand("skip", "current_role").current_role is None
+    assert understand("nurse, 8 years", "current_role").current_role == "Nurse"

@@ -352,6 +352,7 @@ def _whole_answer_as_role(work: str, out: Understood) -> str:
         or QUESTION_START.match(candidate)
         or PLAN_COMMAND.match(candidate)
         or re.search(r"\d", candidate)
+        or _SKIP.match(candidate)  # "skip" answers nothing; it is no role
     ):
         return work
     if len(candidate) > MAX_ROLE:
