@@ -416,3 +416,42 @@ def test_a_correction_with_plan_is_applied_then_drafted(coach) -> None:
 )
 def test_phrasings_from_a_real_session(text: str, asking: str | None, check) -> None:
     assert check(understand(text, asking, "fintech", has_plan=True)), understand(text, asking, "fintech")
+
+
+# Third tester (#5): asides and deadlines are never part of a name.
+@pytest.mark.parametrize(
+    ("text", "asking", "check"),
+    [
+        ("communication 4 (im a nurse lol)", "skills", lambda u: u.current_role == "Nurse"),
+        (
+            "ML engineer in e-commerce within a year",
+            "plan_a",
+            lambda u: (
+                u.plan_a == {"position": "ML engineer", "industry": "e-commerce and retail"}
+                and u.horizon_months == 12
+            ),
+        ),
+        (
+            "i want to be an ML engineer in e-commerce in 6 months",
+            None,
+            lambda u: (u.plan_a or {}).get("industry") == "e-commerce and retail" and u.horizon_months == 6,
+        ),
+        (
+            "ML engineer in e-commerce by next summer",
+            "plan_a",
+            lambda u: (u.plan_a or {}).get("industry") == "e-commerce and retail",
+        ),
+        ("python 7 lol jk 3", "skills", lambda u: u.skills == {"python": 3}),
+    ],
+)
+def test_asides_and_deadlines_are_no_part_of_a_name(text: str, asking: Any, check: Any) -> None:
+    assert check(understand(text, asking)), understand(text, asking)
+
+
+def test_profile_set_plan_keeps_the_deadline_out_of_the_industry() -> None:
+    from agent.interfaces.cli.profiles import parse_target
+
+    assert parse_target("ML engineer in e-commerce within a year", "plan_a", {}) == {
+        "position": "ML engineer",
+        "industry": "e-commerce",
+    }

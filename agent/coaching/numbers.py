@@ -163,6 +163,22 @@ def find_horizon(text: str) -> tuple[Amount | None, re.Match[str] | None]:
     return Amount(months, m.group(0).strip()), m
 
 
+# "by next summer", "before the end of the year": a deadline without a figure.
+_DATED_DEADLINE = re.compile(
+    r"\b(?:by|before|until)\s{1,3}(?:the\s{1,3})?(?:end\s{1,3}of\s{1,3}(?:the\s{1,3})?)?(?:next|this)?\s{0,3}"
+    r"(?:summer|spring|fall|autumn|winter|year|jan(?:uary)?|feb(?:ruary)?|march|april|june|july|"
+    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+    re.I,
+)
+
+
+def find_deadline(text: str) -> re.Match[str] | None:
+    """The first deadline in the text ('within a year', 'in 6 months', 'by next summer'), or None:
+    a deadline ends a target's name, so it never becomes part of an industry."""
+    found = [m for m in (find_horizon(text)[1], _DATED_DEADLINE.search(text)) if m is not None]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
 def find_elapsed_weeks(text: str) -> tuple[int | None, re.Match[str] | None]:
     """'it's been two months' -> 9 weeks; 'after 8 weeks' -> 8; '3 weeks in' -> 3."""
     low = text.lower()

@@ -19,6 +19,7 @@ from agent.coaching.levels import FORGET, MAX_CANDIDATES, parse_skills, skill_na
 from agent.coaching.matching import resolve_role
 from agent.coaching.numbers import (
     Amount,
+    find_deadline,
     find_elapsed_weeks,
     find_horizon,
     find_hours,
@@ -81,6 +82,8 @@ YES = re.compile(
     r"that'?s (?:it|right|correct|the one)|that one|bingo|affirmative)\b[\s.!,]*(?:that'?s (?:it|right))?[\s.!]*$",
     re.I,
 )
+# Laughter and hedges are never part of a name: "(im a nurse lol)" is a Nurse.
+_LAUGHTER = re.compile(r"\b(?:lol+|lmf?ao|rofl|(?:ha){2,}h?|(?:he){2,}|tbh|xd)\b", re.I)
 NO = re.compile(r"^\s*(?:n|no|nope|nah|not really|wrong|neither|not that|no,? (?:i meant|not))\b", re.I)
 
 
@@ -154,6 +157,8 @@ def _phrase_end(work: str, start: int) -> int:
     for pattern in (PLAN_MARK, FALLBACK):
         if m := pattern.search(work, start):
             stops.append(m.start())
+    if m := find_deadline(work[start : min(stops)]):  # "in e-commerce within a year": a deadline
+        stops.append(start + m.start())
     return min(stops)
 
 
@@ -254,7 +259,7 @@ def parse_message(
 ) -> Understood:
     """All facts in one message. `asking` is the question the coach last asked."""
     out = Understood()
-    work = words_to_digits(text[:MAX_CHARS])
+    work = _LAUGHTER.sub(lambda m: " " * len(m.group(0)), words_to_digits(text[:MAX_CHARS]))
     if asking in ("skills", "role_skills") and _SKIP.match(work):
         out.skipped = True
         return out

@@ -114,6 +114,10 @@ def parse_target(value: str, field: str, current: dict[str, Any]) -> dict[str, A
     """'ML engineer in fintech', a YAML mapping, or a position alone (keeping the industry)."""
     if value.lstrip().startswith("{"):
         return _yaml_mapping(value, field)
+    from agent.coaching.numbers import find_deadline  # lazy: start-up imports stay small
+
+    if deadline := find_deadline(value):  # "... in e-commerce within a year": the deadline is no industry
+        value = value[: deadline.start()].rstrip(" ,;")
     position, sep, industry = value.rpartition(" in ")
     if not sep:
         return {"position": value.strip(), "industry": current.get("industry")}
