@@ -6,6 +6,7 @@ from conftest import converse
 
 from agent.coaching.checkin import expected_level
 from agent.coaching.parsing import parse_checkin
+from agent.coaching.plan import Plan
 from agent.runtime.session import Coach
 from agent.storage.plans import list_plans
 from tools.models import SkillLine
@@ -191,3 +192,39 @@ def test_levels_given_right_after_a_checkin_continue_it(coach: Coach) -> None:
     assert "## Check-in after 4 weeks" in text, "the same check-in, at the same elapsed time"
     assert "done (from your last check-in)" in next(r for r in text.splitlines() if r.startswith("| Python"))
     assert coach.values(thread)["understood"]["intent"] == "checkin"
+
+
+def test_a_replan_starts_from_the_saved_plans_full_targets(coach: Coach) -> None:
+    approved(coach)
+    plan = Plan.model_validate(list_plans(coach.persistence.store, "local")[-1].plan)
+    assert plan.a.trimmed, "the scripted plan is scheduled by its best trim"
+    full = {s.name: s.target for s in plan.a.report.skills}
+    assert full != {s.name: s.target for s in plan.a.scheduled.skills}
+    turn = coach.send(coach.new_thread_id(), "check in after 10 weeks: agents 0, evaluation 1")
+    text = "\n".join(turn.messages)
+    # Nothing moved: the hours left are the full plan's, not the trim's.
+    assert f"{plan.a.report.total_hours:g} h left" in text, text
+    assert turn.review is not None
+    drafted = Plan.model_validate(turn.review.plan)
+    assert {s.name: s.target for s in drafted.a.report.skills} == full, "no target silently lowered"
+    # The check-in's weeks left and the draft's horizon differ: the message says why.
+    assert "against the 42 weeks left" in text and f"({drafted.a.report.horizon_weeks} weeks)" in text
+    assert "whole months, so the 42 weeks left round to that" in text
+
+
+def test_rejecting_a_checkin_replan_leaves_profile_and_gaps_as_before(coach: Coach) -> None:
+    from agent.storage.profiles import load_profile
+
+    approved(coach)
+    store = coach.persistence.store
+    saved = load_profile(store, "local")
+    thread = coach.new_thread_id()
+    coach.send(thread, "hi")
+    before = coach.values(thread)
+    turn = coach.send(thread, "check in after 10 weeks: agents 0, evaluation 1")
+    assert turn.review is not None
+    coach.resume(thread, "reject")
+    after = coach.values(thread)
+    assert load_profile(store, "local") == saved, "nothing approved: the saved profile is unchanged"
+    for key in ("profile", "overrides", "reports"):
+        assert (after.get(key) or {}) == (before.get(key) or {}), key

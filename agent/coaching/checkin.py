@@ -124,7 +124,9 @@ def compare(
     silence is not a slip. The rest of the plan is recomputed from the new levels over
     the weeks left of the horizon, at `hours_per_week` when the person's hours changed.
     """
-    scheduled = plan.a.scheduled
+    # The full plan, not the best trim it was scheduled by: a re-plan that started from
+    # the trim would lower targets nobody asked to lower (and count the trim's hours as left).
+    scheduled = plan.a.report
     # A row of a target's own list is named as the list names it ('LMS admin 2' reports
     # 'LMS administration'); the catalog does not know it, so it is matched by name.
     rows = [s.name for s in scheduled.skills]

@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from agent.coaching.checkin import checkin_markdown, compare, updated_reports
+from agent.coaching.checkin import CheckinReport, checkin_markdown, compare, updated_reports
 from agent.coaching.matching import skill_key
 from agent.coaching.parsing import Understood, parse_message
 from agent.coaching.plan import Plan
@@ -23,6 +23,7 @@ from agent.graph.nodes.common import last_human
 from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
 from agent.storage.profiles import save_profile
+from tools.gap import horizon_weeks
 
 ASK_LEVELS = (
     "Tell me where you are now, for example 'it's been 8 weeks, python is now 4 and rag 2', "
@@ -39,6 +40,19 @@ def earlier_levels(plan: Plan, profile: dict[str, Any]) -> dict[str, int]:
         for name, level in (profile.get("skills") or {}).items()
         if at_plan.get(skill_key(name)) != level
     }
+
+
+def replan_note(report: CheckinReport) -> str:
+    """The re-plan's opening line; it says why the draft's horizon may differ from the weeks left."""
+    months = report.profile.horizon_months
+    horizon = horizon_weeks(months)
+    why = (
+        f" The draft's horizon is {months} months ({horizon} weeks): a plan's horizon is whole months, "
+        f"so the {report.weeks_left} weeks left round to that."
+        if horizon != report.weeks_left
+        else ""
+    )
+    return f"Re-planning from where you are now, from your saved plan's full targets.{why} The new draft needs your review."
 
 
 def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["retrieve", "__end__"]]:
@@ -72,12 +86,16 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         "route": "checkin",
         "reports": {"a": a.model_dump(), "b": b.model_dump()},
     }
-    if runtime.store is not None and ctx.side_effects:
+    # A plan approved as its best trim did not fit whole then either: that alone is no reason to re-plan.
+    misses = not report.remaining.attainable and not plan.a.trimmed
+    replan = bool(report.slipped) or misses
+    if not replan and runtime.store is not None and ctx.side_effects:
+        # A re-plan's profile is saved when its draft is approved; a reject leaves the saved one.
         save_profile(runtime.store, ctx.user_id, report.profile)
     unreported = [
         line.name for line in report.lines if line.status == "not reported" and line.expected > line.was
     ]
-    if not report.slipped and not report.remaining.attainable and unreported:
+    if not report.slipped and misses and unreported:
         # Silence is not a slip: ask before re-planning on the assumption that nothing else moved.
         names = ", ".join(unreported[:4])
         update["messages"] = [
@@ -88,13 +106,19 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
             )
         ]
         return Command(goto="__end__", update=update)
-    if report.slipped or not report.remaining.attainable:
-        targets = {s.skill_id: s.target for s in plan.a.scheduled.skills}
+    if replan:
+        # The check-in's changes count as an edit of the draft to come: a reject restores these.
+        before = {k: state.get(k) or {} for k in ("profile", "overrides", "reports")}
+        update["review"] = {"action": "edit", "before": before}
+        targets = {s.skill_id: s.target for s in plan.a.report.skills}  # the full plan's
         update["overrides"] = {**(state.get("overrides") or {}), "a": targets}
         update["route"] = "plan"
-        update["messages"] = [
-            AIMessage(text + "\n\nRe-planning from where you are now; the new draft needs your review.")
-        ]
+        update["messages"] = [AIMessage(text + "\n\n" + replan_note(report))]
         return Command(goto="retrieve", update=update)
-    update["messages"] = [AIMessage(text + "\n\nYou are on track: keep going. Nothing to re-plan.")]
+    trimmed = (
+        " The full plan did not fit when you approved it either: you are following its best trim."
+        if plan.a.trimmed and not report.remaining.attainable
+        else ""
+    )
+    update["messages"] = [AIMessage(text + f"\n\nYou are on track: keep going.{trimmed} Nothing to re-plan.")]
     return Command(goto="__end__", update=update)
