@@ -455,3 +455,24 @@ def test_profile_set_plan_keeps_the_deadline_out_of_the_industry() -> None:
         "position": "ML engineer",
         "industry": "e-commerce",
     }
+
+
+# Third tester (#6): words for "the remaining skills" are never a skill.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "others 0",
+        "rest no idea",
+        "the rest 0",
+        "everything else 1",
+        "all the others no idea",
+        "all the rest 1",
+    ],
+)
+def test_the_rest_is_no_skill(text: str) -> None:
+    u = understand(f"sql 3, {text}", "skills")
+    assert u.skills == {"sql": 3} and not u.unrated, u
+
+
+def test_rest_apis_is_still_a_skill() -> None:
+    assert understand("rest apis 3", "skills").skills == {"rest apis": 3}

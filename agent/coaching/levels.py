@@ -59,6 +59,11 @@ FILLER = frozenset(
     """.split()  # noqa: SIM905 - a word list is easier to read and extend as text
 )
 _MAX_NAME_WORDS = 4
+_REMAINING = re.compile(
+    r"(?:all\s{1,3})?(?:the\s{1,3})?(?:others?|else|remaining(?:\s{1,3}ones?)?|other\s{1,3}ones?|"
+    r"everything\s{1,3}else|anything\s{1,3}else)|(?:all\s{1,3})?the\s{1,3}rest",
+    re.I,
+)
 _SELF_ASSESSMENT = re.compile(r"\bself[- ]{1,2}assess(?:ment|ed)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s$", re.I)  # "python's fine" rates python
 # "never touched docker", "no experience with kubernetes": level 0 said in words.
@@ -161,6 +166,8 @@ def skill_name(text: str, longest: int = 3) -> str:
     """
     # "my self-assessment: python 3" rates python; 'assessment design' is a skill's name.
     raw = [_POSSESSIVE.sub("", w) for w in _words(_SELF_ASSESSMENT.sub(" ", text))]
+    if _REMAINING.fullmatch(" ".join(raw)):
+        return ""  # "others 0", "the rest: no idea": a filler for the remaining skills, never a name
     # A catalog name made of filler words ("time series", "data modeling") is a name:
     # look for one at the end of the untrimmed words before filler is dropped.
     for size in range(min(_MAX_NAME_WORDS, len(raw)), 1, -1):
@@ -171,6 +178,8 @@ def skill_name(text: str, longest: int = 3) -> str:
     if not words:
         return ""
     whole = " ".join(words)
+    if _REMAINING.fullmatch(whole):
+        return ""
     if len(words) > 1 and not is_catalog_skill(whole):
         for size in range(min(_MAX_NAME_WORDS, len(words) - 1), 0, -1):
             tail = " ".join(words[-size:])
@@ -237,7 +246,10 @@ _COMMA_HEDGE = re.compile(
     r"(?<![\d.])(\d)\s{0,2},\s{0,2}(maybe|perhaps|possibly)\s{1,2}(\d)(?![\d.])(?!\s{0,3}(?:in|at|for|on)\b)",
     re.I,
 )
-_THE_REST = re.compile(r"\b(?:the|all the|skip|for)\s{1,3}rest\b|\brest\s{1,3}(?:skip|of|idk|0|none)\b", re.I)
+_THE_REST = re.compile(
+    r"\b(?:the|all the|skip|for)\s{1,3}rest\b|\brest\s{1,3}(?:skip|of|idk|0|none|no idea|dunno|not sure|\?)",
+    re.I,
+)
 _STARS = re.compile(r"[★☆]{1,10}")
 _NEGATED = re.compile(r"(?:\bnot|\binstead of|\brather than|\bfrom)\s{0,3}(?:a\s{1,3})?$", re.I)
 
