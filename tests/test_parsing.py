@@ -476,3 +476,16 @@ def test_the_rest_is_no_skill(text: str) -> None:
 
 def test_rest_apis_is_still_a_skill() -> None:
     assert understand("rest apis 3", "skills").skills == {"rest apis": 3}
+
+
+def test_a_short_name_of_a_listed_skill_at_check_in() -> None:
+    """'did some pipeline stuff maybe 1' rates Plan A's 'Designing reliable data pipelines'."""
+    from agent.coaching.matching import own_skill
+
+    rows = ["Designing reliable data pipelines", "Python", "Deep learning"]
+    said = understand(
+        "ML is still a 1 honestly, did some pipeline stuff maybe 1. am i screwed?", has_plan=True
+    )
+    assert said.skills.get("pipeline") == 1
+    assert own_skill("pipeline", rows) == "Designing reliable data pipelines"
+    assert own_skill("data", rows) is None  # a generic word picks nothing

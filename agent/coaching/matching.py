@@ -210,6 +210,14 @@ def unknown_role_reply(position: str) -> str:
 _OWN_TYPO_RATIO = 90.0
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _word_set(name: str) -> set[str]:
+    return {_singular(w) for w in re.findall(r"[\w+#-]+", name)}
+
+
 def own_skill(name: str, known: Sequence[str]) -> str | None:
     """The draft's or the person's own skill a name refers to, or None: the same name in
     any case, the name a listed one starts with ('Docs-as-code tooling' for 'Docs-as-code
@@ -234,7 +242,8 @@ def own_skill(name: str, known: Sequence[str]) -> str | None:
         short = {k for key, k in names.items() if _word_prefixes(said, key.split(" (")[0].split())}
         if len(short) == 1:
             return short.pop()
-        within = {k for key, k in names.items() if set(said) <= set(re.findall(r"[\w+#-]+", key))}
+        # A plural is the same word: 'pipeline' is in 'Designing reliable data pipelines'.
+        within = {k for key, k in names.items() if {_singular(w) for w in said} <= _word_set(key)}
         if len(within) == 1 and len(said[0]) >= 5 and not set(said) <= _GENERIC_SKILL_WORDS:
             return within.pop()
     found = process.extractOne(low, list(names), scorer=fuzz.ratio, score_cutoff=_OWN_TYPO_RATIO)
