@@ -9,7 +9,7 @@ from fuzzing import fuzz_settings, within
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent.coaching.claims import check_numbers, numbers_in, unsupported_numbers
+from agent.coaching.claims import check_numbers, numbers_in, report_sources, unsupported_numbers
 from agent.coaching.plan_answers import answer_from_plan
 from tools.gap import compare_plans
 from tools.models import GapReport, Profile, Target
@@ -37,7 +37,7 @@ def test_how_long_a_skill_takes_quotes_the_engine(reports) -> None:
     answer = answer_from_plan("how long will RAG take me?", a, b)
     assert answer is not None and answer.topic == "skill_time"
     assert f"{rag.hours:g} h" in answer.text
-    assert f"week {rag.start_week} to week {rag.finish_week}" in answer.text
+    assert f"weeks {rag.weeks()}" in answer.text  # as the table shows them, counted from 1
 
 
 def test_what_to_learn_first_is_the_first_scheduled_skill(reports) -> None:
@@ -82,7 +82,7 @@ def test_roadmap_questions_are_not_plan_questions(reports) -> None:
 
 def test_every_figure_in_a_plan_answer_comes_from_the_report(reports) -> None:
     a, b = reports
-    sources = [a.model_dump_json(), b.model_dump_json()]
+    sources = report_sources(a, b)
     for question in (
         "how long will RAG take me?",
         "what should I learn first?",
@@ -147,3 +147,19 @@ def test_why_a_skill_takes_long_is_answered_with_its_hours(reports) -> None:
     answer = answer_from_plan("why does RAG take so long?", a, b)
     assert answer is not None and answer.topic == "skill_time" and f"{rag.hours:g} h" in answer.text
     assert answer_from_plan("why is RAG critical?", a, b).topic == "priority"  # type: ignore[union-attr]
+
+
+def test_plan_answers_name_the_weeks_the_table_shows(reports) -> None:
+    a, b = reports
+    todo = sorted((s for s in a.skills if s.gap > 0), key=lambda s: (s.start_week, s.priority))
+    first = todo[0]
+    assert first.start_week == 0 and first.weeks().startswith("1")
+    answer = answer_from_plan("what should I learn first?", a, b)
+    assert answer is not None
+    assert f"weeks {first.weeks()}" in answer.text and "week 0" not in answer.text, answer.text
+    line = todo[1]
+    timed = answer_from_plan(f"how long will {line.name} take me?", a, b)
+    assert timed is not None and f"weeks {line.weeks()}" in timed.text, timed.text
+    # The check knows the table's weeks: nothing in the answer is dropped for them.
+    assert check_numbers(answer.text, report_sources(a, b)).dropped == []
+    assert check_numbers(timed.text, report_sources(a, b)).dropped == []

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tools.models import GapReport
+
 # A number as people write them: 12, 12.5, 1,200, 3-4 (two numbers), 20%. Bounded digit runs
 # keep the pattern linear on long inputs.
 _NUMBER = re.compile(r"(?<![\w.])\d{1,9}(?:[.,]\d{1,9})?(?![\w])")
@@ -70,3 +72,14 @@ def unsupported_numbers(answer: str, sources: Iterable[str]) -> set[str]:
     for source in sources:
         allowed |= numbers_in(source)
     return numbers_in(answer) - allowed
+
+
+def report_sources(*reports: GapReport) -> list[str]:
+    """What an answer about a plan is checked against: each report's own figures and the
+    weeks its tables show (counted from 1, as `SkillLine.weeks()` prints them), so an
+    answer may name the weeks the person sees in the table."""
+    sources: list[str] = []
+    for report in reports:
+        sources.append(report.model_dump_json())
+        sources.append(" ".join(line.weeks().replace("-", " ") for line in report.skills))
+    return sources

@@ -110,12 +110,18 @@ def _skill_time(plan: Labelled, line: SkillLine) -> PlanAnswer:
         return PlanAnswer("skill_time", text, [str(line.current), str(line.target)])
     text = (
         f"{line.name} in Plan {plan.label}: level {line.current} to {line.target}, {line.hours:g} h of study at "
-        f"{report.hours_per_week:g} h/week, scheduled from week {line.start_week} to week {line.finish_week}. "
+        f"{report.hours_per_week:g} h/week, scheduled in {_shown_weeks(line)}. "
         f"({line.notes})"
     )
     return PlanAnswer(
-        "skill_time", text, [str(line.current), str(line.target), f"{line.hours:g}", str(line.start_week)]
+        "skill_time", text, [str(line.current), str(line.target), f"{line.hours:g}", *line.weeks().split("-")]
     )
+
+
+def _shown_weeks(line: SkillLine) -> str:
+    """The weeks as the plan's table shows them (counted from 1): 'weeks 1-8', 'week 9'."""
+    shown = line.weeks()
+    return f"weeks {shown}" if "-" in shown else f"week {shown}"
 
 
 def _first(plan: Labelled) -> PlanAnswer:
@@ -124,15 +130,15 @@ def _first(plan: Labelled) -> PlanAnswer:
     if not todo:
         return PlanAnswer("first", f"Every skill of {report.target.label()} is already at its target.")
     first = todo[0]
-    rest = ", ".join(f"{s.name} (week {s.start_week})" for s in todo[1:4])
+    rest = ", ".join(f"{s.name} (from week {s.weeks().split('-')[0]})" for s in todo[1:4])
     text = (
-        f"Start with {first.name}: it comes first in Plan {plan.label}'s schedule (weeks {first.start_week}-"
-        f"{first.finish_week}, {first.hours:g} h), priority {first.priority} ({PRIORITY_LABELS[first.priority]}), "
+        f"Start with {first.name}: it comes first in Plan {plan.label}'s schedule ({_shown_weeks(first)}, "
+        f"{first.hours:g} h), priority {first.priority} ({PRIORITY_LABELS[first.priority]}), "
         f"quadrant '{first.quadrant}'. Skills that others build on are scheduled before them."
     )
     if rest:
         text += f" Then: {rest}."
-    return PlanAnswer("first", text, [str(first.start_week), str(first.finish_week), f"{first.hours:g}"])
+    return PlanAnswer("first", text, [*first.weeks().split("-"), f"{first.hours:g}"])
 
 
 def _transfer(plans: list[Labelled]) -> PlanAnswer:
