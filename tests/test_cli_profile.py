@@ -215,3 +215,14 @@ def test_profile_file_mistakes_are_said_in_one_round(home: Path, tmp_path: Path,
     assert "unknown keys: favourite" in err and "hours_per_week: Input should be greater than 0" in err
     assert "plan_a.skills[2].priority" in err and "skills.SQL" in err, err
     assert cmd("profile", "--json").stdout.strip() == "null", "nothing saved"
+
+
+def test_chat_greets_a_returning_person_with_their_targets(home: Path, profile_file: Path) -> None:
+    """The first thing a returning person sees names who they are and where they are going
+    (read before LangGraph loads), not a bare 'welcome back'."""
+    assert cmd("profile", "import", str(profile_file)).returncode == 0
+    done = cmd("chat", "--new", stdin="/quit\n")
+    assert done.returncode == 0, done.stderr
+    greeting = next(line for line in done.stdout.splitlines() if line.startswith("Welcome back"))
+    assert "Backend engineer" in greeting and "GenAI engineer in fintech" in greeting, greeting
+    assert "MLOps engineer in fintech" in greeting

@@ -116,8 +116,14 @@ class Repl:
             self.show_review(pending)
         elif self.profile is not None:
             self.note("Starting from your profile file; drafting your plan now.")
-        elif not self.resumed and self._returning():
-            self.say("Welcome back. Say hello to see where you left off, or tell me what has changed.")
+        elif not self.resumed and (saved := self._saved()) is not None:
+            # Read before LangGraph loads (see Coach.saved_profile); the full recap, with the
+            # latest saved plan, comes with the coach's first answer.
+            self.say(
+                f"Welcome back, {saved.current_role} aiming for {saved.plan_a.position} in "
+                f"{saved.plan_a.industry} (Plan B {saved.plan_b.position} in {saved.plan_b.industry}). "
+                "Say hello for the rest of your profile and your latest plan, or tell me what has changed."
+            )
         elif not self.resumed:
             # The coach's own greeting comes with its first answer; this says what it needs.
             self.say(
@@ -125,11 +131,11 @@ class Repl:
                 "study, and your Plan A and Plan B (a position in an industry), in any order."
             )
 
-    def _returning(self) -> bool:
+    def _saved(self) -> Profile | None:
         try:
-            return self.coach.saved_profile() is not None  # before LangGraph is loaded (see Coach)
+            return self.coach.saved_profile()  # before LangGraph is loaded (see Coach)
         except CoachError:
-            return False
+            return None
 
     def run(self) -> None:
         """Loop until /quit or end of input."""
