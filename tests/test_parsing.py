@@ -489,3 +489,22 @@ def test_a_short_name_of_a_listed_skill_at_check_in() -> None:
     assert said.skills.get("pipeline") == 1
     assert own_skill("pipeline", rows) == "Designing reliable data pipelines"
     assert own_skill("data", rows) is None  # a generic word picks nothing
+
+
+# Third tester (#8): a what-if question changes nothing it names.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "so how many hours a week do i actually need to make ml engineer in a year?",
+        "how long is left roughly, and could i finish early if i did 6 hrs a week?",
+        "what if i did 10 hours a week?",
+    ],
+)
+def test_a_what_if_question_is_no_profile_change(text: str) -> None:
+    u = understand(text, has_plan=True)
+    assert u.intent == "question" and u.hours_per_week is None and u.horizon_months is None, u
+
+
+def test_a_fact_before_a_what_if_is_kept() -> None:
+    u = understand("I can do 6 hours a week, could I finish in 9 months?")
+    assert u.hours_per_week == 6 and u.horizon_months is None

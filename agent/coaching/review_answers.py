@@ -303,7 +303,9 @@ def _read_changes(
     ask = ""
     if _HOURS_RELATIVE.search(body) and "hours_per_week" not in found:
         ask = ASK_HOURS
-    parsed = parse_message(rest, "hours_per_week" if re.search(r"\bh(?:ou)?rs?\b", rest) else None)
+    parsed = parse_message(
+        rest, "hours_per_week" if re.search(r"\bh(?:ou)?rs?\b", rest) else None, what_if=True
+    )
     if parsed.hours_per_week is not None and "hours_per_week" not in found and not ask:
         found["hours_per_week"] = parsed.hours_per_week
     if parsed.horizon_months is not None and "horizon_months" not in found:
