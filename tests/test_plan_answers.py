@@ -163,3 +163,18 @@ def test_plan_answers_name_the_weeks_the_table_shows(reports) -> None:
     # The check knows the table's weeks: nothing in the answer is dropped for them.
     assert check_numbers(answer.text, report_sources(a, b)).dropped == []
     assert check_numbers(timed.text, report_sources(a, b)).dropped == []
+
+
+def test_why_a_proposed_skill_is_in_the_plan_gives_its_evidence_not_you(coach) -> None:
+    from test_custom_target_chat import START
+
+    thread = coach.new_thread_id()
+    for line in START:
+        coach.send(thread, line)
+    coach.send(thread, "ok looks good")
+    final = coach.send(thread, "skip")
+    assert final.review is not None
+    row = final.review.plan["a"]["report"]["skills"][1]
+    said = " ".join(coach.resume(thread, f"why is {row['name'].lower()} in my plan a at all?").messages)
+    assert "from you" not in said and "you put it" not in said, said
+    assert "the proposal's evidence: in " in said and row["source"] in said, said

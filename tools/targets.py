@@ -69,8 +69,9 @@ def wants_from_skills(skills: list[TargetSkill], source: str) -> list[Want]:
         if skill.id in taken:  # two names for one catalog skill: the second is its own skill
             skill = SkillDef(id=f"custom:{slug(ts.name)}", name=ts.name, kind=ts.kind, ease=DEFAULT_EASE)
         taken.add(skill.id)
-        # An industry's domain skill kept in a list stays marked as the industry's.
-        why = ts.reason if ts.reason.startswith("industry: ") else source
+        # A row keeps where it came from (an accepted proposal's evidence, an industry's
+        # domain skill): only a row without a reason is the person's own ("you").
+        why = ts.reason or source
         wants.append(Want(skill, ts.priority, ts.target, ts.kind, why, ts.evidence, ts.name))
     return wants
 

@@ -190,14 +190,26 @@ def _trim(plan: Labelled) -> PlanAnswer:
 
 def _priority(plan: Labelled, line: SkillLine) -> PlanAnswer:
     report = plan.report
-    source = line.source or "the catalog's profile of the role"
     evidence = f"; {line.evidence.text()} ask for it" if line.evidence else ""
     text = (
         f"{line.name} is priority {line.priority} ({PRIORITY_LABELS[line.priority]}) for "
-        f"{report.target.label()}: from {source}{evidence}. Its ease is {line.ease} of 3, so it sits in "
+        f"{report.target.label()}: {_origin(line.source)}{evidence}. Its ease is {line.ease} of 3, so it sits in "
         f"'{line.quadrant}'."
     )
     return PlanAnswer("priority", text, [str(line.priority), str(line.ease)])
+
+
+def _origin(source: str) -> str:
+    """Where a row came from, as the person reads it: never 'you' unless they listed it."""
+    if not source:
+        return "from the catalog's profile of the role"
+    if source == "you":
+        return "you put it in the list"
+    if source.startswith("industry: "):
+        return f"the industry asks for it ({source.split(': ', 1)[1]})"
+    if source in ("proposal", "catalog + postings"):
+        return f"from the {source}"
+    return f"the proposal's evidence: {source}"
 
 
 def _total(plan: Labelled, left: bool = False) -> PlanAnswer:
