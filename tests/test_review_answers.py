@@ -399,3 +399,15 @@ def test_never_used_at_review_corrects_the_level_not_the_target(text: str) -> No
 def test_a_question_after_an_interjection_is_a_question(text: str) -> None:
     answer = classify_review_answer(text)
     assert answer.kind == "question" and answer.to_response() is None
+
+
+def test_a_replace_takes_a_bracketed_kind_as_the_kind() -> None:
+    """'replace #3 with clinical data standards (general)': '(general)' is the kind, not the name."""
+    from tools.proposal import propose_skills
+    from tools.skill_edits import apply_skill_edits
+
+    proposal = propose_skills("Health data analyst", "healthcare")
+    n, old = next((i, s) for i, s in enumerate(proposal.skills, 1) if s.kind == "general")
+    edited = apply_skill_edits(proposal, f"replace #{n} with clinical data standards ({old.kind})")
+    new = edited.skills[n - 1]
+    assert new.name.lower() == "clinical data standards" and new.kind == old.kind

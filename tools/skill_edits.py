@@ -77,6 +77,7 @@ _LEAD = re.compile(r"^(?:and|then|also|please)\s+", re.I)
 _REPLACE_SEP = re.compile(r"\s+(?:with|for|by)\s+", re.I)
 _REPLACE_VERB = re.compile(r"^(?:replace|swap|rename)\s+", re.I)
 _RENAME_SEP = re.compile(r"\s+(?:to|as)\s+", re.I)
+_KIND_SUFFIX = re.compile(r"\s*\((general|specific)\)\s*$", re.I)
 
 
 def locate(skills: list[TargetSkill], change: SkillChange) -> tuple[int, str]:
@@ -214,6 +215,10 @@ def edit_skills(proposal: Proposal, changes: list[SkillChange]) -> tuple[Proposa
             dropped.append(skills.pop(i))
             done.append(f"dropped {old.name}")
         elif change.op in ("replace", "rename"):
+            # "replace #3 with X (general)": the bracket is the new skill's kind, not its name.
+            said_kind = _KIND_SUFFIX.search(value)
+            kind = said_kind.group(1).lower() if said_kind else old.kind
+            value = value[: said_kind.start()] if said_kind else value
             name = _new_name(value, skills, i, canonical=change.op == "replace")
             replaced = change.op == "replace"
             # A renamed skill is the person's choice too: "weak guess: only 0.27 close in
@@ -230,9 +235,10 @@ def edit_skills(proposal: Proposal, changes: list[SkillChange]) -> tuple[Proposa
                     if replaced
                     else f"your choice, renamed from {old.name}{kept}",
                     "evidence": None if replaced else old.evidence,
+                    "kind": kind,
                 }
             )
-            done.append(f"{old.name} -> {name} ({old.kind}, priority {old.priority}, target {old.target})")
+            done.append(f"{old.name} -> {name} ({kind}, priority {old.priority}, target {old.target})")
         elif change.op == "priority":
             skills[i] = old.model_copy(update={"priority": _number(change.value, 1, 3, "A priority")})
             done.append(f"{old.name} priority {skills[i].priority}")
