@@ -178,3 +178,25 @@ def test_why_a_proposed_skill_is_in_the_plan_gives_its_evidence_not_you(coach) -
     said = " ".join(coach.resume(thread, f"why is {row['name'].lower()} in my plan a at all?").messages)
     assert "from you" not in said and "you put it" not in said, said
     assert "the proposal's evidence: in " in said and row["source"] in said, said
+
+
+def test_what_first_says_others_build_on_it_only_when_they_do() -> None:
+    from tools.catalog import load_catalog
+
+    catalog = load_catalog()
+    for python in (4, 1):
+        profile = Profile(
+            current_role="Backend engineer",
+            hours_per_week=6,
+            plan_a=Target(position="GenAI engineer", industry="fintech"),
+            plan_b=Target(position="MLOps engineer", industry="fintech"),
+            skills={"Python": python, "SQL": 3, "Docker": 2},
+        )
+        a, b = compare_plans(profile)
+        answer = answer_from_plan("what should I learn first?", a, b)
+        assert answer is not None
+        todo = sorted((s for s in a.skills if s.gap > 0), key=lambda s: (s.start_week, s.priority))
+        after = [s.name for s in todo[1:] if todo[0].skill_id in catalog.skill(s.skill_id).prereqs]
+        assert "Skills that others build on" not in answer.text
+        assert ("on it, so it comes first" in answer.text) == bool(after), answer.text
+        assert all(name in answer.text for name in after), answer.text

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tools.catalog import match_skill
+from tools.catalog import load_catalog, match_skill
 from tools.gap import hours_needed
 from tools.models import PRIORITY_LABELS, GapReport, SkillLine
 
@@ -118,6 +118,19 @@ def _skill_time(plan: Labelled, line: SkillLine) -> PlanAnswer:
     )
 
 
+def _built_on(line: SkillLine, rows: list[SkillLine]) -> list[str]:
+    """The rows whose catalog prerequisites include `line`'s skill."""
+    catalog = load_catalog()
+    out = []
+    for row in rows:
+        try:
+            if line.skill_id in catalog.skill(row.skill_id).prereqs:
+                out.append(row.name)
+        except KeyError:  # a skill of the person's own list: the catalog knows no prerequisites
+            continue
+    return out
+
+
 def _shown_weeks(line: SkillLine) -> str:
     """The weeks as the plan's table shows them (counted from 1): 'weeks 1-8', 'week 9'."""
     shown = line.weeks()
@@ -134,8 +147,12 @@ def _first(plan: Labelled) -> PlanAnswer:
     text = (
         f"Start with {first.name}: it comes first in Plan {plan.label}'s schedule ({_shown_weeks(first)}, "
         f"{first.hours:g} h), priority {first.priority} ({PRIORITY_LABELS[first.priority]}), "
-        f"quadrant '{first.quadrant}'. Skills that others build on are scheduled before them."
+        f"quadrant '{first.quadrant}'."
     )
+    # Say it is a foundation only when something in the plan really builds on it.
+    if after := _built_on(first, todo[1:]):
+        text += f" {', '.join(after)} build{'s' if len(after) == 1 else ''} on it, so it comes first."
+
     if rest:
         text += f" Then: {rest}."
     return PlanAnswer("first", text, [*first.weeks().split("-"), f"{first.hours:g}"])
