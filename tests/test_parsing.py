@@ -508,3 +508,11 @@ def test_a_what_if_question_is_no_profile_change(text: str) -> None:
 def test_a_fact_before_a_what_if_is_kept() -> None:
     u = understand("I can do 6 hours a week, could I finish in 9 months?")
     assert u.hours_per_week == 6 and u.horizon_months is None
+
+
+def test_another_jobs_name_is_said_as_read() -> None:
+    """'data analyst' is the catalog's Analytics engineer: the Noted line says so (tester3 #7)."""
+    u = understand("i want to become a data analyst at a bank")
+    assert u.plan_a == {"position": "Analytics engineer", "industry": "fintech"}
+    assert "Data analyst: read as the catalog's Analytics engineer" in u.notes[0]
+    assert not understand("machine learning engineer in fintech", "plan_a").notes  # the same job

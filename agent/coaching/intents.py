@@ -32,6 +32,15 @@ SAME_LIST = re.compile(
     r"(?:for\s{1,3}|in\s{1,3})?plan\s{0,2}a\b|\bplan\s{0,2}a'?s\s{1,3}(?:list|skills)\b",
     re.I,
 )
+# Laughter and hedges are never part of a name: "(im a nurse lol)" is a Nurse.
+LAUGHTER = re.compile(r"\b(?:lol+|lmf?ao|rofl|(?:ha){2,}h?|(?:he){2,}|tbh|xd)\b", re.I)
+# "could i finish early if i did 6 hrs a week?": a what-if asks; its figures change nothing.
+WHAT_IF = re.compile(
+    r"\b(?:could i|would i|should i|what if|would it|what about if|if i (?:did|do|had|put|went|studied|spent)|"
+    r"how (?:many|much)\b[^?.!\n]{0,60}?\b(?:do|would|will|should) i (?:actually |really |still )?need)\b"
+    r"[^?.!\n]{0,160}\?",
+    re.I,
+)
 CHECKIN = re.compile(r"^\s*/?(?:check[- ]?in|progress(?: update)?|update)\b[:,]?\s*", re.I)
 PROGRESS = re.compile(
     r"\b(?:is now|are now|now (?:a|at|an)?\s{0,2}\d|up to|went up|improved|moved up|got better|progress|"

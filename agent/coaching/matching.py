@@ -279,3 +279,13 @@ def forget_skills(skills: dict[str, int], names: Sequence[str]) -> dict[str, int
         for k in found:
             del out[k]
     return out
+
+
+def read_as_another_job(said: str, role: Resolved) -> list[str]:
+    """A note when a title resolved to a catalog job of another name ('data analyst' is the
+    catalog's Analytics engineer): said like an industry read otherwise, never silently.
+    A synonym of the same job ('machine learning engineer' for ML engineer) needs none."""
+    words = said.lower().split()
+    if role.how != "exact" or len(words) < 2 or words[-1] == role.name.lower().split()[-1]:
+        return []
+    return [f"{said[:1].upper()}{said[1:]}: read as the catalog's {role.name}"]

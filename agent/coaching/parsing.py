@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agent.coaching.intents import CHECKIN, PLAN_COMMAND, QUESTION_START, Intent, classify
+from agent.coaching.intents import CHECKIN, LAUGHTER, PLAN_COMMAND, QUESTION_START, WHAT_IF, Intent, classify
 from agent.coaching.levels import FORGET, MAX_CANDIDATES, parse_skills, skill_name
 from agent.coaching.matching import resolve_role
 from agent.coaching.numbers import (
@@ -80,15 +80,6 @@ _UNSURE = re.compile(r"\b(?:not sure|no idea|don'?t know|dunno|undecided|no clue
 YES = re.compile(
     r"^\s*(?:y|yes|yeah|yep|yup|ya|sure|correct|right|exactly|indeed|ok|okay|of course|yes please|"
     r"that'?s (?:it|right|correct|the one)|that one|bingo|affirmative)\b[\s.!,]*(?:that'?s (?:it|right))?[\s.!]*$",
-    re.I,
-)
-# Laughter and hedges are never part of a name: "(im a nurse lol)" is a Nurse.
-_LAUGHTER = re.compile(r"\b(?:lol+|lmf?ao|rofl|(?:ha){2,}h?|(?:he){2,}|tbh|xd)\b", re.I)
-# "could i finish early if i did 6 hrs a week?": a what-if asks; its figures change nothing.
-_WHAT_IF = re.compile(
-    r"\b(?:could i|would i|should i|what if|would it|what about if|if i (?:did|do|had|put|went|studied|spent)|"
-    r"how (?:many|much)\b[^?.!\n]{0,60}?\b(?:do|would|will|should) i (?:actually |really |still )?need)\b"
-    r"[^?.!\n]{0,160}\?",
     re.I,
 )
 NO = re.compile(r"^\s*(?:n|no|nope|nah|not really|wrong|neither|not that|no,? (?:i meant|not))\b", re.I)
@@ -271,12 +262,12 @@ def parse_message(
     """All facts in one message. `asking` is the question the coach last asked; `what_if`
     reads the figures of a what-if question too (at review, 'what if I did 14 hours?' re-drafts)."""
     out = Understood()
-    work = _LAUGHTER.sub(lambda m: " " * len(m.group(0)), words_to_digits(text[:MAX_CHARS]))
+    work = LAUGHTER.sub(lambda m: " " * len(m.group(0)), words_to_digits(text[:MAX_CHARS]))
     if asking in ("skills", "role_skills") and _SKIP.match(work):
         out.skipped = True
         return out
     if "?" in work and not what_if:
-        for asked in _WHAT_IF.finditer(work):
+        for asked in WHAT_IF.finditer(work):
             work = _blank(work, asked.start(), asked.end() - 1)  # the '?' stays: the sentence still asks
     low = work.lower()
     out.unsure = _has(low, _UNSURE_WORDS) and bool(_UNSURE.search(work))

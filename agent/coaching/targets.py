@@ -17,6 +17,7 @@ from agent.coaching.matching import (
     Resolved,
     contained_industries,
     practitioner,
+    read_as_another_job,
     resolve_industry,
     resolve_role,
     spelling_fix,
@@ -352,8 +353,7 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
         if own_title is None:  # a near typo of a catalog title is asked about below
             return TargetRead(said=position, problem=f"{label}: {unknown_role_reply(position)}")
         position = own_title
-    # A job title the catalog lacks is kept as written: its skills are proposed from the
-    # evidence and agreed with the person before any gap (agent.coaching.proposals).
+    # A title the catalog lacks is kept as written: its skills are proposed and agreed first (proposals).
     title = _cap(position) if role.how == "unknown" else role.name
     if len(industry) > MAX_INDUSTRY or len(industry.split()) > 4:
         return TargetRead(
@@ -381,9 +381,9 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
             confirm=None,
             problem=f"{label}: which industry for {title}? Write it as '{title} in fintech'",
         )
-    note = ""
+    note = "; ".join(read_as_another_job(position, role))  # "Data analyst: read as ... Analytics engineer"
     if industry and resolved.lower() not in industry.lower() and not _SAME.match(industry):
-        note = f"{industry}: read as the catalog's {resolved}"
+        note = "; ".join(filter(None, [note, f"{industry}: read as the catalog's {resolved}"]))
     return TargetRead(
         target={"position": title, "industry": resolved}, said=position, industry=resolved, note=note
     )
