@@ -55,6 +55,7 @@ APPROVALS = [
 
 CASES: list[tuple[str, str, dict[str, Any]]] = [
     # yes/ok/lgtm ... but: edits, never approvals
+    ("nah, reject - ill stick with the old plan", "reject", {}),  # tester3 #15: the lead says no
     ("ok but make it 12 hours", "edit", {"hours": 12}),
     ("yes but rag 2", "edit", {"targets": {"rag": 2}}),
     ("lgtm except hours 10", "edit", {"hours": 10}),

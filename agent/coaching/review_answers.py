@@ -130,7 +130,8 @@ _SK_WORD = r"[a-z][\w+#/&-]{0,30}(?:\.[\w+#/&-]{1,30})?"
 _SK = rf"(?P<skill>{_SK_WORD}(?: {_SK_WORD}){{0,3}}?)"
 _LVL = r"(?P<n>[0-5])(?:\s*/\s*5|\s+out\s+of\s+5)?"
 _REJECT_CMD = re.compile(
-    r"^/?(?:r|reject(?:ed)?|discard(?:\s+it)?|scrap(?:\s+it)?|bin\s+it|throw\s+it\s+away|start\s+over)\b"
+    r"^(?:(?:no|nope|nah|ok(?:ay)?|fine|then)[\s,.;:!\-]{1,3})?"  # "nah, reject - ...": the lead says no
+    r"/?(?:r|reject(?:ed)?|discard(?:\s+it)?|scrap(?:\s+it)?|bin\s+it|throw\s+it\s+away|start\s+over)\b"
     r"[\s.,:;!\-]*(?P<rest>.*)$",
     re.S | re.I,
 )
