@@ -412,3 +412,11 @@ def test_a_replace_takes_a_bracketed_kind_as_the_kind() -> None:
     edited = apply_skill_edits(proposal, f"replace #{n} with clinical data standards ({old.kind})")
     new = edited.skills[n - 1]
     assert new.name.lower() == "clinical data standards" and new.kind == old.kind
+
+
+def test_a_replace_after_a_lead_in_sentence_is_read() -> None:
+    """'i didnt pick it, you did. replace X with Y' (tester3 #15): the lead-in is no change."""
+    from tools.skill_edits import parse_skill_edits
+
+    (change,) = parse_skill_edits("i didnt pick it, you did. replace Designing scalable systems with Python")
+    assert (change.op, change.skill, change.value) == ("replace", "Designing scalable systems", "Python")

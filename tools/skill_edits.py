@@ -107,7 +107,12 @@ def locate(skills: list[TargetSkill], change: SkillChange) -> tuple[int, str]:
 def parse_skill_edits(text: str) -> list[SkillChange]:
     """The changes a person wrote; InputError naming the part that could not be read."""
     changes: list[SkillChange] = []
-    for raw in _SPLIT.split(text[:2000]):
+    text = text[:2000]
+    if not re.match(rf"\s*(?:(?:and|then|also|please)\s+)?{_VERBS}", text, re.I) and (
+        lead := re.match(rf"[^.!?\n]{{0,200}}[.!?]+\s+(?={_VERBS})", text, re.I)
+    ):
+        text = text[lead.end() :]  # "i didnt pick it, you did. replace A with B": the change
+    for raw in _SPLIT.split(text):
         # One space between words and a bounded length keep the patterns below linear.
         part = _LEAD.sub("", " ".join((raw or "").split())[:300]).strip(".!")
         if not part or _ACCEPT.match(part):
