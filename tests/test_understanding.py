@@ -296,3 +296,19 @@ def test_asking_to_draft_skips_the_rating_question(coach) -> None:
     text = "\n".join(turn.messages)
     assert "I'll estimate the skills you did not rate from your current role" in text
     assert turn.review is not None, "the person asked for the draft: it is drafted"
+
+
+def test_a_question_beside_profile_facts_is_not_dropped(coach) -> None:
+    """tester3 #7: 'data analyst' is said as read, and the question in the same message is said to be left."""
+    thread = coach.new_thread_id()
+    coach.send(thread, "im a nurse")
+    turn = coach.send(
+        thread,
+        "i want to become a data analyst in healthcare. "
+        "whats the difference between a data analyst and analytics engineer anyway",
+    )
+    said = "\n".join(turn.messages)
+    assert "Data analyst: read as the catalog's Analytics engineer" in said
+    assert (
+        'You also asked "whats the difference between a data analyst and analytics engineer anyway"' in said
+    )

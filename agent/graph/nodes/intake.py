@@ -13,7 +13,7 @@ from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agent.coaching import proposals
-from agent.coaching.intents import SAME_LIST
+from agent.coaching.intents import SAME_LIST, asked_too
 from agent.coaching.matching import forget_skills, is_catalog_skill, merge_skills, own_skill
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
 from agent.coaching.targets import default_industry, looks_like_title
@@ -294,6 +294,8 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             "route": "intake",
             "messages": [AIMessage("\n\n".join(lines))],
         }
+    if u.intent == "profile" and (also := asked_too(text)):  # facts noted, the question not lost
+        lines.append(f'You also asked "{also}": ask it again on its own and I will answer it.')
     nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
     if nxt == "role_skills" and u.intent == "plan":
         # "... then draft my plan": go ahead, as 'skip' would, and say how unrated skills are counted.
