@@ -471,7 +471,7 @@ def test_profile_set_plan_keeps_the_deadline_out_of_the_industry() -> None:
 )
 def test_the_rest_is_no_skill(text: str) -> None:
     u = understand(f"sql 3, {text}", "skills")
-    assert u.skills == {"sql": 3} and not u.unrated, u
+    assert u.skills == {"sql": 3} and not u.unrated and not u.unused, u
 
 
 def test_rest_apis_is_still_a_skill() -> None:

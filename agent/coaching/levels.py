@@ -295,7 +295,8 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
             if not name and pending:
                 name = pending
             if not name:
-                out.unused.append(m.group(0).strip())
+                if not _REMAINING.fullmatch(" ".join(_words(before))):  # "others 0" names none: no note
+                    out.unused.append(m.group(0).strip())
                 pos = m.end()
                 continue
             name = name.replace("_", " ")
