@@ -442,6 +442,11 @@ def test_phrasings_from_a_real_session(text: str, asking: str | None, check) -> 
             lambda u: (u.plan_a or {}).get("industry") == "e-commerce and retail",
         ),
         ("python 7 lol jk 3", "skills", lambda u: u.skills == {"python": 3}),
+        (
+            "i said it above lol, health data analyst in healthcare",
+            "plan_a",
+            lambda u: u.plan_a == {"position": "Health data analyst", "industry": "healthcare"},
+        ),
     ],
 )
 def test_asides_and_deadlines_are_no_part_of_a_name(text: str, asking: Any, check: Any) -> None:
