@@ -14,6 +14,12 @@ from agent.runtime.session import Coach
 from tools.proposal import propose_skills
 
 OPENING = ["hi", "I'm a teacher in education with writing 4 and public speaking 4", "6 hours a week"]
+# A developer advocate aiming at positions the catalog lacks: the opening of several sessions.
+ADVOCATE_TO_PM = [
+    "hey, developer advocate here, 3 years. python 3, public speaking 4, writing 4",
+    "about 5h/wk",
+    "I'd love to be an AI product manager in edtech. if that fails, data engineer in education",
+]
 
 
 @pytest.mark.parametrize(
@@ -135,9 +141,7 @@ def test_short_names_of_a_listed_custom_skill_give_that_skill_its_level(coach: C
         coach,
         thread,
         [
-            "hey, developer advocate here, 3 years. python 3, public speaking 4, writing 4",
-            "about 5h/wk",
-            "I'd love to be an AI product manager in edtech. if that fails, data engineer in education",
+            *ADVOCATE_TO_PM,
             "replace deep learning with Writing API reference docs",
             "replace agents with Docs-as-code tooling (Markdown, static site generators)",
             "ok looks good",
@@ -186,9 +190,7 @@ def test_drop_from_my_skills_at_a_custom_lists_review_edits_the_profile_not_the_
         coach,
         thread,
         [
-            "hey, developer advocate here, 3 years. python 3, public speaking 4, writing 4",
-            "about 5h/wk",
-            "I'd love to be an AI product manager in edtech. if that fails, data engineer in education",
+            *ADVOCATE_TO_PM,
             "ok looks good",
             "skip",
         ],
