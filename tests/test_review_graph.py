@@ -282,3 +282,24 @@ def test_a_bare_figure_answers_the_coachs_own_question(coach) -> None:
     assert coach.pending_review(thread).draft_id == first.review.draft_id
     edited = coach.resume(thread, "5")
     assert edited.review is not None and edited.review.plan["a"]["report"]["hours_per_week"] == 5
+
+
+def test_restating_plan_a_keeps_the_targets_set_at_review_and_a_new_one_says_they_go(coach: Coach) -> None:
+    """A tester's 'deep learning only to 2', then 'Plan A: ML engineer in e-commerce' (the
+    same position, its industry fixed) undid the target silently."""
+    thread, first = _ready(coach)
+    coach.resume(thread, "aim for rag 2")
+    rag = next(s for s in _review_now(coach, thread)["a"]["report"]["skills"] if s["skill_id"] == "rag")
+    assert rag["target"] == 2
+    turn = coach.resume(thread, "Plan A: GenAI engineer in healthcare")
+    rag = next(s for s in turn.review.plan["a"]["report"]["skills"] if s["skill_id"] == "rag")
+    assert rag["target"] == 2, "the same position keeps the target set at this review"
+    turn = coach.resume(thread, "Plan A: ML engineer in healthcare")
+    said = " ".join(turn.messages)
+    assert "do not carry over" in said, said
+
+
+def _review_now(coach: Coach, thread: str) -> dict:
+    review = coach.pending_review(thread)
+    assert review is not None
+    return review.plan

@@ -251,11 +251,17 @@ def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
             update={"forget": [held.get(normalize_name(n), n) for n in changes.forget]}
         )
         profile["skills"] = forget_skills(dict(profile.get("skills") or {}), changes.forget)
+    dropped: list[str] = []
     for key in ("plan_a", "plan_b"):
         target = getattr(changes, key)
         if target is not None:
+            before = str((profile.get(key) or {}).get("position") or "")
             profile[key] = target.model_dump(exclude={"note"}, exclude_none=True)
-            overrides.pop(key[-1], None)
+            # Targets set at this review belong to the position: a new position starts from
+            # its own list, and says so; the same position (another industry, or restated)
+            # keeps them (they were undone silently).
+            if before.strip().lower() != target.position.strip().lower() and overrides.pop(key[-1], None):
+                dropped.append(f"Plan {key[-1].upper()}")
     for skill, level in changes.targets.items():
         for key in ("a", "b"):
             overrides.setdefault(key, {})[skill] = level
@@ -265,6 +271,8 @@ def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
     summary = f"Recomputing with your changes: {changes.describe()}."
     if outside := _not_in_plans(state, list(changes.targets)):
         summary += f" {', '.join(outside)} is in neither plan's ten skills, so its target changes nothing."
+    if dropped:
+        summary += f" The targets you set for the old {' and '.join(dropped)} position do not carry over."
     return {"profile": profile, "overrides": overrides, "messages": [AIMessage(summary)]}
 
 
