@@ -90,6 +90,7 @@ def test_every_figure_in_a_plan_answer_comes_from_the_report(reports) -> None:
         "when is plan A attainable?",
         "what does the trim give up?",
         "how many hours is my plan in total?",
+        "how many hours a week do i need for plan a?",
     ):
         answer = answer_from_plan(question, a, b)
         assert answer is not None, question
@@ -116,6 +117,13 @@ def test_claim_check_drops_sentences_with_figures_nobody_gave() -> None:
 
 def test_numbers_are_normalised() -> None:
     assert numbers_in("1,200 hours, 12.5 h, [3] and 4") == {"1200", "12.5", "4"}
+
+
+def test_hours_a_week_needed_are_said_for_a_plan_that_does_not_fit(reports) -> None:
+    a, b = reports
+    assert not a.attainable and a.hours_per_week_needed is not None
+    said = answer_from_plan("how many hours a week do i need for plan a?", a, b)
+    assert said is not None and f"fits the horizon at {a.hours_per_week_needed:g} h/week" in said.text, said
 
 
 def test_how_long_is_left_and_on_track_are_plan_questions(reports) -> None:

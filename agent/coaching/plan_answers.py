@@ -236,7 +236,12 @@ def _total(plan: Labelled, left: bool = False) -> PlanAnswer:
         f"Plan {plan.label} {takes}: {report.total_weeks} weeks at "
         f"{report.hours_per_week:g} h/week, against a horizon of {report.horizon_weeks} weeks."
     )
-    return PlanAnswer("total", text, [f"{report.total_hours:g}", str(report.total_weeks)])
+    figures = [f"{report.total_hours:g}", str(report.total_weeks)]
+    if report.hours_per_week_needed is not None:
+        # "how many hours a week do I need?" lands here: a plan that does not fit says what would.
+        text += f" It fits the horizon at {report.hours_per_week_needed:g} h/week."
+        figures.append(f"{report.hours_per_week_needed:g}")
+    return PlanAnswer("total", text, figures)
 
 
 # Where one message holds several questions: at a '?', or at an 'and' that starts a new
