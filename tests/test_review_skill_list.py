@@ -169,3 +169,12 @@ def test_a_level_named_by_a_listed_skill_is_that_skills_level(coach: Coach) -> N
     said = " ".join(coach.resume(thread, "no wait, my usr research is 3 not 2").messages)
     assert _rows(coach, thread)["User research"]["current"] == 3, said
     assert said.count("don't know the skill") <= 1
+
+
+def test_a_target_the_person_sets_drops_the_weak_evidence_cap_note() -> None:
+    proposal = propose_skills("AI product manager", "fintech")
+    capped = next((s for s in proposal.skills if "target kept at" in s.reason), None)
+    assert capped is not None, [s.reason for s in proposal.skills]
+    edited = apply_skill_edits(proposal, f"target for {capped.name} 3")
+    row = next(s for s in edited.skills if s.name == capped.name)
+    assert row.target == 3 and "target kept at" not in row.reason and "target 3: your choice" in row.reason

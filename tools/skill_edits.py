@@ -80,6 +80,9 @@ _RENAME_SEP = re.compile(r"\s+(?:to|as)\s+", re.I)
 _KIND_SUFFIX = re.compile(r"\s*\((general|specific)\)\s*$", re.I)
 
 
+_CAPPED = re.compile(r"(?:[,;]\s*)?target kept at \d+: the evidence is weak")
+
+
 def locate(skills: list[TargetSkill], change: SkillChange) -> tuple[int, str]:
     """The listed skill a change is about and its new value. 'replace MLOps with ML with
     Python' is read at the 'with' whose left side is a listed skill, not blindly the first
@@ -248,8 +251,12 @@ def edit_skills(proposal: Proposal, changes: list[SkillChange]) -> tuple[Proposa
             skills[i] = old.model_copy(update={"priority": _number(change.value, 1, 3, "A priority")})
             done.append(f"{old.name} priority {skills[i].priority}")
         else:
-            skills[i] = old.model_copy(update={"target": _number(change.value, 0, 5, "A target level")})
-            level = skills[i].target
+            level = _number(change.value, 0, 5, "A target level")
+            # The proposal's "target kept at 2: the evidence is weak" no longer holds once the
+            # person sets the target (a tester saw it beside their own 3).
+            reason = _CAPPED.sub("", old.reason).strip(" ,;")
+            reason = "; ".join(filter(None, [reason, f"target {level}: your choice"]))
+            skills[i] = old.model_copy(update={"target": level, "reason": reason})
             done.append(f"{old.name} target {level}" if level else f"no {old.name} beyond what you have")
     _balance(skills)
     # The header's account of the evidence ("10 of them weak guesses") follows the edits.
