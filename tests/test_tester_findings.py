@@ -255,3 +255,17 @@ def test_e_the_matrix_picture_names_every_held_skill() -> None:
     held = [s.name for s in report.skills if s.held]
     svg = matrix_svg(report)
     assert len(held) >= 8 and all(escape(name) in svg for name in held)
+
+
+def test_a_left_out_domain_skill_the_person_adds_leaves_the_not_swapped_note() -> None:
+    from tools.proposal import proposal_markdown
+
+    # Every specific skill is critical or rated: the healthcare skills cannot come in.
+    rated = {"SQL": 3, "Excel": 3, "Statistics": 3, "Python": 2, "Tableau": 3}
+    proposal = propose_skills("Health data analyst", "healthcare", rated=rated)
+    assert proposal.not_swapped, [s.name for s in proposal.skills]
+    left_out = proposal.not_swapped[0]
+    assert f"Not swapped in for healthcare: {left_out}" in proposal_markdown(proposal)
+    dbt = next(s for s in proposal.skills if "dbt" in s.name)
+    edited = apply_skill_edits(proposal, f"replace {dbt.name} with {left_out.split(' (')[0]}")
+    assert left_out not in proposal_markdown(edited).split("Not swapped in")[-1], proposal_markdown(edited)

@@ -16,6 +16,7 @@ from tools.catalog import catalog_role, industry, load_catalog, match_skill_stri
 from tools.models import Evidence, NearRole, SkillKind, Swap, Target, TargetSkill
 from tools.own_skills import OWN_BONUS, own_custom_skills, own_skills
 from tools.postings import PostingsEvidence, analyse_postings, priority_from_share, skill_mentions
+from tools.targets import listed_by_name
 
 NEAREST_K = 3
 # A catalog role lends its skills to a position only from this similarity up: below it the
@@ -368,10 +369,12 @@ def proposal_markdown(proposal: Proposal) -> str:
         if proposal.swaps
         else []
     )
-    if proposal.not_swapped:
+    # An edit may have put a left-out domain skill on the list since: it is no longer left out.
+    left_out = [n for n in proposal.not_swapped if not listed_by_name(n, [s.name for s in proposal.skills])]
+    if left_out:
         tail.append(
             f"Not swapped in for {proposal.industry}: "
-            + ", ".join(proposal.not_swapped)
+            + ", ".join(left_out)
             + " (every other specific skill is critical or one you rated 2 or more)"
         )
     thin = [proposal.thin] if proposal.thin else []

@@ -4,7 +4,7 @@ with the industry's domain skills swapped in for the role's least important spec
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tools.catalog import Catalog, catalog_role, industry, load_catalog, match_skill_strict, normalize
@@ -112,6 +112,17 @@ def protected(name: str, priority: int, rated: Mapping[str, int]) -> bool:
         if normalize(said) == normalize(name):
             return True
         if found is not None and (other := match_skill_strict(said)) is not None and other.id == found.id:
+            return True
+    return False
+
+
+def listed_by_name(name: str, names: Iterable[str]) -> bool:
+    """Whether a list already holds a skill by this name in the person's words: one they
+    added as "Privacy and health data protection" is the domain skill "Privacy and health
+    data protection (HIPAA, GDPR)" (it was reported as not swapped in beside itself)."""
+    full = normalize(name)
+    for said in map(normalize, names):
+        if len(said) >= 8 and (full.startswith(said) or said.startswith(full)):
             return True
     return False
 
