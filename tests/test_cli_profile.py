@@ -133,7 +133,9 @@ def test_profile_clear_asks_on_a_terminal(monkeypatch, capsys, home: Path, profi
     run(monkeypatch, capsys, "profile", "import", str(profile_file))
     env = {**os.environ, "TERM": "dumb"}
     for answer, kept in (("n", True), ("y", False)):
-        child = pexpect.spawn(COACH, ["profile", "clear"], env=env, encoding="utf-8", timeout=120)
+        child = pexpect.spawn(
+            COACH, ["profile", "clear"], env=env, encoding="utf-8", timeout=120, use_poll=True
+        )
         child.expect(r"Clear the saved profile of local\? Saved plans are kept\. \[y/N\]")
         child.sendline(answer)
         child.expect("Nothing changed" if kept else "Cleared the saved profile of local")

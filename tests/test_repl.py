@@ -103,7 +103,13 @@ def test_real_terminal_program(home: Path) -> None:
     exe = Path(sys.executable).with_name("coach")
     env = {**os.environ, "COACH_HOME": str(home), "COACH_MODEL": "fake", "TERM": "dumb", "COLUMNS": "120"}
     child = pexpect.spawn(
-        str(exe), ["chat", "--new"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 120)
+        str(exe),
+        ["chat", "--new"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 120),
+        use_poll=True,
     )
     child.expect("you> ")
     child.sendline("I'm a backend engineer with Python 4")

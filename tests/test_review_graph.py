@@ -287,7 +287,7 @@ def test_a_bare_figure_answers_the_coachs_own_question(coach) -> None:
 def test_restating_plan_a_keeps_the_targets_set_at_review_and_a_new_one_says_they_go(coach: Coach) -> None:
     """A tester's 'deep learning only to 2', then 'Plan A: ML engineer in e-commerce' (the
     same position, its industry fixed) undid the target silently."""
-    thread, first = _ready(coach)
+    thread, _ = _ready(coach)
     coach.resume(thread, "aim for rag 2")
     rag = next(s for s in _review_now(coach, thread)["a"]["report"]["skills"] if s["skill_id"] == "rag")
     assert rag["target"] == 2

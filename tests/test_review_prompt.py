@@ -18,7 +18,7 @@ def test_coach_plan_prompt_understands_answers(home: Path, profile_file: Path) -
     pexpect = pytest.importorskip("pexpect")
     env = {**os.environ, "TERM": "dumb", "COACH_HOME": str(home), "COACH_MODEL": "fake", "COLUMNS": "200"}
     child = pexpect.spawn(
-        COACH, ["plan", "--profile", str(profile_file)], env=env, encoding="utf-8", timeout=180
+        COACH, ["plan", "--profile", str(profile_file)], env=env, encoding="utf-8", timeout=180, use_poll=True
     )
     try:
         child.expect(PROMPT)

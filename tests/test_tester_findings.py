@@ -206,7 +206,12 @@ def test_f_coach_plan_renders_the_redraft_like_the_first_draft(home: Path, profi
     env = {**os.environ, "TERM": "xterm", "COACH_HOME": str(home), "COACH_MODEL": "fake", "COLUMNS": "200"}
     coach_cmd = str(Path(sys.executable).with_name("coach"))
     child = pexpect.spawn(
-        coach_cmd, ["plan", "--profile", str(profile_file)], env=env, encoding="utf-8", timeout=180
+        coach_cmd,
+        ["plan", "--profile", str(profile_file)],
+        env=env,
+        encoding="utf-8",
+        timeout=180,
+        use_poll=True,
     )
     prompt = r"Approve, edit \(say what to change\) or reject\?"
     try:
