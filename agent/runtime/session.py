@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from agent.coaching.review import ReviewRequest, ReviewResponse, resume_value
 from agent.runtime.tracing import langfuse_enabled, run_config, trace_id_for
-from agent.storage import Storage, open_storage
+from agent.storage import Storage, database_url, open_storage
 from agent.storage.records import Committed, NewTurn, TurnOutcome
 from tools.errors import InputError
 from tools.models import Profile
@@ -51,7 +51,7 @@ class Settings:
             home=Path(home).expanduser(),
             model=os.environ.get("COACH_MODEL", "local").strip() or "local",
             embeddings=os.environ.get("COACH_EMBEDDINGS", "local").strip() or "local",
-            database_url=os.environ.get("COACH_DATABASE_URL", "").strip() or None,
+            database_url=database_url(),
         )
 
 

@@ -3,12 +3,18 @@ SQLite under COACH_HOME by default, PostgreSQL with COACH_DATABASE_URL."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from agent.storage.base import Backend, Storage
 from tools.errors import ConfigError
 
-__all__ = ["Storage", "open_storage"]
+__all__ = ["Storage", "database_url", "open_storage"]
+
+
+def database_url() -> str | None:
+    """COACH_DATABASE_URL, or None to keep everything in SQLite under COACH_HOME."""
+    return os.environ.get("COACH_DATABASE_URL", "").strip() or None
 
 
 def open_storage(home: Path, database_url: str | None = None) -> Storage:

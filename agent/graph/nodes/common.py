@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,10 +106,10 @@ def postings_of(runtime: Any) -> list[Any]:
 def stored_postings(home: Path, user_id: str) -> list[Any]:
     """A person's postings in the data directory's storage ([] when it has none yet: a
     read must not create a database)."""
-    from agent.storage import open_storage
+    from agent.storage import database_url, open_storage
     from agent.storage.files import DB_FILE
 
-    url = os.environ.get("COACH_DATABASE_URL", "").strip() or None
+    url = database_url()
     if url is None and not (home / DB_FILE).is_file():
         return []
     storage = open_storage(home, url)
