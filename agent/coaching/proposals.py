@@ -216,7 +216,28 @@ def review_list_edit(
             note="; ".join(done)[:300],
         )
         return ReviewChanges(plan_a=pinned) if label == "A" else ReviewChanges(plan_b=pinned)
-    return first_error if listing and first_error else None
+    if listing:
+        return first_error or None
+    return _catalog_targets(plan, labels, changes)
+
+
+def _catalog_targets(
+    plan: Plan, labels: list[Literal["A", "B"]], changes: list[SkillChange]
+) -> ReviewChanges | str | None:
+    """Target levels said of a catalog role's drafted skills ("make python's target 4",
+    "target for rag 2") as the review's target changes, by the listed names; None when a
+    skill is in no drafted list (the answer is then read as any other review answer)."""
+    for label in labels:
+        skills = catalog_list(plan, label).skills or []
+        try:
+            targets = {skills[locate(skills, c)[0]].name: c.value for c in changes}
+        except InputError:
+            continue
+        try:
+            return ReviewChanges.model_validate({"targets": {k: int(v) for k, v in targets.items()}})
+        except ValueError:
+            return f"A target is a level from 0 to 5 ({', '.join(f'{k} {v}' for k, v in targets.items())})."
+    return None
 
 
 def catalog_list(plan: Plan, label: Literal["A", "B"]) -> Target:

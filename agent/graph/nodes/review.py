@@ -262,6 +262,11 @@ def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
             # keeps them (they were undone silently).
             if before.strip().lower() != target.position.strip().lower() and overrides.pop(key[-1], None):
                 dropped.append(f"Plan {key[-1].upper()}")
+            elif target.skills is not None:
+                # A list edited at review has this review's earlier targets folded in: left
+                # as overrides too, they would mask the list's new ones ("python 4", then
+                # "make python's target 5" stayed at 4).
+                overrides.pop(key[-1], None)
     for skill, level in changes.targets.items():
         for key in ("a", "b"):
             overrides.setdefault(key, {})[skill] = level
@@ -299,7 +304,15 @@ def with_chosen_targets(plan: Plan, overrides: dict[str, dict[str, int]]) -> Pro
     update: dict[str, Target] = {}
     for key, option in (("a", plan.a), ("b", plan.b)):
         target = profile.plan_a if key == "a" else profile.plan_b
-        if not overrides.get(key) or target.skills is not None:
+        if not overrides.get(key):
+            continue
+        if target.skills is not None:
+            # A list already pinned (an earlier approval, a custom role) takes the approved
+            # targets too: saved as it was, it undid the review's "python 4" silently.
+            approved = {s.name: s.target for s in option.report.skills}
+            kept = [s.model_copy(update={"target": approved.get(s.name, s.target)}) for s in target.skills]
+            if kept != target.skills:
+                update[f"plan_{key}"] = target.model_copy(update={"skills": kept})
             continue
         default = {s.skill_id: s.target for s in gap_report(profile, target).skills}
         lines = option.report.skills
