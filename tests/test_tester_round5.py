@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from conftest import converse
 
+from agent.coaching.export import export_html, export_markdown
 from agent.coaching.plan import Plan
 from agent.runtime.session import Coach
 from agent.storage.profiles import load_profile
@@ -70,3 +71,44 @@ def test_make_a_skills_target_n_edits_a_catalog_roles_target(coach: Coach) -> No
     assert {s.name: s.target for s in plan.a.report.skills}[PYTHON] == 5
     coach.resume(thread, "approve")
     assert _python_target(coach) == 5
+
+
+DATA_B = [
+    "I'm a backend engineer in fintech with Python 4, SQL 3 and Docker 2",
+    "8 hours a week",
+    "Plan A: GenAI engineer in fintech",
+    "Data engineer",
+    "skip",
+]
+SQL = "SQL for analytics and pipelines"
+
+
+def test_a_catalog_skill_added_with_another_kind_says_why_its_kind_differs(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, DATA_B)
+    coach.resume(thread, "drop communication, add SQL (general)")
+    review = coach.pending_review(thread)
+    assert review is not None
+    plan = Plan.model_validate(review.plan)
+    kinds = {
+        label: {s.name: s.kind for s in option.report.skills}.get(SQL)
+        for label, option in (("A", plan.a), ("B", plan.b))
+    }
+    assert kinds == {"A": "general", "B": "specific"}, "the person's kind in A, the catalog's in B"
+    # Each plan's matrix says why the same skill counts as another kind in the other plan.
+    a_part, b_part = review.markdown.split("### Plan B:")
+    said_a = [line for line in a_part.splitlines() if line.startswith("Kind:")]
+    said_b = [line for line in b_part.splitlines() if line.startswith("Kind:")]
+    assert said_a and SQL in said_a[0] and "general in this list" in said_a[0], a_part
+    assert "specific in Plan B" in said_a[0] and "5 general and 5 specific" in said_a[0]
+    assert said_b and "specific in this list" in said_b[0] and "general in Plan A" in said_b[0], b_part
+    # The saved plan's deliverable says it too.
+    assert export_markdown(plan).count("Kind: ") == 2
+    assert export_html(plan).count("<p>Kind: ") == 2
+
+
+def test_no_kind_line_when_kinds_agree(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread, DATA_B)
+    review = coach.pending_review(thread)
+    assert review is not None and "Kind:" not in review.markdown

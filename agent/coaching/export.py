@@ -8,7 +8,7 @@ from html import escape
 from typing import Literal
 
 from agent.coaching.plan import Claim, Plan, PlanOption
-from agent.coaching.render import milestone_line
+from agent.coaching.render import kind_note, milestone_line
 from tools.models import PRIORITY_LABELS, GapReport, SkillLine
 
 Format = Literal["md", "html"]
@@ -58,12 +58,14 @@ def _claims_md(claims: list[Claim]) -> str:
     return "\n".join(f"- {c.text} ({c.ref})" for c in claims)
 
 
-def option_export_markdown(opt: PlanOption) -> str:
-    """One plan option as the deliverable's section: table, total, verdict, milestones."""
+def option_export_markdown(opt: PlanOption, other: GapReport | None = None) -> str:
+    """One plan option as the deliverable's section: table, total, verdict, milestones;
+    `other` is the other option's report (to say a skill it counts as another kind)."""
     r = opt.report
     parts = [
         f"## Plan {opt.label}: {r.target.label()}",
         skill_table_md(r),
+        *filter(None, [kind_note(r, other, "B" if opt.label == "A" else "A")]),
         f"**Total time:** {r.total_hours:g} h, {r.total_weeks} weeks at {r.hours_per_week:g} h/week "
         f"(horizon {r.horizon_weeks} weeks).",
         f"**Attainable within the horizon:** {r.verdict()}",
@@ -100,8 +102,8 @@ def export_markdown(plan: Plan) -> str:
         _claims_md(plan.rationale),
         f"**Plan B:** {plan.b.report.target.position}, industry {plan.b.report.target.industry}.",
         _claims_md(plan.rationale_b),
-        option_export_markdown(plan.a),
-        option_export_markdown(plan.b),
+        option_export_markdown(plan.a, plan.b.report),
+        option_export_markdown(plan.b, plan.a.report),
     ]
     if plan.citations:
         parts += [
@@ -233,8 +235,9 @@ def _table_html(r: GapReport) -> str:
     return f"<table class=skills><tr>{head}</tr>{body}</table>"
 
 
-def _option_html(opt: PlanOption) -> str:
+def _option_html(opt: PlanOption, other: GapReport) -> str:
     r = opt.report
+    kinds = kind_note(r, other, "B" if opt.label == "A" else "A")
     shown = opt.scheduled
     ms = "".join(f"<li>{escape(_unmarkdown(milestone_line(m)))}</li>" for m in opt.milestones)
     # The charts follow what the milestones follow (the trim when the plan does not fit),
@@ -243,7 +246,9 @@ def _option_html(opt: PlanOption) -> str:
     trim = " (the best trim)" if opt.trimmed else ""
     return (
         f"<section id=plan-{opt.label.lower()}><h2>Plan {opt.label}: {escape(r.target.label())}</h2>"
-        f"{_table_html(r)}<p><b>Total time:</b> {r.total_hours:g} h, {r.total_weeks} weeks at "
+        f"{_table_html(r)}"
+        + (f"<p>{escape(kinds)}</p>" if kinds else "")
+        + f"<p><b>Total time:</b> {r.total_hours:g} h, {r.total_weeks} weeks at "
         f"{r.hours_per_week:g} h/week (horizon {r.horizon_weeks} weeks).</p>"
         f"<p class='verdict {'fits' if r.attainable else 'misses'}'><b>Attainable:</b> {escape(r.verdict())}</p>"
         + (f"<p class=trim>{escape(note)}</p>" if note else "")
@@ -277,7 +282,7 @@ def export_html(plan: Plan) -> str:
         f"<p>Today: {escape(p.current_role)}. Study budget {p.hours_per_week:g} h/week over {p.horizon_months} months.</p>"
         f"<h2>Goal</h2><p><b>Plan A:</b> {escape(a.position)}, industry {escape(a.industry)}.</p>{claims(plan.rationale)}"
         f"<p><b>Plan B:</b> {escape(b.position)}, industry {escape(b.industry)}.</p>{claims(plan.rationale_b)}"
-        f"{_option_html(plan.a)}{_option_html(plan.b)}"
+        f"{_option_html(plan.a, plan.b.report)}{_option_html(plan.b, plan.a.report)}"
         + (f"<h2>Sources</h2><ul>{sources}</ul>" if sources else "")
         + "</body></html>\n"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from agent.coaching.origins import proposal_origin
 from agent.coaching.plan import Milestone, Plan, PlanOption
 from agent.coaching.quoting import quote_document_text
+from tools.catalog import load_catalog
 from tools.models import GapReport
 
 
@@ -75,6 +76,35 @@ def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) 
     return out
 
 
+def kind_note(report: GapReport, other: GapReport | None, other_label: str) -> str:
+    """One line for the catalog skills this list counts as another kind than the other
+    plan's list or the catalog does ("add SQL (general)" where the catalog says specific):
+    each list needs 5 general and 5 specific, so the difference is said, never left to look
+    like a mistake; '' when every kind agrees."""
+    theirs = {s.skill_id: s.kind for s in (other.skills if other else [])}
+    said = []
+    for s in report.skills:
+        try:
+            catalog = load_catalog().skill(s.skill_id).kind
+        except KeyError:
+            continue  # a skill of the person's own: its kind is theirs alone
+        there = theirs.get(s.skill_id)
+        if there is not None and there != s.kind:
+            whose = " (the catalog's kind)" if there == catalog else ""
+            said.append(
+                f"{s.name} counts as {s.kind} in this list and as {there} in Plan {other_label}'s{whose}"
+            )
+        elif s.kind != catalog:
+            said.append(f"{s.name} counts as {s.kind} in this list; the catalog counts it as {catalog}")
+    if not said:
+        return ""
+    return (
+        "Kind: "
+        + "; ".join(said)
+        + ". Each list needs 5 general and 5 specific skills, so a skill can count as either; its hours are the same."
+    )
+
+
 def verdict_table(a: GapReport, b: GapReport) -> str:
     """Plan A and Plan B totals side by side."""
 
@@ -109,6 +139,8 @@ def gaps_markdown(a: GapReport, b: GapReport) -> str:
             matrix_markdown(r, _names(other)),
             f"_{r.verdict()}_",
         ]
+        if note := kind_note(r, other, "B" if label == "A" else "A"):
+            parts.insert(-1, note)
     return "\n\n".join(parts)
 
 
@@ -116,14 +148,19 @@ def _names(report: GapReport) -> frozenset[str]:
     return frozenset(s.name for s in report.skills)
 
 
-def option_markdown(opt: PlanOption, horizon_months: int, elsewhere: frozenset[str] = frozenset()) -> str:
-    """One plan option: matrix, verdict, trim or variants, first weeks, guides, milestones."""
+def option_markdown(
+    opt: PlanOption,
+    horizon_months: int,
+    elsewhere: frozenset[str] = frozenset(),
+    other: GapReport | None = None,
+) -> str:
+    """One plan option: matrix, verdict, trim or variants, first weeks, guides, milestones;
+    `other` is the other option's report (to say a skill it counts as another kind)."""
     r = opt.report
-    lines = [
-        f"### Plan {opt.label}: {r.target.label()}",
-        matrix_markdown(r, elsewhere),
-        f"**Verdict:** {r.verdict()}",
-    ]
+    lines = [f"### Plan {opt.label}: {r.target.label()}", matrix_markdown(r, elsewhere)]
+    if note := kind_note(r, other, "B" if opt.label == "A" else "A"):
+        lines.append(note)
+    lines.append(f"**Verdict:** {r.verdict()}")
     # A plan that fits never mentions a trim: the trim is decided by the plan's own
     # `trimmed` field and verdict, which survive the plan being rebuilt from state.
     if r.trim is not None and not r.attainable:
@@ -207,8 +244,8 @@ def plan_markdown(plan: Plan) -> str:
         parts += ["## Coach's note", plan.coach_note]
     parts += [
         "## The plans",
-        option_markdown(plan.a, p.horizon_months, _names(plan.b.report)),
-        option_markdown(plan.b, p.horizon_months, _names(plan.a.report)),
+        option_markdown(plan.a, p.horizon_months, _names(plan.b.report), plan.b.report),
+        option_markdown(plan.b, p.horizon_months, _names(plan.a.report), plan.a.report),
     ]
     if plan.citations:
         parts += [
