@@ -112,3 +112,31 @@ def test_no_kind_line_when_kinds_agree(coach: Coach) -> None:
     converse(coach, thread, DATA_B)
     review = coach.pending_review(thread)
     assert review is not None and "Kind:" not in review.markdown
+
+
+def test_first_weeks_and_guides_say_they_follow_the_trim_beside_the_full_table(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    review = coach.pending_review(thread)
+    assert review is not None
+    plan = Plan.model_validate(review.plan)
+    assert plan.a.trimmed and plan.a.first_weeks and plan.a.guides, "the scripted Plan A is trimmed"
+    a_part = review.markdown.split("### Plan B:")[0]
+    assert (
+        "**The first two weeks** (following the best trim; the table and the total above are the full plan):"
+        in a_part
+    ), a_part
+    assert "**How to learn each skill** (following the best trim):" in a_part
+    assert "**Monthly milestones** (following the best trim, 12 months):" in a_part
+
+
+def test_a_plan_that_fits_never_mentions_a_trim_beside_its_first_weeks(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "40 hours a week")
+    review = coach.pending_review(thread)
+    assert review is not None
+    plan = Plan.model_validate(review.plan)
+    assert not plan.a.trimmed and plan.a.first_weeks
+    assert "**The first two weeks:**" in review.markdown and "**How to learn each skill:**" in review.markdown
+    assert "trim" not in review.markdown.split("### Plan B:")[0].lower()

@@ -172,11 +172,17 @@ def option_markdown(
         )
     if opt.variant is not None:
         lines.append(variant_markdown(opt))
+    # The first weeks and the guides follow what the milestones follow: with a trim, the
+    # heading says so (the first of them also that the table above is the full plan).
+    follows = [
+        "following the best trim; the table and the total above are the full plan",
+        "following the best trim",
+    ]
     if opt.first_weeks:
-        lines.append("**The first two weeks:**")
+        lines.append(_heading("The first two weeks", follows.pop(0) if opt.trimmed else ""))
         lines.append("\n".join(f"- Week {t.week} ({t.hours:g} h): {t.do}" for t in opt.first_weeks))
     if opt.guides:
-        lines.append("**How to learn each skill:**")
+        lines.append(_heading("How to learn each skill", follows.pop(0) if opt.trimmed else ""))
         lines.append(
             "\n".join(
                 f"- {g.name}: {g.hours_source}."
@@ -190,6 +196,11 @@ def option_markdown(
         lines.append(f"**Monthly milestones** (following {followed}, {horizon_months} months):")
         lines += [f"- {milestone_line(m)}" for m in opt.milestones]
     return "\n\n".join(lines)
+
+
+def _heading(title: str, note: str) -> str:
+    """'**Title:**', or '**Title** (note):' with a note."""
+    return f"**{title}** ({note}):" if note else f"**{title}:**"
 
 
 def milestone_line(m: Milestone) -> str:
