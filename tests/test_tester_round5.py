@@ -140,3 +140,55 @@ def test_a_plan_that_fits_never_mentions_a_trim_beside_its_first_weeks(coach: Co
     assert not plan.a.trimmed and plan.a.first_weeks
     assert "**The first two weeks:**" in review.markdown and "**How to learn each skill:**" in review.markdown
     assert "trim" not in review.markdown.split("### Plan B:")[0].lower()
+
+
+def _saved_plan(coach: Coach) -> Plan:
+    from agent.storage.plans import list_plans
+
+    return Plan.model_validate(list_plans(coach.persistence.store, "local")[-1].plan)
+
+
+def test_a_what_if_is_worked_out_at_the_hours_asked_and_changes_nothing(coach: Coach) -> None:
+    from agent.coaching.plan import report_target
+    from tools.gap import gap_report
+
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "approve")
+    saved = load_profile(coach.persistence.store, "local")
+    assert saved is not None and saved.hours_per_week == 8
+    plan = _saved_plan(coach)
+    later = coach.new_thread_id()
+    text = ""
+    for question, hours in (
+        ("could I finish early if I did 12 hrs a week?", 12),
+        ("what if I only had 4 hours a week?", 4),
+    ):
+        text = "\n".join(coach.send(later, question).messages)
+        assert f"What if: {hours} h/week instead of your 8" in text, text
+        for label, option in (("A", plan.a), ("B", plan.b)):
+            then = gap_report(
+                saved.model_copy(update={"hours_per_week": hours}), report_target(option.report)
+            )
+            took = (
+                f"Plan {label}, {then.target.label()}: {then.total_hours:g} h take {then.total_weeks} weeks"
+            )
+            assert took in text, text
+            assert ("it fits the" if then.attainable else "it does not fit the") in text
+        assert f"say 'make it {hours} hours a week'" in text and "your profile and plan are unchanged" in text
+    assert "it does not fit the 52-week horizon" in text, "4 h/week misses"
+    assert load_profile(coach.persistence.store, "local") == saved, "a what-if saves nothing"
+    assert (coach.values(later).get("profile") or {}).get("hours_per_week") in (None, 8)
+    # With another question in the same message, both are answered.
+    asked = "how long is left roughly, and could i finish early if i did 12 hrs a week?"
+    text = "\n".join(coach.send(later, asked).messages)
+    assert "h left" in text and "What if: 12 h/week" in text, text
+
+
+def test_a_what_if_at_the_horizon_asked_says_how_to_make_it_real(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "approve")
+    text = "\n".join(coach.send(coach.new_thread_id(), "what if I had 24 months?").messages)
+    assert "What if: a 24-month horizon instead of 12" in text and "104-week horizon" in text, text
+    assert "say 'make it a 24-month horizon'" in text

@@ -11,9 +11,11 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from agent.coaching.claims import check_numbers
+from agent.coaching.intents import WHAT_IF
 from agent.coaching.passages import Passage, Quoted, Retrieved, passages_of, quoted_of, retrieved_of
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
+from agent.coaching.what_if import what_if_answer
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import ask_model, generates, last_human, model_for, profile_of, retriever_for
 from agent.graph.nodes.intake import QUESTIONS as INTAKE_QUESTIONS
@@ -24,7 +26,7 @@ from agent.graph.toolcalls import call_tool
 from agent.llm.models import is_capable
 from agent.storage.plans import list_plans
 from tools.gap import gap_report
-from tools.models import GapReport
+from tools.models import GapReport, Profile
 
 _FOLLOW_UP = re.compile(r"\b(it|that|this|those|these|they|them|there|which one)\b", re.I)
 
@@ -60,16 +62,29 @@ def _plan_query(profile: dict[str, Any], key: str) -> str:
 
 def _plan_reports(state: CoachState, runtime: Runtime[Context]) -> tuple[GapReport, GapReport] | None:
     """Plan A and B as this thread computed them, else as the person's latest saved plan."""
+    found = _plan_and_profile(state, runtime)
+    return found[1:] if found else None
+
+
+def _plan_and_profile(
+    state: CoachState, runtime: Runtime[Context]
+) -> tuple[Profile | None, GapReport, GapReport] | None:
+    """The profile Plan A and B were computed from (None when it no longer validates) and
+    the two reports: this thread's, else the person's latest saved plan's."""
     reports = state.get("reports") or {}
     if "a" in reports and "b" in reports:
-        return GapReport.model_validate(reports["a"]), GapReport.model_validate(reports["b"])
+        try:
+            profile = profile_of(state.get("profile") or {})
+        except ValueError:
+            profile = None
+        return profile, GapReport.model_validate(reports["a"]), GapReport.model_validate(reports["b"])
     if runtime.store is None:
         return None
     saved = list_plans(runtime.store, run_user(runtime))
     if not saved:
         return None
     plan = Plan.model_validate(saved[-1].plan)
-    return plan.a.report, plan.b.report
+    return plan.profile, plan.a.report, plan.b.report
 
 
 def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -81,10 +96,15 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         question = last_human(state)
         if is_capable(ctx.model, ctx.chat_model):
             return {"query": "", "passages": [], "quotes": [], "plan_answer": None}  # the tool agent looks up
-        reports = _plan_reports(state, runtime)
-        from_plan = answer_from_plan(question, *reports) if reports else None
-        if from_plan is not None:
-            return {"query": "", "passages": [], "plan_answer": from_plan.text}
+        planned = _plan_and_profile(state, runtime)
+        # A what-if ('could I finish early if I did 8 hrs a week?') is worked out at the
+        # figures asked; the rest of the message is answered from the plan as it is.
+        what_if = what_if_answer(question, planned[0], *planned[1:]) if planned and planned[0] else None
+        rest = WHAT_IF.sub(" ", question) if what_if else question
+        from_plan = answer_from_plan(rest, *planned[1:]) if planned and rest.strip(" ,.;?!") else None
+        said = [x.text for x in (from_plan, what_if) if x is not None]
+        if said:
+            return {"query": "", "passages": [], "plan_answer": "\n\n".join(said)}
         query = question_query(state)
         # Relevance is judged on the question alone: the context in the query would
         # make any question look relevant to the target role's roadmap.
