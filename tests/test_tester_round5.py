@@ -8,6 +8,7 @@ from conftest import converse
 
 from agent.coaching.export import export_html, export_markdown
 from agent.coaching.plan import Plan
+from agent.graph.nodes.intake import QUESTIONS as INTAKE_QUESTIONS
 from agent.runtime.session import Coach
 from agent.storage.profiles import load_profile
 
@@ -192,3 +193,29 @@ def test_a_what_if_at_the_horizon_asked_says_how_to_make_it_real(coach: Coach) -
     text = "\n".join(coach.send(coach.new_thread_id(), "what if I had 24 months?").messages)
     assert "What if: a 24-month horizon instead of 12" in text and "104-week horizon" in text, text
     assert "say 'make it a 24-month horizon'" in text
+
+
+def test_a_question_beside_intake_facts_is_answered_and_the_facts_taken(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    said = "\n".join(
+        coach.send(
+            thread,
+            "I'm a backend dev, python 4, sql 3, 6 hours a week. what does an ML engineer actually do?",
+        ).messages
+    )
+    assert "Noted: role Backend dev; python 4, sql 3; 6 hours a week." in said, said
+    assert "ask it again on its own" not in said
+    assert 'You also asked "what does an ML engineer actually do?"' in said
+    # Answered as questions are elsewhere: grounded, cited, with its sources - the very answer
+    # the question gets on its own.
+    assert "[1]" in said and "Sources:" in said and "ml_and_mlops_engineer.md" in said
+    alone = "\n".join(coach.send(coach.new_thread_id(), "what does an ML engineer actually do?").messages)
+    body = said.split('actually do?".\n\n', 1)[1].split("\n\nBack to my question")[0]
+    assert body.strip() == alone.strip(), (body, alone)
+    assert said.rstrip().endswith("Back to my question: " + INTAKE_QUESTIONS["plan_a"]), said
+    assert said.count("What is your Plan A") == 1, "asked once, after the answer"
+    profile = coach.values(thread)["profile"]
+    assert profile["hours_per_week"] == 6 and profile["skills"] == {"python": 4, "sql": 3}
+    assert not coach.values(thread).get("aside"), "the question is this turn's only"
+    nxt = "\n".join(coach.send(thread, "ML engineer in fintech").messages)
+    assert "Noted: Plan A ML engineer in fintech." in nxt and "You also asked" not in nxt

@@ -299,7 +299,8 @@ def test_asking_to_draft_skips_the_rating_question(coach) -> None:
 
 
 def test_a_question_beside_profile_facts_is_not_dropped(coach) -> None:
-    """tester3 #7: 'data analyst' is said as read, and the question in the same message is said to be left."""
+    """tester3 #7: 'data analyst' is said as read, and the question in the same message is answered
+    after the facts are noted (it was said to be left: 'ask it again on its own')."""
     thread = coach.new_thread_id()
     coach.send(thread, "im a nurse")
     turn = coach.send(
@@ -312,3 +313,4 @@ def test_a_question_beside_profile_facts_is_not_dropped(coach) -> None:
     assert (
         'You also asked "whats the difference between a data analyst and analytics engineer anyway"' in said
     )
+    assert "ask it again on its own" not in said and "Sources:" in said and "Back to my question:" in said

@@ -93,12 +93,13 @@ def classify(text: str, parsed: Understood, reviewing: bool = False, *, has_plan
 _WH_CONTRACTED = re.compile(r"^\s*(?:so\s{1,3})?(?:whats|hows|wheres|whos|whys)\b", re.I)
 
 
-def asked_too(text: str) -> str | None:
+def asked_too(text: str, *, whole: bool = False) -> str | None:
     """The question a message of profile facts also asks ('... data analyst in healthcare.
     whats the difference between a data analyst and analytics engineer anyway'), or None:
-    noted facts must not swallow it silently. A hedge ('maybe data scientist?') asks nothing."""
+    noted facts must not swallow it silently. A hedge ('maybe data scientist?') asks nothing.
+    Cut to 120 characters to quote it, unless `whole` (to answer it)."""
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text[:1000]):
         said = sentence.strip()
         if (QUESTION_START.match(said) or _WH_CONTRACTED.match(said)) and not PLAN_COMMAND.match(said):
-            return said if len(said) <= 120 else said[:117] + "..."
+            return said if whole or len(said) <= 120 else said[:117] + "..."
     return None

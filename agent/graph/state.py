@@ -78,3 +78,4 @@ class CoachState(TypedDict, total=False):
         dict[str, Any] | None
     )  # {"key": "plan_a"|"plan_b", "proposal": tools.proposal.Proposal} being agreed
     pending: dict[str, Any] | None  # a name waiting for a yes or no ("Did you mean ML engineer?")
+    aside: str | None  # a question asked beside profile facts, answered once they are noted

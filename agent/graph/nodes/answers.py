@@ -35,7 +35,7 @@ def question_query(state: CoachState) -> str:
     """The search query for a question: the question, the earlier question when this
     one leans on it ("how long does that take?"), and the person's target and gaps."""
     humans = [str(m.content) for m in state.get("messages", []) if isinstance(m, HumanMessage)]
-    question = humans[-1] if humans else ""
+    question = state.get("aside") or (humans[-1] if humans else "")
     parts = [question]
     if len(humans) > 1 and (len(question.split()) < 6 or _FOLLOW_UP.search(question)):
         parts.insert(0, humans[-2])
@@ -93,7 +93,7 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     retriever = retriever_for(ctx)
     if state.get("route") == "question":
-        question = last_human(state)
+        question = _question(state)
         if is_capable(ctx.model, ctx.chat_model):
             return {"query": "", "passages": [], "quotes": [], "plan_answer": None}  # the tool agent looks up
         planned = _plan_and_profile(state, runtime)
@@ -196,7 +196,7 @@ def _with_tools(state: CoachState, runtime: Runtime[Context]) -> str:
         return {"version": plans[-1].version, "saved_at": plans[-1].saved_at} if plans else None
 
     tools = make_tools(profile, by_plan, retriever_for(ctx), saved)
-    answered = run_agent(model_for(ctx), last_human(state), tools)
+    answered = run_agent(model_for(ctx), _question(state), tools)
     text = answered.text or NOTHING_FOUND
     if answered.dropped:
         text += f"\n\n(I left out {len(answered.dropped)} sentence(s) with figures the tools did not give.)"
@@ -208,11 +208,21 @@ def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     phrased and checked with a capable model), or say plainly that there is nothing; a
     question asked while the coach waits for a profile fact is answered, then it asks again."""
     out = _answer(state, runtime)
+    if aside := state.get("aside"):
+        # Asked beside profile facts: the answer says which question it answers.
+        shown = aside if len(aside) <= 120 else aside[:117] + "..."
+        out["messages"][-1] = AIMessage(f'You also asked "{shown}".\n\n{out["messages"][-1].content}')
+        out["aside"] = None
     asking = state.get("asking")
     if asking in INTAKE_QUESTIONS and not state.get("draft"):
         said = str(out["messages"][-1].content)
         out["messages"][-1] = AIMessage(f"{said}\n\nBack to my question: {INTAKE_QUESTIONS[asking]}")
     return out
+
+
+def _question(state: CoachState) -> str:
+    """The question this turn answers: one asked beside profile facts, else the message."""
+    return state.get("aside") or last_human(state)
 
 
 def _answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -223,7 +233,7 @@ def _answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     if is_capable(ctx.model, ctx.chat_model):
         return {"messages": [AIMessage(_with_tools(state, runtime))]}
-    text = _generated(last_human(state), passages, state, ctx) if passages and generates(ctx) else None
+    text = _generated(_question(state), passages, state, ctx) if passages and generates(ctx) else None
     cited: Sequence[Mapping[str, Any]] = passages
     if text is None and quotes:
         text, cited = _extractive(quotes)

@@ -294,8 +294,10 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             "route": "intake",
             "messages": [AIMessage("\n\n".join(lines))],
         }
-    if u.intent == "profile" and (also := asked_too(text)):  # facts noted, the question not lost
-        lines.append(f'You also asked "{also}": ask it again on its own and I will answer it.')
+    # A question beside the facts ("... 6 hours a week. what does an ML engineer do?") is
+    # answered after they are noted (retrieve -> answer), then the coach asks its own again.
+    aside = asked_too(text, whole=True) if u.intent == "profile" else None
+    answering = {"route": "question", "aside": aside} if aside else {"route": "intake"}
     nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
     if nxt == "role_skills" and u.intent == "plan":
         # "... then draft my plan": go ahead, as 'skip' would, and say how unrated skills are counted.
@@ -313,8 +315,12 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             if plan := latest_plan(runtime.store, ctx.user_id):
                 lines.append(f"Your latest saved plan is version {plan.version} ({plan.saved_at[:10]}).")
             lines.append("What has changed since then? Tell me, or say 'plan' to draft from this profile.")
-            return {**update, "asking": None, "route": "intake", "messages": [AIMessage("\n\n".join(lines))]}
+            return {**update, "asking": None, **answering, "messages": [AIMessage("\n\n".join(lines))]}
         if state.get("route") == "plan" or u.intent == "plan" or (got and asking is not None):
+            if aside:  # the draft comes first: the question is said to be left, never dropped
+                lines.append(
+                    f'You also asked "{_short(aside)}": ask it again on its own and I will answer it.'
+                )
             lines.append("I have what I need. Looking at the roadmaps and computing your skill gap...")
             return {**update, "asking": None, "route": "plan", "messages": [AIMessage("\n\n".join(lines))]}
         if (u.skills or u.forget) and (saved := latest_plan(runtime.store, ctx.user_id)) is not None:
@@ -325,7 +331,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             )
         else:
             lines.append("Your profile is complete. Say 'plan' to draft a plan, or ask me anything.")
-        return {**update, "asking": None, "route": "intake", "messages": [AIMessage("\n\n".join(lines))]}
+        return {**update, "asking": None, **answering, "messages": [AIMessage("\n\n".join(lines))]}
     first_turn = sum(1 for m in state.get("messages", []) if m.type == "human") <= 1
     if first_turn and not got:
         lines.insert(0, GREETING)
@@ -360,11 +366,18 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             f"Rate yourself 0-5 on the skills these roles need, for example 'system design 2, rag 1' "
             f"(or 'skip', and I'll estimate them from your current role): {names}."
         )
-    else:
+    elif not aside:  # with a question beside the facts, the answer asks this after it
         lines.append(QUESTIONS[nxt])
-    return {**update, "asking": nxt, "route": "intake", "messages": [AIMessage("\n\n".join(lines))]}
+    return {**update, "asking": nxt, **answering, "messages": [AIMessage("\n\n".join(lines))]}
+
+
+def _short(question: str) -> str:
+    return question if len(question) <= 120 else question[:117] + "..."
 
 
 def after_intake(state: CoachState) -> Literal["retrieve", "__end__"]:
-    """Draft when the profile is complete and this turn asked for it (or completed it); else wait."""
+    """Draft when the profile is complete and this turn asked for it (or completed it), or
+    answer the question asked beside the facts; else wait."""
+    if state.get("route") == "question" and state.get("aside"):
+        return "retrieve"
     return "retrieve" if state.get("route") == "plan" and state.get("asking") is None else "__end__"

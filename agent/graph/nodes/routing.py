@@ -173,6 +173,7 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             goto = "intake"
     update |= {
         "route": goto,
+        "aside": None,  # a question beside facts is this turn's only: never a later turn's
         "understood": understood.model_dump(mode="json") | {"returning": returning},
         "understood_by": understood.by,
         "extraction": extraction.model_dump() if extraction is not None else None,
