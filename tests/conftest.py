@@ -81,8 +81,9 @@ def model() -> ScriptedChatModel:
 
 
 @pytest.fixture
-def coach(home: Path, model: ScriptedChatModel) -> Coach:
-    return Coach(Settings(home=home, model="fake"), chat_model=model, interface="test")
+def coach(home: Path, model: ScriptedChatModel) -> Iterator[Coach]:
+    with Coach(Settings(home=home, model="fake"), chat_model=model, interface="test") as c:
+        yield c
 
 
 @pytest.fixture

@@ -8,14 +8,15 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.coaching.review import ReviewRequest, ReviewResponse, resume_value
 from agent.runtime.tracing import langfuse_enabled, run_config, trace_id_for
+from agent.runtime.turns import Turn, outcome_of
 from agent.storage import Storage, database_url, open_storage
-from agent.storage.records import Committed, NewTurn, TurnOutcome
+from agent.storage.records import NewTurn
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -64,33 +65,6 @@ class NotYourThread(InputError):
         self.owner = owner
 
 
-@dataclass
-class Turn:
-    """What one turn produced."""
-
-    thread_id: str
-    messages: list[str] = field(default_factory=list)
-    review: ReviewRequest | None = None
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-def outcome_of(turn: Turn) -> TurnOutcome:
-    """What a turn decided, as replays compare it: route, figures, review, saved plan."""
-    values = turn.values
-    reports = values.get("reports") or {}
-    committed = values.get("committed")
-    return TurnOutcome(
-        route=values.get("route"),
-        understood_by=values.get("understood_by"),
-        totals={
-            k: [r.get("total_hours"), r.get("total_weeks"), r.get("attainable")] for k, r in reports.items()
-        },
-        review=turn.review.draft_id if turn.review else None,
-        committed=Committed.model_validate(committed) if committed else None,
-        replies=len(turn.messages),
-    )
-
-
 class Coach:
     """The compiled graph with its storage. Turns on one thread run one at a time,
     across threads and processes; a thread belongs to the person who started it."""
@@ -129,6 +103,20 @@ class Coach:
             if self._persistence is None:
                 self._persistence = open_storage(self.settings.home, self.settings.database_url)
             return self._persistence
+
+    def close(self) -> None:
+        """Close the storage's connections (the Coach opens them again if used after)."""
+        with self.open_lock:
+            if self._persistence is not None:
+                self._persistence.close()
+            self._persistence = None
+            self._graph = None
+
+    def __enter__(self) -> Coach:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def graph(self) -> Any:

@@ -31,7 +31,9 @@ def last_human(state: CoachState) -> str:
     return ""
 
 
-@functools.cache
+# Bounded: a process that serves many homes (a test run makes one per test) would
+# otherwise keep every index's memory-mapped files and chunk database open for good.
+@functools.lru_cache(maxsize=4)
 def _default_retriever(home: str, embeddings: str) -> Retriever:
     from knowledge.retriever import Retriever
 
