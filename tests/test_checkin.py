@@ -212,19 +212,34 @@ def test_a_replan_starts_from_the_saved_plans_full_targets(coach: Coach) -> None
     assert "whole months, so the 42 weeks left round to that" in text
 
 
-def test_rejecting_a_checkin_replan_leaves_profile_and_gaps_as_before(coach: Coach) -> None:
+def test_rejecting_a_checkin_replan_keeps_the_reported_levels_and_the_previous_plan(coach: Coach) -> None:
+    """The check-in happened: a rejected re-plan keeps the levels it reported (saved, as an
+    on-track check-in saves them) and the previous plan stays the latest; the reply says so.
+    (A reject dropped the reported levels with the draft.)"""
     from agent.storage.profiles import load_profile
 
     approved(coach)
     store = coach.persistence.store
     saved = load_profile(store, "local")
+    assert saved is not None
     thread = coach.new_thread_id()
     coach.send(thread, "hi")
     before = coach.values(thread)
     turn = coach.send(thread, "check in after 10 weeks: agents 0, evaluation 1")
     assert turn.review is not None
-    coach.resume(thread, "reject")
+    checked = coach.values(thread)
+    said = "\n".join(coach.resume(thread, "reject").messages)
+    assert "Plan discarded" in said and "your saved plan (version 1) stays your plan" in said, said
+    assert "Agentic workflows (LangGraph) 0" in said and "Evaluation-driven development 1" in said, said
+    assert [p.version for p in list_plans(store, "local")] == [1], "nothing new saved"
+    kept = load_profile(store, "local")
+    assert kept is not None and kept.skills["agents"] == 0 and kept.skills["evaluation"] == 1
+    assert kept.plan_a == saved.plan_a and kept.plan_b == saved.plan_b, "the targets are the plan's"
     after = coach.values(thread)
-    assert load_profile(store, "local") == saved, "nothing approved: the saved profile is unchanged"
-    for key in ("profile", "overrides", "reports"):
-        assert (after.get(key) or {}) == (before.get(key) or {}), key
+    assert after["profile"] == checked["profile"], "the session keeps the check-in's levels"
+    assert (after.get("overrides") or {}) == (before.get("overrides") or {}), "no re-plan targets stay"
+    assert after.get("draft") is None
+    # The next check-in, in a new session, builds on these levels.
+    again = "\n".join(coach.send(coach.new_thread_id(), "check in after 10 weeks: python 4").messages)
+    row = next(r for r in again.splitlines() if r.startswith("| Agentic"))
+    assert "from your last check-in" in row, row

@@ -25,6 +25,7 @@ class ProgressLine(BaseModel):
     target: int
     status: Status
     earlier: bool = False  # the level came from an earlier check-in, not this message
+    told: bool = False  # the level was reported in this message
 
 
 class CheckinReport(BaseModel):
@@ -151,6 +152,7 @@ def compare(
                 target=s.target,
                 status=_status(key in reported, now, expected, s.target),
                 earlier=key in reported and key not in said,
+                told=key in said,
             )
         )
     weeks_left = max(0, horizon_weeks(plan.profile.horizon_months) - weeks)
@@ -185,6 +187,13 @@ def updated_reports(plan: Plan, report: CheckinReport) -> tuple[GapReport, GapRe
     profile = report.profile
     b = gap_report(profile, profile.plan_b, {s.skill_id: s.target for s in plan.b.report.skills})
     return report.remaining, _left(b, report.weeks_left)
+
+
+def reported_levels(report: CheckinReport) -> str:
+    """The levels this check-in reported, by the plan's names ('Agentic workflows
+    (LangGraph) 0, Evaluation-driven development 1'), then any outside Plan A."""
+    said = [f"{x.name} {x.now}" for x in report.lines if x.told]
+    return ", ".join(said + [f"{name} {level}" for name, level in report.outside.items()])
 
 
 def checkin_markdown(report: CheckinReport) -> str:

@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from agent.coaching.checkin import CheckinReport, checkin_markdown, compare, updated_reports
+from agent.coaching.checkin import CheckinReport, checkin_markdown, compare, reported_levels, updated_reports
 from agent.coaching.matching import skill_key
 from agent.coaching.parsing import Understood, parse_message
 from agent.coaching.plan import Plan
@@ -90,7 +90,7 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
     misses = not report.remaining.attainable and not plan.a.trimmed
     replan = bool(report.slipped) or misses
     if not replan and runtime.store is not None and ctx.side_effects:
-        # A re-plan's profile is saved when its draft is approved; a reject leaves the saved one.
+        # A re-plan's profile is saved when its draft is approved, or rejected (see review).
         save_profile(runtime.store, ctx.user_id, report.profile)
     unreported = [
         line.name for line in report.lines if line.status == "not reported" and line.expected > line.was
@@ -107,9 +107,16 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         ]
         return Command(goto="__end__", update=update)
     if replan:
-        # The check-in's changes count as an edit of the draft to come: a reject restores these.
-        before = {k: state.get(k) or {} for k in ("profile", "overrides", "reports")}
-        update["review"] = {"action": "edit", "before": before}
+        # The check-in happened whatever the re-plan's fate: a reject of its draft goes back to
+        # the check-in's levels and gaps (saved then, as an on-track check-in saves them), not
+        # to before it, and keeps the saved plan (it dropped the reported levels).
+        kept = {
+            "profile": update["profile"],
+            "overrides": state.get("overrides") or {},
+            "reports": update["reports"],
+            "checkin": {"version": record.version, "levels": reported_levels(report)},
+        }
+        update["review"] = {"action": "edit", "before": kept}
         targets = {s.skill_id: s.target for s in plan.a.report.skills}  # the full plan's
         update["overrides"] = {**(state.get("overrides") or {}), "a": targets}
         update["route"] = "plan"

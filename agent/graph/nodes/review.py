@@ -146,7 +146,7 @@ def _decide(raw: Any, plan: Plan, overrides: dict[str, dict[str, int]] | None = 
     return parsed
 
 
-def review(state: CoachState) -> Command[Next]:
+def review(state: CoachState, runtime: Runtime[Context]) -> Command[Next]:
     """Stop for the person to approve, edit or reject the draft. Nothing before the
     interrupt has side effects: the node runs again from the top on resume."""
     plan = Plan.model_validate(state["draft"])
@@ -172,9 +172,12 @@ def review(state: CoachState) -> Command[Next]:
         text = f"Plan discarded{reason}; nothing was saved. Tell me what to change, or say 'plan' for a new draft."
         # The edits made at this review go with the draft: profile, targets and gaps are
         # back to what they were before them (so /gaps shows no rejected hours or drops).
+        restore = dict(before or {})
+        if checked_in := restore.pop("checkin", None):
+            text = _keep_checkin(restore["profile"], checked_in, reason, runtime)
         return Command(
             goto="__end__",
-            update=(before or {})
+            update=restore
             | {"review": record, "review_notice": None, "draft": None, "messages": [AIMessage(text)]},
         )
     try:
@@ -196,6 +199,20 @@ def review(state: CoachState) -> Command[Next]:
     first = before or {k: state.get(k) or {} for k in ("profile", "overrides", "reports")}
     return Command(
         goto="analyze_gaps", update=update | {"review": record | {"before": first}, "review_notice": None}
+    )
+
+
+def _keep_checkin(
+    profile: dict[str, Any], checked_in: dict[str, Any], reason: str, runtime: Runtime[Context]
+) -> str:
+    """A check-in's re-plan rejected: the check-in still happened, so its levels are saved
+    (as an on-track check-in's are) and the saved plan stays the person's plan."""
+    if runtime.store is not None and runtime.context.side_effects:
+        save_profile(runtime.store, run_user(runtime), profile_of(profile))
+    return (
+        f"Plan discarded{reason}: your saved plan (version {checked_in['version']}) stays your plan. "
+        f"The levels you reported at the check-in are kept in your profile ({checked_in['levels']}); "
+        "say 'plan' to re-plan from them later."
     )
 
 
