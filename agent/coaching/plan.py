@@ -184,14 +184,8 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
             ref="gap engine: total_hours, total_weeks",
         ),
         Claim(
-            text=(
-                f"Plan B ({b.target.label()}) needs {b.total_hours:g} h ({b.total_weeks} weeks); "
-                + (
-                    "Plan A is the shorter path."
-                    if a.total_hours <= b.total_hours
-                    else f"Plan A costs {a.total_hours - b.total_hours:g} h more, kept first because you ranked it first."
-                )
-            ),
+            text=f"Plan B ({b.target.label()}) needs {b.total_hours:g} h ({b.total_weeks} weeks); "
+            + _compared(a.total_hours, b.total_hours),
             basis="figure",
             ref="gap engine: total_hours",
         ),
@@ -241,6 +235,16 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
         quoted = quote_document_text(cite.excerpt, f"[{cite.n}]").removesuffix(f" [{cite.n}]")
         claims.append(Claim(text=f"{cite.section}: {quoted}", basis="passage", ref=f"[{cite.n}]"))
     return claims + target_claims(a)
+
+
+def _compared(a_hours: float, b_hours: float) -> str:
+    """How Plan A's total compares with Plan B's, said as the figures are (equal totals are
+    the same cost: neither is 'the shorter path')."""
+    if round(a_hours, 1) == round(b_hours, 1):
+        return "the same as Plan A: neither path is shorter."
+    if a_hours < b_hours:
+        return f"Plan A is the shorter path, by {round(b_hours - a_hours, 1):g} h."
+    return f"Plan A costs {round(a_hours - b_hours, 1):g} h more, kept first because you ranked it first."
 
 
 def _rationale_b(a: GapReport, b: GapReport) -> list[Claim]:
