@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.coaching.plan import build_plan
-from tools.gap import compare_plans
+from tools.gap import compare_plans, gap_report
 from tools.models import Profile, Target
 
 
@@ -31,3 +31,15 @@ def test_1_equal_totals_are_not_called_the_shorter_path() -> None:
     assert a.total_hours < b.total_hours
     text = build_plan(profile, (a, b), [], []).rationale[1].text
     assert f"Plan A is the shorter path, by {round(b.total_hours - a.total_hours, 1):g} h." in text
+
+
+def test_9_an_unknown_skill_at_its_default_target_is_held() -> None:
+    # gaps --json: Go (current 3, target 3, gap 0) had "quadrant": "quick win".
+    report = gap_report(
+        _profile("Data engineer", "Backend engineer", {"Go": 3, "Rust": 1}),
+        Target(position="Data engineer", industry="fintech"),
+    )
+    go = next(s for s in report.extras if s.name == "Go")
+    assert (go.gap, go.quadrant, go.held) == (0, "held", True)
+    rust = next(s for s in report.extras if s.name == "Rust")
+    assert rust.quadrant != "held" and not rust.held

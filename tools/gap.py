@@ -309,11 +309,13 @@ def _unknown_estimate(name: str, current: int) -> SkillLine:
         hours=breakdown.hours,
         start_week=0,
         finish_week=0,
-        quadrant=quadrant(DEFAULT_PRIORITY, DEFAULT_EASE),
+        # Held when the person is already at the default target, as a catalog skill is.
+        quadrant=quadrant(DEFAULT_PRIORITY, DEFAULT_EASE, target - current),
         notes=f"not in the catalog: default estimate (ease {DEFAULT_EASE}, target {DEFAULT_TARGET}), "
         f"{breakdown.explain()}; not counted in this role's 10 skills",
         matched_from=name,
         assumed=False,
+        held=target == current,
     )
 
 
