@@ -72,8 +72,28 @@ _PATTERNS: list[tuple[EditOp, re.Pattern[str]]] = [
 _VERBS = r"(?:replace|swap|rename|drop|remove|delete|add|make|set|priority|target)\b"
 # Parts are separated by ';' or a new line, or by ',' / 'and' / 'then' before another change
 # ("drop Figma, add Roadmapping"), so a name with a comma or an 'and' in it stays whole.
-_SPLIT = re.compile(rf"[;\n]+|,\s*(?=(?:and\s+|then\s+)?{_VERBS})|\s+(?:and|then)\s+(?={_VERBS})", re.I)
-_LEAD = re.compile(r"^(?:and|then|also|please)\s+", re.I)
+# "rest is fine", "keep the rest", "otherwise looks good": the rest of the list is accepted as
+# it is. A clause of its own, never part of the change before it ('Excel pls, rest is fine').
+_REST_OK = (
+    r"(?:(?:the\s+)?(?:rest|others|other ones|everything else|all else|remaining ones?)(?:\s+(?:is|are|'s|"
+    r"looks?|seems?|sounds?))?\s+(?:all\s+)?(?:fine|good|ok(?:ay)?|great|perfect|alright|right)"
+    r"|otherwise\s+(?:it'?s\s+|its\s+|it\s+looks\s+|looks\s+|all\s+)?(?:fine|good|ok(?:ay)?|great|perfect)"
+    r"|(?:keep|leave)\s+(?:the\s+)?(?:rest|others|other ones|everything else)(?:\s+as\s+(?:is|it\s+is))?)(?![\w-])"
+)
+_REST_PART = re.compile(rf"^(?:and\s+|but\s+)?{_REST_OK}", re.I)
+_SPLIT = re.compile(
+    rf"[;\n]+|,\s*(?=(?:and\s+|then\s+)?{_VERBS})|\s+(?:and|then)\s+(?={_VERBS})"
+    rf"|[,.!]+\s*(?=(?:and\s+|but\s+)?{_REST_OK})|\s+(?:and|but)\s+(?={_REST_OK})",
+    re.I,
+)
+_LEAD = re.compile(
+    r"^(?:(?:and|then|also|please|pls|plz|ok(?:ay)?|so)\s+|(?:can|could|would)\s+(?:you|u)\s+)+", re.I
+)
+# Politeness and laughter after a change are no part of the new name ('excel pls', 'excel thx').
+_POLITE_TAIL = re.compile(
+    r"(?:[\s,]+(?:pls|plz|please|thanks|thank\s+you|thx|ty|cheers|lol|haha|tbh|if\s+(?:that'?s|thats|it'?s)\s+ok(?:ay)?))+[\s.!?]*$",
+    re.I,
+)
 _REPLACE_SEP = re.compile(r"\s+(?:with|for|by)\s+", re.I)
 _REPLACE_VERB = re.compile(r"^(?:replace|swap|rename)\s+", re.I)
 _RENAME_SEP = re.compile(r"\s+(?:to|as)\s+", re.I)
@@ -117,8 +137,9 @@ def parse_skill_edits(text: str) -> list[SkillChange]:
         text = text[lead.end() :]  # "i didnt pick it, you did. replace A with B": the change
     for raw in _SPLIT.split(text):
         # One space between words and a bounded length keep the patterns below linear.
-        part = _LEAD.sub("", " ".join((raw or "").split())[:300]).strip(".!")
-        if not part or _ACCEPT.match(part):
+        part = _LEAD.sub("", " ".join((raw or "").split())[:300]).strip(".!?")
+        part = _POLITE_TAIL.sub("", part).strip(".!? ")
+        if not part or _ACCEPT.match(part) or _REST_PART.fullmatch(part.rstrip(".!")):
             continue
         for op, pattern in _PATTERNS:
             m = pattern.match(part)
@@ -236,12 +257,19 @@ def edit_skills(proposal: Proposal, changes: list[SkillChange]) -> tuple[Proposa
                 if replaced or old.reason.startswith("weak guess") or not old.reason
                 else f" ({old.reason})"
             )
+            reason = (
+                f"your choice, in place of {old.name}"
+                if replaced
+                # Renaming a skill the person chose corrects its name: what it took the place
+                # of still holds ('renamed from Excel pls, rest is fine' was saved).
+                else old.reason
+                if old.reason.startswith("your choice")
+                else f"your choice, renamed from {old.name}{kept}"
+            )
             skills[i] = old.model_copy(
                 update={
                     "name": name,
-                    "reason": f"your choice, in place of {old.name}"
-                    if replaced
-                    else f"your choice, renamed from {old.name}{kept}",
+                    "reason": reason,
                     "evidence": None if replaced else old.evidence,
                     "kind": kind,
                 }
