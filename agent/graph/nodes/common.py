@@ -16,7 +16,7 @@ from agent.graph.state import CoachState
 from agent.llm.calls import invoke_bounded
 from agent.llm.models import make_chat_model
 from tools.errors import ConfigError
-from tools.gap import resolve_skills
+from tools.gap import person_skills
 from tools.models import Profile, Target
 from tools.targets import target_skills
 
@@ -68,10 +68,17 @@ def ask_model(ctx: Context, messages: list[Any]) -> str:
 def unrated_role_skills(profile: dict[str, Any]) -> list[str]:
     """Short names of Plan A and B skills the person has not rated yet (catalog roles,
     a target's own skills, or the proposal for a position the catalog lacks)."""
-    held = resolve_skills(profile.get("skills", {})).levels
+    targets = {key: Target.model_validate(profile[key]) for key in ("plan_a", "plan_b")}
+    # As the gap engine reads them: a rated skill of a target's own list ('Teaching
+    # patients 4') counts by its name, never fuzzily as a catalog skill (it was asked again).
+    rated = Profile.model_construct(
+        plan_a=targets["plan_a"], plan_b=targets["plan_b"], skills=dict(profile.get("skills") or {})
+    )
     names: list[str] = []
-    for key in ("plan_a", "plan_b"):
-        for want in target_skills(Target.model_validate(profile[key])).wants:
+    for target in targets.values():
+        wants = target_skills(target).wants
+        held = person_skills(rated, wants).levels
+        for want in wants:
             skill = want.skill
             short = skill.aliases[0] if skill.aliases else skill.name
             if skill.id not in held and short not in names:
