@@ -186,6 +186,17 @@ def test_a_what_if_is_worked_out_at_the_hours_asked_and_changes_nothing(coach: C
     assert "h left" in text and "What if: 12 h/week" in text, text
 
 
+def test_a_what_if_at_the_hours_one_has_says_so(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    converse(coach, thread)
+    coach.resume(thread, "approve")
+    text = "\n".join(
+        coach.send(coach.new_thread_id(), "could I finish early if I did 8 hrs a week?").messages
+    )
+    assert text.startswith("8 h/week is what you study now, so your plan as it stands:"), text
+    assert "Plan A, GenAI engineer in fintech:" in text and "make it" not in text
+
+
 def test_a_what_if_at_the_horizon_asked_says_how_to_make_it_real(coach: Coach) -> None:
     thread = coach.new_thread_id()
     converse(coach, thread)

@@ -69,10 +69,19 @@ def what_if_answer(question: str, profile: Profile, a: GapReport, b: GapReport) 
     no what-if with a figure that differs from the profile's (it is then answered as any
     other question). The profile is not changed."""
     hours, months, said = asked_figures(question)
-    if hours == profile.hours_per_week:
-        hours = None
+    which = _WHICH_PLAN.search(said) or _WHICH_PLAN.search(question[:2000])
+    plans: list[tuple[Literal["A", "B"], GapReport]] = [("A", a), ("B", b)]
+    if which:
+        plans = [p for p in plans if p[0] == which.group(1).upper()]
     if months == profile.horizon_months:
         months = None
+    if hours == profile.hours_per_week and months is None:
+        # "could I finish early if I did 8 hrs a week?" at 8 h/week: the plan as it is, said so.
+        lines = [f"{hours:g} h/week is what you study now, so your plan as it stands:"]
+        lines += [_line(label, now, now) for label, now in plans]
+        return PlanAnswer("attainable", "\n".join(lines), [str(now.total_weeks) for _, now in plans])
+    if hours == profile.hours_per_week:
+        hours = None
     if hours is None and months is None:
         return None
     changed = profile.model_copy(
@@ -81,10 +90,6 @@ def what_if_answer(question: str, profile: Profile, a: GapReport, b: GapReport) 
             "horizon_months": months or profile.horizon_months,
         }
     )
-    which = _WHICH_PLAN.search(said) or _WHICH_PLAN.search(question[:2000])
-    plans: list[tuple[Literal["A", "B"], GapReport]] = [("A", a), ("B", b)]
-    if which:
-        plans = [p for p in plans if p[0] == which.group(1).upper()]
     asked, real = [], []
     if hours is not None:
         asked.append(f"{hours:g} h/week instead of your {profile.hours_per_week:g}")
