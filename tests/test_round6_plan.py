@@ -43,3 +43,24 @@ def test_9_an_unknown_skill_at_its_default_target_is_held() -> None:
     assert (go.gap, go.quadrant, go.held) == (0, "held", True)
     rust = next(s for s in report.extras if s.name == "Rust")
     assert rust.quadrant != "held" and not rust.held
+
+
+def test_3_the_counts_above_a_proposal_are_its_rows_own_reasons() -> None:
+    # "2 are picked by how close their names are ... and 8 are weak guesses" above a table of
+    # 8 weak guesses and 2 industry swaps (the 'close' count was whatever was left).
+    from tools.proposal import propose_skills
+
+    proposal = propose_skills("Corporate trainer", "healthcare")
+    reasons = [s.reason for s in proposal.skills]
+    weak = sum(r.startswith("weak guess") for r in reasons)
+    swapped = sum("(catalog industry)" in r for r in reasons)
+    close = sum("close in meaning to '" in r and not r.startswith("weak guess") for r in reasons)
+    assert proposal.thin
+    assert f"{weak} are weak guesses" in proposal.thin
+    if swapped:
+        assert f"{swapped} are the industry's domain skills" in proposal.thin
+    if close:
+        assert f"{close} are picked by how close" in proposal.thin
+    else:
+        assert "picked by how close" not in proposal.thin
+

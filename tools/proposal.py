@@ -9,6 +9,7 @@ similarity (each weighted by its similarity), and roadmap passages that name the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -235,19 +236,11 @@ def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills:
             f'what {position} needs. Add 5-10 postings with `coach postings add FILE... --role "{position}"` '
             "and I will propose from what they ask for, or change the list yourself."
         )
-    count = {
-        w: sum(1 for s in skills if s.reason.startswith(w)) for w in ("weak guess", "your own", "your choice")
-    }
-    close = len(skills) - sum(count.values())
+    counts = {what: 0 for what in _SAID_AS.values()}
+    for s in skills:
+        counts[_SAID_AS[origin_of(s.reason)]] += 1
     near = ", ".join(f"{n.title} {n.similarity:.2f}" for n in nearest) or "none"
-    said_as = (
-        "come from your own rated skills",
-        "you replaced or renamed",
-        "are picked by how close their names are in meaning to the title",
-        "are weak guesses (optional, priority 3)",
-    )
-    counts = (count["your own"], count["your choice"], close, count["weak guess"])
-    parts = [f"{n} {what}" for n, what in zip(counts, said_as, strict=True) if n]
+    parts = [f"{n} {what}" for what, n in counts.items() if n]
     said = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "none"
     return (
         f"Evidence is thin: I have no job postings for {position}, and no catalog role is close enough "
@@ -256,6 +249,38 @@ def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills:
         f'`coach postings add FILE... --role "{position}"` and I will propose from what they ask for, '
         "or change the list yourself."
     )
+
+
+Origin = Literal["own", "choice", "industry", "close", "passages", "weak", "other"]
+# How the thin-evidence note counts each origin, in the order it says them.
+_SAID_AS: dict[Origin, str] = {
+    "own": "come from your own rated skills",
+    "choice": "you replaced or renamed",
+    "industry": "are the industry's domain skills",
+    "close": "are picked by how close their names are in meaning to the title",
+    "passages": "are named in roadmap passages",
+    "weak": "are weak guesses (optional, priority 3)",
+    "other": "come from other evidence",
+}
+
+
+def origin_of(reason: str) -> Origin:
+    """Which kind of evidence a proposed row stands on, read from the reason it shows, so
+    the counts above a proposal are the rows' own words (the count of 'close' picks was
+    whatever was left, industry swaps included)."""
+    if reason.startswith("your choice"):
+        return "choice"
+    if reason.startswith("weak guess"):
+        return "weak"
+    if "(catalog industry)" in reason:
+        return "industry"
+    if reason.startswith("your own") or "your '" in reason:
+        return "own"
+    if "close in meaning to '" in reason:
+        return "close"
+    if "roadmap passage" in reason:
+        return "passages"
+    return "other"
 
 
 def _top(
