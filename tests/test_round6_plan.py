@@ -64,3 +64,19 @@ def test_3_the_counts_above_a_proposal_are_its_rows_own_reasons() -> None:
     else:
         assert "picked by how close" not in proposal.thin
 
+
+def test_4_a_similarity_is_compared_as_it_is_shown() -> None:
+    # "nearest catalog roles: Tech lead 0.40 ...; none close enough to borrow skills from ...
+    # I borrow from 0.40 up": 0.397 was shown as 0.40 and compared as under 0.40.
+    from tools.models import NearRole
+    from tools.proposal import Proposal, borrowed, proposal_markdown, thin_evidence
+
+    near = [NearRole(role_id="tech_lead", title="Tech lead", similarity=0.397)]
+    assert borrowed(near) == near
+    assert thin_evidence("ML platform lead", near, 0, []).startswith("Evidence is moderate")
+    head = proposal_markdown(
+        Proposal(position="ML platform lead", industry="fintech", skills=[], nearest=near)
+    )
+    assert "Tech lead 0.40" in head and "none close enough" not in head
+    below = [NearRole(role_id="tech_lead", title="Tech lead", similarity=0.394)]
+    assert borrowed(below) == []

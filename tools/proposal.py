@@ -132,18 +132,18 @@ def propose_skills(
     strong = {
         rs.skill
         for n in near
-        if n.similarity >= CLOSE_ROLE
+        if shown(n.similarity) >= CLOSE_ROLE
         for rs in cat.role(n.role_id).general + cat.role(n.role_id).specific
     }
     if role is None:
-        close = {k for k, v in closeness.items() if v >= CLOSE_MIN}
+        close = {k for k, v in closeness.items() if shown(v) >= CLOSE_MIN}
         ids |= set(seen.skills if seen else {}) | set(passage_counts) | close | set(own_ids)
     for skill_id in ids:
         skill = cat.skill(skill_id)
         score, prio, tgt, reasons = votes.get(skill_id, (0.0, 3.0, 3.0, []))
         ev = seen.evidence(skill_id) if seen else None
         score += TITLE_WEIGHT * max(0.0, closeness.get(skill_id, 0.0))
-        if closeness.get(skill_id, 0.0) >= CLOSE_MIN:
+        if shown(closeness.get(skill_id, 0.0)) >= CLOSE_MIN:
             reasons = [*reasons, f"close in meaning to '{position}' ({closeness[skill_id]:.2f})"]
         if ev is not None:
             score += POSTINGS_WEIGHT * ev.share()
@@ -213,9 +213,15 @@ def propose_skills(
     )
 
 
+def shown(similarity: float) -> float:
+    """A similarity as it is shown (two decimals): thresholds compare this, so a role shown
+    at 0.40 is never said to be under 'I borrow from 0.40 up' (it was 0.397)."""
+    return round(similarity, 2)
+
+
 def borrowed(nearest: list[NearRole]) -> list[NearRole]:
     """The near roles close enough to lend their skills (similarity at least NEAR_ROLE_MIN)."""
-    return [n for n in nearest if n.similarity >= NEAR_ROLE_MIN]
+    return [n for n in nearest if shown(n.similarity) >= NEAR_ROLE_MIN]
 
 
 def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills: list[TargetSkill]) -> str:
@@ -227,7 +233,7 @@ def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills:
     if postings:
         return ""
     if lent := borrowed(nearest):
-        if max(n.similarity for n in lent) >= CLOSE_ROLE:
+        if max(shown(n.similarity) for n in lent) >= CLOSE_ROLE:
             return ""
         sims = ", ".join(f"{n.title} {n.similarity:.2f}" for n in lent)
         return (

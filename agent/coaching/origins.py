@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from tools.catalog import industry
 from tools.models import GapReport
-from tools.proposal import CLOSE_ROLE, NEAREST_K, borrowed
+from tools.proposal import CLOSE_ROLE, NEAREST_K, borrowed, shown
 
 
 class Claim(BaseModel):
@@ -82,7 +82,7 @@ def _unbacked(position: str) -> str:
     add = f'add job postings with `coach postings add FILE... --role "{position}"` to check it.'
     if not borrowed(near):
         return f" No catalog role is close to it ({sims}) and no job posting backs the list: the evidence is thin; {add}"
-    if max(n.similarity for n in near) < CLOSE_ROLE:
+    if max(shown(n.similarity) for n in near) < CLOSE_ROLE:
         return f" The nearest catalog roles are only somewhat similar ({sims}) and no job posting backs the list: {add}"
     return ""
 
@@ -94,7 +94,7 @@ def proposal_origin(report: GapReport) -> str:
     posts = any(s.evidence for s in report.skills)
     if lent:
         near = ", ".join(f"{n.title} ({n.similarity:.2f})" for n in lent)
-        somewhat = not posts and max(n.similarity for n in lent) < CLOSE_ROLE
+        somewhat = not posts and max(shown(n.similarity) for n in lent) < CLOSE_ROLE
         return (
             f"{position} is not in the catalog: its 10 skills were proposed from the nearest catalog roles, "
             f"{near}"
