@@ -80,3 +80,24 @@ def test_4_a_similarity_is_compared_as_it_is_shown() -> None:
     assert "Tech lead 0.40" in head and "none close enough" not in head
     below = [NearRole(role_id="tech_lead", title="Tech lead", similarity=0.394)]
     assert borrowed(below) == []
+
+
+def test_5_a_short_form_of_a_job_title_gets_its_roles_prior() -> None:
+    # 'devops eng, 5 yrs': the role was read as "Devops eng", no prior applied (CI/CD at 0,
+    # 967.8 h), while the README says a DevOps engineer takes the MLOps engineer prior.
+    from tools.priors import role_priors, spelled_out
+
+    assert spelled_out("Devops eng") == "Devops engineer"
+    assert spelled_out("Sr. devops eng") == "devops engineer"
+    assert role_priors("Devops eng") == role_priors("DevOps engineer") != {}
+    assert role_priors("Maths teacher") == {}
+    profile = Profile(
+        current_role="Devops eng",
+        hours_per_week=10,
+        plan_a=Target(position="MLOps engineer", industry="e-commerce"),
+        plan_b=Target(position="Backend engineer", industry="e-commerce"),
+        skills={"Python": 3},
+    )
+    report = gap_report(profile, profile.plan_a)
+    cicd = next(s for s in report.skills if s.skill_id == "ci_cd")
+    assert cicd.assumed and cicd.current > 0 and "MLOps engineer" in cicd.prior

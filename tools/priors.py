@@ -35,6 +35,36 @@ class Prior:
     source: str
 
 
+# Short forms people write their job in ("devops eng", "sr data eng", "sw dev"), spelled out
+# before the title is compared with the catalog's: "Devops eng" was 0.58 from MLOps engineer,
+# under NEAREST_MIN, where "DevOps engineer" is 0.66.
+_SHORT_FORMS = {
+    "eng": "engineer",
+    "engr": "engineer",
+    "dev": "developer",
+    "devs": "developers",
+    "mgr": "manager",
+    "sw": "software",
+    "swe": "software engineer",
+    "sre": "site reliability engineer",
+    "ds": "data scientist",
+    "de": "data engineer",
+}
+# Seniority says how far along, not what the work is; it only lowers a prior (_JUNIOR).
+_RANK = re.compile(
+    r"\b(?:senior|sr|junior|jr|lead|principal|staff|mid|mid-level|entry[- ]level|graduate|grad|trainee|intern)\b\.?",
+    re.I,
+)
+
+
+def spelled_out(title: str) -> str:
+    """A job title with its short forms written out and its seniority words dropped,
+    as the catalog's titles are written ('Sr. devops eng' -> 'devops engineer')."""
+    words = _RANK.sub(" ", title).split()
+    out = " ".join(_SHORT_FORMS.get(w.lower().strip(".,"), w) for w in words)
+    return out or title
+
+
 def _role_for(current_role: str, nearest: list[NearRole] | None) -> tuple[RoleDef | None, str]:
     role = catalog_role(current_role)
     if role is not None:
@@ -42,7 +72,7 @@ def _role_for(current_role: str, nearest: list[NearRole] | None) -> tuple[RoleDe
     if nearest is None:
         from tools.similarity import nearest_roles
 
-        nearest = nearest_roles(current_role, k=1)
+        nearest = nearest_roles(spelled_out(current_role), k=1)
     if nearest and nearest[0].similarity >= NEAREST_MIN:
         top = nearest[0]
         return load_catalog().role(
