@@ -14,21 +14,44 @@ from agent.runtime.session import Coach
 from agent.storage.records import RecordedTurn
 from tools.errors import InputError
 
+# A phone number: 9-15 digits with spaces, dashes or brackets between, standing alone. Not
+# part of a longer token: the decimals of a score (0.8123456789), a hash, a date-time or an
+# ISO date (8 digits) are data, and redacting them broke the bundle's numbers and dates.
+_PHONE = re.compile(r"(?<![\w.:/-])[+(]?\d[\d ()-]{7,}\d(?!\w|[.:/]\d)")
+# An absolute or home-relative path (two components at least): it names the person's own
+# folders ("/home/nina/docs/cv.md"); only the file name is kept. Stops at quotes, spaces
+# and '#' so a chunk id keeps its line range ("cv.md#1-3").
+_PATH = re.compile(r"(?<![\w/.~:\\])(?:~|[A-Za-z]:)?(?:(?:/|\\{1,2})[^\s/\\'\"#,;()<>\[\]{}|]+){2,}")
 _PERSONAL = [
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[email]"),
-    (re.compile(r"\+?\d[\d ()-]{7,}\d"), "[phone]"),
     (re.compile(r"https?://\S+"), "[url]"),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[email]"),
     (re.compile(r"<@[A-Z0-9]+>"), "<@user>"),
 ]
 
 
+def _phone(match: re.Match[str]) -> str:
+    digits = sum(c.isdigit() for c in match.group())
+    return "[phone]" if 9 <= digits <= 15 else match.group()
+
+
+def _file_name(match: re.Match[str]) -> str:
+    return re.split(r"[/\\]", match.group())[-1]
+
+
+def redact_text(value: str, users: dict[str, str]) -> str:
+    """Personal data in one text replaced: the user ids (as whole words: user 'local' is no
+    part of 'locally'), URLs, e-mail addresses, Slack mentions, phone numbers, and folder
+    paths cut to their file name. Numbers, dates and hashes are left as they are."""
+    for user, alias in users.items():
+        value = re.sub(rf"(?<![\w-]){re.escape(user)}(?![\w-])", alias, value)
+    for pattern, repl in _PERSONAL:
+        value = pattern.sub(repl, value)
+    return _PHONE.sub(_phone, _PATH.sub(_file_name, value))
+
+
 def _redact(value: Any, users: dict[str, str]) -> Any:
     if isinstance(value, str):
-        for user, alias in users.items():
-            value = value.replace(user, alias)
-        for pattern, repl in _PERSONAL:
-            value = pattern.sub(repl, value)
-        return value
+        return redact_text(value, users)
     if isinstance(value, list):
         return [_redact(v, users) for v in value]
     if isinstance(value, dict):

@@ -1,0 +1,87 @@
+"""Round 6 tester findings on the command line (replay, chat, gaps, plan hints), each
+checked through the installed `coach` command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_helpers import cmd
+
+ROADMAP = """\
+# Instructional Designer Roadmap
+
+Teachers already hold much of what instructional design needs. From a teaching background,
+plan on 6-9 months at 6-8 hours a week.
+
+## Phase 2: Authoring tools (2-3 months)
+
+Articulate Storyline and Rise 360 are the most requested authoring tools; expect about 40 hours
+to become productive in Storyline. Camtasia covers screen-recorded video.
+"""
+QUESTION = "how many hours to get productive in articulate storyline?"
+
+
+def _sessions(env: dict[str, str], user: str = "local") -> list[dict[str, object]]:
+    done = cmd("sessions", "--user", user, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def question_home(tmp_path_factory: pytest.TempPathFactory, built_index: Path) -> tuple[dict[str, str], str]:
+    """A data directory with a roadmap ingested from a folder under a person's home and a
+    chat session whose question retrieved from it (scored passages with decimals)."""
+    root = tmp_path_factory.mktemp("r6cli")
+    home = root / "home"
+    home.mkdir()
+    shutil.copytree(built_index, home / "index")
+    docs = root / "home-of-tomas" / "mydocs"
+    docs.mkdir(parents=True)
+    (docs / "id_roadmap.md").write_text(ROADMAP)
+    env = {"COACH_HOME": str(home), "COACH_MODEL": "local"}  # quoted answers: scored sentences
+    done = cmd("ingest", str(docs / "id_roadmap.md"), env=env)
+    assert done.returncode == 0, done.stderr
+    done = cmd("chat", "--new", "--user", "tomas", stdin=QUESTION + "\n", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (session,) = _sessions(env, "tomas")
+    return env, str(session["thread_id"])
+
+
+# ---- 2: --redact keeps numbers and cuts folder paths to the file name ----------------
+
+
+def test_redacted_bundle_keeps_scores_and_dates_and_cuts_ingested_paths(
+    question_home: tuple[dict[str, str], str], tmp_path: Path
+) -> None:
+    env, thread = question_home
+    plain, redacted = tmp_path / "plain.json", tmp_path / "redacted.json"
+    assert cmd("replay", thread, "--export", str(plain), env=env).returncode == 0
+    done = cmd("replay", thread, "--export", str(redacted), "--redact", env=env)
+    assert done.returncode == 0, done.stderr
+    text = redacted.read_text()
+    assert "home-of-tomas" in plain.read_text()  # the path was there to redact
+    assert "[phone]" not in text, "decimals of scores were taken for phone numbers"
+    assert "home-of-tomas" not in text and "mydocs" not in text
+    assert "id_roadmap.md" in text  # the file name stays: it says which document
+    assert "score=0." in text and "tomas" not in text
+
+
+def test_redaction_replaces_personal_data_but_no_numbers() -> None:
+    from agent.replay.exporting import redact_text
+
+    said = (
+        "tomas here, call +1 555 123 4567 or (555) 123-4567, mail tomas@example.com; "
+        "score=0.8123456789 on 2026-11-29, saved 2026-11-29T18:49:38+00:00, "
+        "hash d175e8f573c1d4ba0a561e28e8bef1234567890da76, C:\\Users\\tomas\\cv.md, ~/docs/cv.md, "
+        "I work locally; CI/CD and/or /plans 3"
+    )
+    got = redact_text(said, {"tomas": "user-1"})
+    assert got == (
+        "user-1 here, call [phone] or [phone], mail [email]; "
+        "score=0.8123456789 on 2026-11-29, saved 2026-11-29T18:49:38+00:00, "
+        "hash d175e8f573c1d4ba0a561e28e8bef1234567890da76, cv.md, cv.md, "
+        "I work locally; CI/CD and/or /plans 3"
+    )
