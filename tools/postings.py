@@ -55,6 +55,7 @@ _STOP = frozenset(
     most well must should can have has having including across job company candidate candidates
     ideal looking help own ownership day days based level senior junior degree bachelor master
     phd field related equivalent opportunity benefits salary remote hybrid office location apply
+    tools qualifications duties summary overview description perks compensation nice
 """.strip(),
     )
 )
@@ -111,6 +112,8 @@ def skill_mentions(text: str) -> set[str]:
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+#./\-]*[A-Za-z0-9+#]|[A-Za-z]")
+# A phrase's words: a number may follow a word inside one ("Rise 360" was cut to "Rise").
+_WORD = re.compile(rf"{_TOKEN.pattern}|\d[\w+#]*")
 # Verbs postings start requirements with: a phrase may not begin or end on one.
 _VERBS = frozenset(
     re.split(
@@ -120,6 +123,8 @@ _VERBS = frozenset(
         "comfortable experienced interpret present mentor ensure improve maintain ship launch",
     )
 )
+# Verbs that are also nouns at the end of a name ("Assessment design" was cut to "Assessment").
+_NOUN_TOO = frozenset({"design", "support", "build"})
 
 
 def _requirement_lines(text: str) -> list[str]:
@@ -132,12 +137,17 @@ def _requirement_lines(text: str) -> list[str]:
     return bullets or lines
 
 
-def _phrases(text: str) -> dict[str, str]:
-    """Normalised 1-3 word phrases of a posting's requirement lines -> how one was written.
+def _phrases(text: str) -> tuple[dict[str, str], set[str]]:
+    """Normalised 1-3 word phrases of a posting's requirement lines -> how one was written,
+    and the single words that only opened a sentence (counted where another posting writes
+    them as a name: "Storyboarding and analytics experience preferred.").
 
-    Single words count only when written like a name (capitals inside the line, or
-    digits, + or #: 'Kotlin', 'C++'); longer phrases may not start or end on a stop word."""
+    Single words count only when written like a name (capitals inside the line, a clause
+    of their own such as a bullet's "Storyboarding", or digits, + or #: 'Kotlin', 'C++');
+    longer phrases may not start on a stop word or a number, nor end on a stop word or a
+    verb (a verb that is also a noun may end one: "Assessment design")."""
     found: dict[str, str] = {}
+    opening: set[str] = set()
     clauses = [
         (k, clause)
         for line in _requirement_lines(text)
@@ -145,24 +155,29 @@ def _phrases(text: str) -> dict[str, str]:
         for k, clause in enumerate(re.split(r"[,;:()]|\band\b|\bor\b", sentence))
     ]
     for k, clause in clauses:
-        tokens = _TOKEN.findall(clause)
+        tokens = _WORD.findall(clause)
         for n in (1, 2, 3):
             for i in range(len(tokens) - n + 1):
                 words = tokens[i : i + n]
                 low = [w.lower() for w in words]
-                edges = (low[0], low[-1])
-                if any(w in _STOP or w in _VERBS for w in edges):
+                if words[0][0].isdigit() or low[0] in _STOP or low[0] in _VERBS or low[-1] in _STOP:
                     continue
-                if n == 1 and (
-                    len(low[0]) < 3
-                    or low[0] in _AMBIGUOUS
-                    # A capital starts every sentence; after a comma or a colon it marks a
-                    # name ("Tools: Salesforce, Gainsight").
-                    or not (re.search(r"[0-9+#]", words[0]) or ((i > 0 or k > 0) and words[0][0].isupper()))
+                if low[-1] in _VERBS and (n == 1 or low[-1] not in _NOUN_TOO):
+                    continue
+                key = " ".join(low)
+                if n == 1 and (len(low[0]) < 3 or low[0] in _AMBIGUOUS):
+                    continue
+                # A capital starts every sentence; after a comma or a colon it marks a name
+                # ("Tools: Salesforce, Gainsight"), as it does for a clause of one word.
+                if n == 1 and not (
+                    re.search(r"[0-9+#]", words[0])
+                    or (words[0][0].isupper() and (i > 0 or k > 0 or len(tokens) == 1))
                 ):
+                    if i == 0 and words[0][0].isupper():
+                        opening.add(key)
                     continue
-                found.setdefault(" ".join(low), " ".join(words))
-    return found
+                found.setdefault(key, " ".join(words))
+    return found, opening - set(found)
 
 
 @dataclass(frozen=True)
@@ -200,11 +215,18 @@ def analyse_postings(postings: list[str], position: str | None = None) -> Postin
     skills: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     written: dict[str, Counter[str]] = {}
+    openings: list[set[str]] = []
     for text in postings:
         skills.update(skill_mentions(text))
-        for key, shown in _phrases(text).items():
+        found, opening = _phrases(text)
+        openings.append(opening)
+        for key, shown in found.items():
             phrases[key] += 1
             written.setdefault(key, Counter())[shown] += 1
+    # A word that only opened a sentence in one posting counts when another writes it as a name.
+    for opening in openings:
+        for key in opening & set(phrases):
+            phrases[key] += 1
     floor = max(MIN_CANDIDATE_POSTINGS, PRIORITY_2_SHARE * len(postings))
     title = f" {' '.join(_TOKEN.findall(position.lower()))} " if position else ""
     repeated = {
