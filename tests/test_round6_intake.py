@@ -6,6 +6,7 @@ for again, a hedged second figure for hours, a 'yes. and plan b ...', a hedged i
 from __future__ import annotations
 
 from agent.graph.nodes.common import unrated_role_skills
+from agent.runtime.session import Coach
 
 TEACHER_A = [
     {"name": name, "kind": kind, "priority": 1, "target": 3}
@@ -41,3 +42,67 @@ def test_skills_rated_on_a_targets_own_list_are_not_asked_for_again() -> None:
     unrated = unrated_role_skills(_teacher({"google classroom": 4, "Canva": 3, "curriculum design": 4}))
     assert "Curriculum design" not in unrated and "Google classroom" not in unrated
     assert "Canva" not in unrated and "Articulate Storyline" in unrated
+
+
+# ---- 1. a level given to another skill --------------------------------------------------
+NURSE_A = [
+    {"name": name, "kind": kind, "priority": 1, "target": 2}
+    for name, kind in [
+        ("Epic EHR build", "general"),
+        ("Clinical workflow analysis", "general"),
+        ("Teaching patients", "general"),
+        ("Communicating trade-offs to stakeholders", "general"),
+        ("Change management", "general"),
+        ("SQL for analytics and pipelines", "specific"),
+        ("Transforming data with dbt", "specific"),
+        ("Statistics and probability", "specific"),
+        ("Privacy and health data protection (HIPAA, GDPR)", "specific"),
+        ("Data modelling", "specific"),
+    ]
+]
+NURSE_RATING = (
+    "sql 1, epic build 1 (i use epic daily but never built in it), statistics 2, "
+    "dbt no idea what that is, communication 4"
+)
+
+
+def _rate(coach: Coach, profile: dict[str, object], text: str) -> tuple[dict[str, int], str]:
+    """The levels a rating message leaves in the profile, and the coach's reply."""
+    thread = coach.new_thread_id()
+    coach.send(thread, "hi")
+    graph = coach.graph
+    config = {"configurable": {"thread_id": thread}}
+    graph.update_state(config, {"profile": profile, "asking": "role_skills"})
+    turn = coach.send(thread, text)
+    state = graph.get_state(config).values
+    return dict(state["profile"]["skills"]), "\n".join(turn.messages)
+
+
+def test_1_a_short_name_of_a_listed_skill_rates_it_not_the_catalog_skill_it_resembles(coach: Coach) -> None:
+    listed = {"position": "Clinical informatics specialist", "industry": "healthcare", "skills": NURSE_A}
+    profile = {
+        "current_role": "ICU nurse",
+        "hours_per_week": 6,
+        "plan_a": listed,
+        "plan_b": {**listed, "position": "Health data analyst"},
+        "skills": {"teaching patients": 4},
+    }
+    skills, reply = _rate(coach, profile, NURSE_RATING)
+    assert skills["Epic EHR build"] == 1, reply
+    assert "epic build: read as Epic EHR build" in reply
+    assert skills["dbt"] == 0, "'no idea what that is' is unaware: 0"
+    assert "No level for dbt" not in reply
+
+
+def test_1_a_rated_name_only_resembling_a_catalog_skill_is_asked_about(coach: Coach) -> None:
+    profile = {
+        "current_role": "ICU nurse",
+        "hours_per_week": 6,
+        "plan_a": {"position": "Data engineer", "industry": "healthcare"},
+        "plan_b": {"position": "Analytics engineer", "industry": "healthcare"},
+    }
+    skills, reply = _rate(coach, profile, "epic build 1, sql 2")
+    assert "epic build" not in skills and skills["sql"] == 2
+    assert "epic build 1: did you mean Transforming data with dbt?" in reply
+    skills, reply = _rate(coach, profile, "pyton 3")
+    assert skills == {"pyton": 3} and "pyton: read as Python engineering" in reply

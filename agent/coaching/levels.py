@@ -70,7 +70,11 @@ _POSSESSIVE = re.compile(r"['’]s$", re.I)  # "python's fine" rates python
 _NEVER = re.compile(
     r"\b(?:never(?:\s{1,3}(?:really|ever))?|haven'?t(?:\s{1,3}(?:ever|really|yet))?|have\s{1,3}not|not\s{1,3}yet)"
     r"\s{1,3}(?:touched|used|tried|done|learned|learnt|worked\s{1,3}(?:with|on)|seen|played\s{1,3}with)"
-    r"|\b(?:no|zero)\s{1,3}(?:experience|exposure|knowledge)\s{1,3}(?:with|in|of|on)",
+    r"|\b(?:no|zero)\s{1,3}(?:experience|exposure|knowledge)\s{1,3}(?:with|in|of|on)"
+    # "dbt no idea what that is", "never heard of airflow": unaware, the scale's 0.
+    r"|\b(?:no\s{1,3}(?:idea|clue)|(?:i\s{1,3})?(?:don'?t|do\s{1,3}not|dunno)(?:\s{1,3}know)?)\s{1,3}what"
+    r"\s{1,3}(?:that|it|this|those|they)(?:'s|\s{1,3}(?:is|are))(?:\s{1,3}(?:even|tbh))?"
+    r"|\bnever\s{1,3}(?:even\s{1,3})?heard\s{1,3}of",
     re.I,
 )
 _NEVER_NAME = re.compile(

@@ -244,7 +244,13 @@ def own_skill(name: str, known: Sequence[str]) -> str | None:
             return short.pop()
         # A plural is the same word: 'pipeline' is in 'Designing reliable data pipelines'.
         within = {k for key, k in names.items() if {_singular(w) for w in said} <= _word_set(key)}
-        if len(within) == 1 and len(said[0]) >= 5 and not set(said) <= _GENERIC_SKILL_WORDS:
+        # One short word picks nothing ('epic' alone); two of a listed name's words do
+        # ('epic build' is 'Epic EHR build', which the catalog would read as dbt).
+        if (
+            len(within) == 1
+            and (len(said) > 1 or len(said[0]) >= 5)
+            and not set(said) <= _GENERIC_SKILL_WORDS
+        ):
             return within.pop()
     found = process.extractOne(low, list(names), scorer=fuzz.ratio, score_cutoff=_OWN_TYPO_RATIO)
     return names[found[0]] if found is not None and len(low) >= 6 else None

@@ -22,6 +22,7 @@ from agent.graph.nodes.common import last_human, missing_field, postings_of, pro
 from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
 from agent.storage.profiles import save_profile
+from tools.catalog import match_skill
 from tools.errors import InputError
 from tools.models import Profile, Target
 from tools.proposal import Proposal
@@ -40,6 +41,8 @@ QUESTIONS: dict[str, str] = {
 YES_LEAD = re.compile(
     r"^\s*(?:y|yes|yeah|yep|yup|ya|sure|correct|right|exactly|ok|okay)\b[\s.!,;:-]{1,4}\S", re.I
 )
+# A rated name this close to a catalog skill's is a typo of it ('pyton'); below, it is asked.
+_NEAR_SKILL = 90.0
 GREETING = "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year."
 
 
@@ -145,6 +148,16 @@ def _as_listed(u: Understood, profile: dict[str, Any]) -> dict[str, int]:
     out: dict[str, int] = {}
     for name, level in u.skills.items():
         own = own_skill(name, listed) if listed else None
+        if own is None and not is_catalog_skill(name) and (near := match_skill(name)) is not None:
+            # The gap engine would count it as the catalog skill it only resembles: a typo
+            # is said ('pyton: read as Python engineering'), anything looser is asked.
+            if near.score < _NEAR_SKILL:
+                u.problems.append(
+                    f"{name} {level}: did you mean {near.name}? I did not count it; rate it again "
+                    "by that name, or by the name your plan's list gives it"
+                )
+                continue
+            u.notes.append(f"{name}: read as {near.name}")
         if own is None or own == name or (is_catalog_skill(name) and is_catalog_skill(own)):
             out[name] = level
             continue
