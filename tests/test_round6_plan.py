@@ -123,3 +123,22 @@ def test_10_posting_phrases_keep_their_whole_names() -> None:
     assert seen["Assessment design"] == 4 and seen["Curriculum design"] == 5 and seen["Rise 360"] == 4
     assert seen["Storyboarding"] == 3
     assert not {"Assessment", "Rise", "Curriculum", "Tools", "What you bring"} & set(seen)
+
+
+def test_8_an_own_skill_takes_its_priority_from_the_postings() -> None:
+    # "Google classroom ... priority 2 ... 1 of 5 postings" where the rule (under 30%: 3)
+    # gives 3; and "Curriculum design" stood twice: the person's own and the postings'.
+    from tools.proposal import propose_skills
+
+    rated = {"Curriculum design": 3, "Google classroom": 3, "Writing": 3}
+    postings = [*_ID_POSTINGS[:4], _ID_POSTINGS[4] + "\nExperience with Google Classroom is a plus."]
+    proposal = propose_skills("Instructional designer", "edtech", postings=postings, rated=rated)
+    names = [s.name.lower() for s in proposal.skills]
+    assert len(names) == len(set(names)), names
+    for s in proposal.skills:
+        if s.evidence is not None:
+            share = s.evidence.postings / s.evidence.of
+            expected = 1 if share >= 0.6 else 2 if share >= 0.3 else 3
+            assert s.priority == expected or "catalog industry" in s.reason, s
+    google = next(s for s in proposal.skills if s.name == "Google classroom")
+    assert google.evidence is not None and google.evidence.postings == 1 and google.priority == 3
