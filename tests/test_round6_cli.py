@@ -85,3 +85,17 @@ def test_redaction_replaces_personal_data_but_no_numbers() -> None:
         "hash d175e8f573c1d4ba0a561e28e8bef1234567890da76, cv.md, cv.md, "
         "I work locally; CI/CD and/or /plans 3"
     )
+
+
+# ---- 3, 4: `coach chat --thread` checks the session before announcing it -------------
+
+
+def test_chat_refuses_someone_elses_session_before_announcing_it(
+    question_home: tuple[dict[str, str], str],
+) -> None:
+    env, thread = question_home
+    done = cmd("chat", "--user", "mallory", "--thread", thread, stdin="hello\n", env=env)
+    assert done.returncode == 2
+    assert "belongs to someone else" in done.stderr
+    assert "resumed session" not in done.stdout, "announced before the ownership check"
+    assert "Traceback" not in done.stderr

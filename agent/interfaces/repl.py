@@ -48,6 +48,15 @@ def profile_text(profile: dict[str, object]) -> str:
     return "```yaml\n" + text.rstrip() + "\n```"
 
 
+def check_resumable(coach: Coach, thread_id: str) -> None:
+    """Refuse a session that is someone else's before anything about it is shown."""
+    from agent.runtime.session import NotYourThread
+
+    owner = coach.persistence.sessions.owner(thread_id)
+    if owner is not None and owner != coach.user_id:
+        raise NotYourThread(thread_id, owner)
+
+
 class Repl:
     """Reads lines, drives the coach, prints replies. Input and output are injected
     so the whole loop is testable with scripted lines."""
@@ -67,6 +76,8 @@ class Repl:
         self.read_line = read_line
         self.debug = debug
         self.profile = profile  # `coach chat --profile FILE`: a new session that drafts at once
+        if thread_id is not None and not new and profile is None:
+            check_resumable(coach, thread_id)  # before the banner says "resumed"
         resumed = None if new or profile is not None else (thread_id or coach.last_thread())
         self.thread_id = resumed or coach.new_thread_id()
         self.resumed = resumed is not None
