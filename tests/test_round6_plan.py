@@ -142,3 +142,51 @@ def test_8_an_own_skill_takes_its_priority_from_the_postings() -> None:
             assert s.priority == expected or "catalog industry" in s.reason, s
     google = next(s for s in proposal.skills if s.name == "Google classroom")
     assert google.evidence is not None and google.evidence.postings == 1 and google.priority == 3
+
+
+def test_2_a_list_carried_to_another_position_keeps_no_posting_counts() -> None:
+    # Plan B "Corporate trainer ... 7 of them are asked for in your 5 job postings" with no
+    # postings for it: the 5 were Plan A's (instructional designer), carried on its list.
+    from agent.coaching.origins import target_claims
+    from tools.models import Evidence, TargetSkill
+
+    skills = [
+        TargetSkill(
+            name=n,
+            kind="general" if i < 5 else "specific",
+            priority=1,
+            target=3,
+            evidence=Evidence(postings=4, of=5),
+        )
+        for i, n in enumerate(
+            [
+                "Articulate Storyline",
+                "Assessment design",
+                "Rise 360",
+                "Storyboarding",
+                "Writing",
+                "Curriculum design",
+                "ADDIE",
+                "Learning analytics",
+                "Google classroom",
+                "E-learning",
+            ]
+        )
+    ]
+    profile = Profile(
+        current_role="High school teacher",
+        hours_per_week=8,
+        plan_a=Target(position="Instructional designer", industry="edtech", skills=skills),
+        plan_b=Target(position="Corporate trainer", industry="edtech", skills=skills),
+        skills={"Writing": 3},
+    )
+    a, b = compare_plans(profile, {"Instructional designer": _ID_POSTINGS, "Corporate trainer": []})
+    assert all(s.evidence is None for s in b.skills)
+    said = " ".join(c.text for c in target_claims(b))
+    assert "job postings." not in said and "no job posting backs the list" in said
+    # Plan A's counts are what its own postings say now, not what the list carried.
+    storyboarding = next(s for s in a.skills if s.name == "Storyboarding")
+    assert storyboarding.evidence == Evidence(postings=3, of=5)
+    assert "7 of them are asked for in your 5 job postings" in " ".join(c.text for c in target_claims(a))
+    # Without postings given (None), a list's evidence is kept as it was.
+    assert gap_report(profile, profile.plan_b).skills[0].evidence is not None

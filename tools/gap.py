@@ -232,11 +232,17 @@ def gap_report(
 
     Any position works: a catalog role gives its 10 skills, a target carrying `skills`
     gives the person's own, any other position gets a proposal (tools.proposal) from
-    the nearest catalog roles and `postings` (texts of job postings for it). A catalog
+    the nearest catalog roles and `postings` (texts of job postings for it; given, even
+    empty, they replace the evidence a list carries; None keeps it). A catalog
     industry swaps in its domain skills. `target_overrides` maps skill ids or names to
     target levels a person chose in a review; `hours_per_week` overrides the profile's
     budget (a what-if); `use_priors` estimates unrated levels from the current role.
     """
+    if postings is not None and target.skills is not None:
+        # A list's evidence is what this position's postings say now: a list carried over from
+        # another position (Plan A's, or postings since removed) keeps none of its old counts.
+        bare = [s.model_copy(update={"evidence": None}) for s in target.skills]
+        target = target.model_copy(update={"skills": bare})
     chosen = target_skills(target, postings, profile.skills)
     held = person_skills(profile, chosen.wants)
     hpw = hours_per_week if hours_per_week is not None else profile.hours_per_week

@@ -33,7 +33,8 @@ def _reports(state: CoachState, records: list[Any]) -> tuple[GapReport, GapRepor
             profile=profile,
             target=targets[key],
             target_overrides=overrides.get(key),
-            **({"postings": texts[key]} if texts[key] else {}),
+            # Given even when empty: a list carried from another position keeps no counts.
+            postings=texts[key],
         )
         for key in ("a", "b")
     )
