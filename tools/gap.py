@@ -241,8 +241,8 @@ def gap_report(
     if postings is not None and target.skills is not None:
         # A list's evidence is what this position's postings say now: a list carried over from
         # another position (Plan A's, or postings since removed) keeps none of its old counts.
-        bare = [s.model_copy(update={"evidence": None}) for s in target.skills]
-        target = target.model_copy(update={"skills": bare})
+        listed = [s.model_copy(update={"evidence": None}) for s in target.skills]
+        target = target.model_copy(update={"skills": listed})
     chosen = target_skills(target, postings, profile.skills)
     held = person_skills(profile, chosen.wants)
     hpw = hours_per_week if hours_per_week is not None else profile.hours_per_week
