@@ -99,3 +99,14 @@ def test_chat_refuses_someone_elses_session_before_announcing_it(
     assert "belongs to someone else" in done.stderr
     assert "resumed session" not in done.stdout, "announced before the ownership check"
     assert "Traceback" not in done.stderr
+
+
+def test_chat_refuses_a_session_that_does_not_exist(question_home: tuple[dict[str, str], str]) -> None:
+    env, _ = question_home
+    done = cmd("chat", "--thread", "doesnotexist", stdin="/quit\n", env=env)
+    assert done.returncode == 2
+    assert "resumed session" not in done.stdout
+    (message,) = done.stderr.strip().splitlines()
+    assert "No session doesnotexist" in message and "`coach sessions`" in message
+    done = cmd("chat", "--user", "nina", "--thread", "doesnotexist", stdin="/quit\n", env=env)
+    assert done.returncode == 2 and "`coach sessions --user nina`" in done.stderr

@@ -49,10 +49,17 @@ def profile_text(profile: dict[str, object]) -> str:
 
 
 def check_resumable(coach: Coach, thread_id: str) -> None:
-    """Refuse a session that is someone else's before anything about it is shown."""
+    """Refuse a session that is someone else's, or none at all, before anything about it
+    is shown ('resumed session ID' of a session that does not exist resumed nothing)."""
     from agent.runtime.session import NotYourThread
 
     owner = coach.persistence.sessions.owner(thread_id)
+    if owner is None:
+        user = "" if coach.user_id == "local" else f" --user {coach.user_id}"
+        raise InputError(
+            f"No session {thread_id}: `coach sessions{user}` lists yours, "
+            f"and `coach chat{user} --new` starts a new one."
+        )
     if owner is not None and owner != coach.user_id:
         raise NotYourThread(thread_id, owner)
 
