@@ -5,6 +5,9 @@ for again, a hedged second figure for hours, a 'yes. and plan b ...', a hedged i
 
 from __future__ import annotations
 
+import pytest
+
+from agent.coaching.parsing import ProfileField, understand
 from agent.graph.nodes.common import unrated_role_skills
 from agent.runtime.session import Coach
 
@@ -106,3 +109,27 @@ def test_1_a_rated_name_only_resembling_a_catalog_skill_is_asked_about(coach: Co
     assert "epic build 1: did you mean Transforming data with dbt?" in reply
     skills, reply = _rate(coach, profile, "pyton 3")
     assert skills == {"pyton": 3} and "pyton: read as Python engineering" in reply
+
+
+# ---- 5. a second figure for hours, on a condition ---------------------------------------
+@pytest.mark.parametrize(
+    ("text", "asking", "hours", "note"),
+    [
+        ("6 hrs a week, 8 if kids are asleep lol", None, 6, "the 8 if kids are asleep taken as a maybe"),
+        ("google classroom 4, i can do 6 hrs a week, 8 if kids are asleep", "skills", 6, "taken as a maybe"),
+        ("5, maybe 7 when work is quiet", "hours_per_week", 5, "the 7 when work is quiet taken as a maybe"),
+        (
+            "I can do 6 hours a week, 4 when work is busy",
+            None,
+            4,
+            "planning with 4, the figure when work is busy",
+        ),
+    ],
+)
+def test_5_a_second_figure_on_a_condition_is_a_maybe_never_a_level(
+    text: str, asking: ProfileField | None, hours: float, note: str
+) -> None:
+    said = understand(text, asking)
+    assert said.hours_per_week == hours
+    assert not said.unused, "the other figure is no skill's level"
+    assert any(note in n for n in said.notes), said.notes

@@ -17,15 +17,7 @@ from pydantic import BaseModel, Field
 from agent.coaching.intents import CHECKIN, LAUGHTER, PLAN_COMMAND, QUESTION_START, WHAT_IF, Intent, classify
 from agent.coaching.levels import FORGET, MAX_CANDIDATES, parse_skills, skill_name
 from agent.coaching.matching import resolve_role
-from agent.coaching.numbers import (
-    Amount,
-    find_deadline,
-    find_elapsed_weeks,
-    find_horizon,
-    find_hours,
-    taken_back,
-    words_to_digits,
-)
+from agent.coaching.numbers import find_deadline, find_elapsed_weeks, find_horizon, words_to_digits
 from agent.coaching.targets import (
     FALLBACK,
     GOAL,
@@ -39,6 +31,7 @@ from agent.coaching.targets import (
     names_a_job,
     read_target,
 )
+from agent.coaching.week_hours import blank, read_hours
 
 ProfileField = Literal[
     "current_role", "skills", "hours_per_week", "plan_a", "plan_b", "role_skills", "industry", "proposal"
@@ -56,19 +49,6 @@ _COURSE = re.compile(
     r"\b(?:finished|completed|done with|passed|took|did|wrapped up|got through|went through)\s{1,3}(?:(?:an|a|the|my|that)\s{1,3})?"
     r"(?P<what>[A-Za-z][\w+#/.-]{0,25}(?:\s{1,3}[A-Za-z][\w+#/.-]{0,25}){0,3}?)\s{1,3}"
     r"(?:course|class|module|book|bootcamp|certificate|certification|specialization|tutorial|mooc|program)\b",
-    re.I,
-)
-_SOMETIMES_MORE = re.compile(
-    r"(?:(?:maybe|perhaps|up to|or|sometimes)\s{1,3})?(?P<n>\d{1,3}(?:\.\d)?)\s{0,3}(?:h|hrs?|hours?)?\s{0,3}"
-    r"(?:on|in|during)\s{1,3}(?:a\s{1,3})?(?:good|busy|quiet|light|slow|free|some)\s{1,3}weeks?",
-    re.I,
-)
-_DAYS = r"(?:weekends?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)"
-# "an hour a day on weekdays, plus maybe 3 on sundays": hours on other days add to the week.
-_PLUS_DAYS = re.compile(
-    r"\s{0,3}[,;]?\s{0,3}(?:plus|and|\+|with)\s{1,3}(?:maybe\s{1,3}|another\s{1,3}|an? extra\s{1,3}|extra\s{1,3})?"
-    r"(?P<n>\d{1,2}(?:\.\d)?)\s{0,2}(?:more\s{1,3})?(?:h|hrs?|hours?)?\s{0,3}(?:more\s{1,3})?"
-    rf"(?:on|at|over|during)\s{{1,3}}(?:the\s{{1,3}})?(?P<days>{_DAYS})\b",
     re.I,
 )
 _SKIP = re.compile(
@@ -143,9 +123,7 @@ def _has(low: str, words: tuple[str, ...]) -> bool:
     return any(w in low for w in words)
 
 
-def _blank(work: str, start: int, end: int) -> str:
-    """Consume a span: later parsers must not read it again (a separator keeps words apart)."""
-    return work[:start] + ";" + " " * max(0, end - start - 1) + work[end:]
+_blank = blank
 
 
 def _phrase_end(work: str, start: int) -> int:
@@ -283,35 +261,11 @@ def parse_message(
     if m:
         out.elapsed_weeks = weeks
         work = _blank(work, m.start(), m.end())
-    amount, m = find_hours(
-        work, answering=asking == "hours_per_week", names_before=lambda t: bool(skill_name(t))
-    )
-    if amount and m and (fix := taken_back(work, m.end())):  # "100 hrs a week haha no, 8"
-        amount = Amount(float(fix.group("n")), f"{m.group(0).strip()} ... {fix.group('n')}", "")
-        out.notes.append(f"hours: {fix.group('n')}, as you corrected {m.group(0).strip()}")
-        work = _blank(work, m.end(), fix.end())
-    if amount and m:
-        if not 0 < amount.value <= 80:
-            out.problems.append(
-                f"hours a week: {amount.raw} is out of range; use a number above 0 and at most 80"
-            )
-        else:
-            out.hours_per_week = amount.value
-            if amount.note:
-                out.notes.append(f"hours: {amount.note}")
-        work = _blank(work, m.start(), m.end())
-        if out.hours_per_week is not None and (more := _PLUS_DAYS.match(work, m.end())):
-            total = out.hours_per_week + float(more.group("n"))
-            if total <= 80:
-                out.notes.append(f"hours: {out.hours_per_week:g} + {more.group('n')} on {more.group('days')}")
-                out.hours_per_week = total
-            work = _blank(work, more.start(), more.end())
-        if extra := _SOMETIMES_MORE.search(work):
-            # "6, maybe 8 on a good week": plan with the figure they can count on, and say so.
-            out.notes.append(
-                f"hours: planning with {amount.value:g}, not the {extra.group('n')} of a good week"
-            )
-            work = _blank(work, extra.start(), extra.end())
+    hours = read_hours(work, answering=asking == "hours_per_week", names_before=lambda t: bool(skill_name(t)))
+    work = hours.text
+    out.hours_per_week = hours.value
+    out.notes += hours.notes
+    out.problems += hours.problems
     for m in _COURSE.finditer(work) if _has(low, _COURSE_WORDS) else ():
         out.courses.append(m.group("what").strip())
         work = _blank(work, m.start(), m.end())
