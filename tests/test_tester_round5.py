@@ -4,7 +4,7 @@ the per-skill lists, what-if hours, a question beside intake facts, and a reject
 
 from __future__ import annotations
 
-from conftest import converse
+from conftest import CONVERSATION, converse
 
 from agent.coaching.export import export_html, export_markdown
 from agent.coaching.plan import Plan
@@ -230,3 +230,29 @@ def test_a_question_beside_intake_facts_is_answered_and_the_facts_taken(coach: C
     assert not coach.values(thread).get("aside"), "the question is this turn's only"
     nxt = "\n".join(coach.send(thread, "ML engineer in fintech").messages)
     assert "Noted: Plan A ML engineer in fintech." in nxt and "You also asked" not in nxt
+
+
+def _targets(coach: Coach, thread: str) -> tuple[int | None, int | None]:
+    review = coach.pending_review(thread)
+    assert review is not None
+    plan = Plan.model_validate(review.plan)
+    return tuple(  # type: ignore[return-value]
+        {s.name: s.target for s in option.report.skills}.get(PYTHON) for option in (plan.a, plan.b)
+    )
+
+
+def test_a_target_edit_means_the_same_with_or_without_a_pinned_list(coach: Coach) -> None:
+    # Plan A and B both list Python engineering; an edit that names no plan sets both, as
+    # 'python 4' does, also once Plan A carries its list from an earlier approval (it set
+    # Plan A's only); 'plan b: ...' sets Plan B's only.
+    first = coach.new_thread_id()
+    converse(coach, first, [*CONVERSATION[:4], "Data scientist", CONVERSATION[5]])
+    assert None not in _targets(coach, first), "both plans list Python engineering"
+    coach.resume(first, "python target 3")
+    coach.resume(first, "approve")
+    later = coach.new_thread_id()
+    coach.send(later, "plan")
+    coach.resume(later, "make python's target 5")
+    assert _targets(coach, later) == (5, 5)
+    coach.resume(later, "plan b: make python's target 2")
+    assert _targets(coach, later) == (5, 2)

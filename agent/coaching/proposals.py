@@ -183,6 +183,7 @@ def review_list_edit(
         return None
     if not changes:
         return None
+    levels_only = all(c.op == "target" for c in changes)
     if not any(c.op == "add" for c in changes):
         changes = [
             SkillChange(op="target", skill=c.skill, value="0") if c.op == "drop" else c for c in changes
@@ -191,9 +192,15 @@ def review_list_edit(
     # Only targets and "no need for" can also be said of a catalog role's skills as review
     # overrides; replacing, renaming, adding and priorities need a list of the plan's own.
     listing = any(c.op != "target" for c in changes)
+    if levels_only and not said:
+        # Target levels said of no one plan are the review's targets, for both plans (as
+        # "python 4" is), whether a list is the plan's own or the catalog's: as a pinned
+        # list's edit they changed Plan A only, and only in a session after an approval.
+        return _listed_targets(plan, labels, changes)
     first_error = ""
     for label in labels:
-        target = own_list(plan, label) or (catalog_list(plan, label) if listing else None)
+        # "plan b: ..." changes that plan's list only, the catalog's as drafted included.
+        target = own_list(plan, label) or (catalog_list(plan, label) if listing or said else None)
         if target is None or target.skills is None:
             continue
         try:
@@ -216,17 +223,15 @@ def review_list_edit(
             note="; ".join(done)[:300],
         )
         return ReviewChanges(plan_a=pinned) if label == "A" else ReviewChanges(plan_b=pinned)
-    if listing:
-        return first_error or None
-    return _catalog_targets(plan, labels, changes)
+    return first_error or None
 
 
-def _catalog_targets(
+def _listed_targets(
     plan: Plan, labels: list[Literal["A", "B"]], changes: list[SkillChange]
 ) -> ReviewChanges | str | None:
-    """Target levels said of a catalog role's drafted skills ("make python's target 4",
-    "target for rag 2") as the review's target changes, by the listed names; None when a
-    skill is in no drafted list (the answer is then read as any other review answer)."""
+    """Target levels said of a plan's drafted skills ("make python's target 4", "target for
+    rag 2") as the review's target changes, by the names the list shows; None when a skill
+    is in no drafted list (the answer is then read as any other review answer)."""
     for label in labels:
         skills = catalog_list(plan, label).skills or []
         try:
