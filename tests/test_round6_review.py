@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from agent.coaching.review_answers import classify_review_answer
+from agent.runtime.session import Coach
 from tools.models import TargetSkill
 from tools.proposal import Proposal
 from tools.skill_edits import apply_skill_edits
@@ -18,6 +20,7 @@ GENERAL = [
     "Writing",
     "Ops",
 ]
+DBT, SQL, PYTHON = "Transforming data with dbt", "SQL for analytics and pipelines", "Python engineering"
 SPECIFIC = ["Python engineering", "SQL for analytics", "Statistics", "Clinical validation", "Privacy"]
 
 
@@ -70,3 +73,80 @@ def test_renaming_your_own_choice_keeps_what_it_replaced() -> None:
     twice = apply_skill_edits(once, "rename exel to Excel")
     assert twice.skills[5].name == "Excel"
     assert twice.skills[5].reason == "your choice, in place of Python engineering"
+
+
+# ---- 2 and 3: levels said after a correction ----------------------------------------
+
+KNOWN = ["Epic ehr build", "Transforming data with dbt", "Canva", "SQL for analytics and pipelines"]
+
+
+@pytest.mark.parametrize(
+    ("said", "levels", "targets"),
+    [
+        ("no, epic ehr build is 1 and dbt is 0", {"Epic ehr build": 1, DBT: 0}, {}),
+        ("my sql is now a 3 and python 2", {SQL: 3, PYTHON: 2}, {}),
+        ("no, python is 2, sql 3 and dbt 1", {PYTHON: 2, SQL: 3, DBT: 1}, {}),
+        ("actually sql is 4 & dbt is a 2", {SQL: 4, DBT: 2}, {}),
+        ("no, python is 2 and dbt target 3", {PYTHON: 2}, {DBT: 3}),
+        ("my dbt target is 2", {}, {DBT: 2}),
+        ("no thats wrong, my dbt level is 0 not 1, i still want to learn it to 2", {DBT: 0}, {DBT: 2}),
+        ("my python is 1, get it up to 3", {PYTHON: 1}, {PYTHON: 3}),
+        ("dbt is 0, i want to get dbt to 2", {DBT: 0}, {DBT: 2}),
+    ],
+)
+def test_levels_said_after_a_correction_are_levels(said: str, levels: dict, targets: dict) -> None:
+    answer = classify_review_answer(said, KNOWN)
+    assert answer.kind == "edit", answer
+    assert answer.changes.levels == levels, answer.changes
+    assert answer.changes.targets == targets, answer.changes
+
+
+def test_a_lone_bare_level_is_still_a_target() -> None:
+    # Only a level said after a correction continues it: 'yes but rag 2' stays a target.
+    assert classify_review_answer("yes but rag 2").changes.targets == {
+        "Retrieval-augmented generation (RAG)": 2
+    }
+
+
+# ---- through the graph: the draft's rows after each answer -----------------------------
+
+START = [
+    "I'm a data analyst in healthcare, SQL 4, python 2, canva 2, dbt 1, 6 hours a week",
+    "Plan A: analytics engineer in healthcare",
+    "Plan B: instructional designer in edtech",
+    "replace #6 with canva; replace #7 with epic ehr build",
+    "ok",
+    "skip",
+]
+
+
+def _to_review(coach: Coach) -> str:
+    thread = coach.new_thread_id()
+    for line in START:
+        turn = coach.send(thread, line)
+    assert turn.review is not None, turn.messages
+    return thread
+
+
+def _row(coach: Coach, thread: str, plan: str, name: str) -> tuple[int, int, bool]:
+    review = coach.pending_review(thread)
+    assert review is not None, "the review stays open after an edit"
+    rows = {s["name"]: s for s in review.plan[plan]["report"]["skills"]}
+    return rows[name]["current"], rows[name]["target"], rows[name]["held"]
+
+
+def test_a_corrected_level_after_no_is_never_a_drop(coach: Coach) -> None:
+    thread = _to_review(coach)
+    _, dbt_target, _ = _row(coach, thread, "a", DBT)
+    assert dbt_target > 1
+    said = " ".join(coach.resume(thread, "no, epic ehr build is 1 and dbt is 0").messages)
+    assert "beyond what you have" not in said, said
+    assert _row(coach, thread, "a", DBT)[:2] == (0, dbt_target)
+    assert _row(coach, thread, "b", "Epic ehr build")[0] == 1
+
+
+def test_a_level_fix_with_the_target_wanted_sets_both(coach: Coach) -> None:
+    thread = _to_review(coach)
+    coach.resume(thread, "no need for dbt")
+    coach.resume(thread, "no thats wrong, my dbt level is 0 not 1, i still want to learn it to 2")
+    assert _row(coach, thread, "a", DBT) == (0, 2, False)

@@ -19,8 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from agent.coaching.levels import FORGET, never_used
-from agent.coaching.matching import own_skill
+from agent.coaching.levels import never_used
 from agent.coaching.parsing import parse_message
 from agent.coaching.review import (
     MAX_ANSWER_CHARS,
@@ -30,7 +29,7 @@ from agent.coaching.review import (
     describe_error,
 )
 from agent.coaching.review_questions import ask_levels_or_targets
-from tools.catalog import match_skill_strict
+from agent.coaching.review_reading import extract_changes, read_skill
 
 ReviewKind = Literal["approve", "edit", "reject", "question", "unclear"]
 
@@ -124,11 +123,6 @@ def _is_approval(low: str) -> bool:
 
 # ---- review-specific patterns ------------------------------------------------------
 
-# A word may hold a dot ('node.js', 'ci/cd') but never end with one: a sentence ends there
-# ('I write our eng blog. sql is 3 not 2' names sql, not 'our eng blog. sql').
-_SK_WORD = r"[a-z][\w+#/&-]{0,30}(?:\.[\w+#/&-]{1,30})?"
-_SK = rf"(?P<skill>{_SK_WORD}(?: {_SK_WORD}){{0,3}}?)"
-_LVL = r"(?P<n>[0-5])(?:\s*/\s*5|\s+out\s+of\s+5)?"
 _REJECT_CMD = re.compile(
     r"^(?:(?:no|nope|nah|ok(?:ay)?|fine|then)[\s,.;:!\-]{1,3})?"  # "nah, reject - ...": the lead says no
     r"/?(?:r|reject(?:ed)?|discard(?:\s+it)?|scrap(?:\s+it)?|bin\s+it|throw\s+it\s+away|start\s+over)\b"
@@ -155,41 +149,6 @@ _EDIT_MARKER = re.compile(
 _QUESTION = re.compile(
     r"^(?:(?:hmm+|um+|uh+|so|ok|okay|well|and|but|also|btw|wait|oh)[,.!]{0,3} )?(?:what|how|why|which|when|where|who|should|is|are|will|would|does|do|can|could|tell me|explain)\b"
 )
-_LEVEL_FIXES = (
-    re.compile(
-        rf"\bmy {_SK} (?:level )?(?:is|'s|are) (?:actually |already |really |more like |now |currently )?(?:a |at |level )?{_LVL}\b"
-    ),
-    re.compile(
-        rf"\b{_SK} (?:is|'s) (?:actually|already|really|currently|more like) (?:a |at |level )?{_LVL}\b"
-    ),
-    re.compile(rf"\b{_SK} (?:is|'s|=) (?:a |at )?{_LVL},? (?:and )?not (?:a |an )?[0-5]\b"),
-    re.compile(rf"\b{_SK} (?:more like|closer to|at most|only) (?:a |level )?{_LVL}\b"),
-    re.compile(rf"^(?:no|nope|actually|correction)\b[ ,.:;-]*{_SK} (?:is|'s|=) (?:a |at |level )?{_LVL}\b"),
-    re.compile(rf"^{_SK} (?:is|'s) (?:a |at |level )?{_LVL}(?: now| already)?$"),
-    re.compile(
-        rf"\bi(?:'m| am) (?:already |actually |currently )?(?:a |at |level )*{_LVL} (?:in|on|at|for|with) {_SK}\b"
-    ),
-    re.compile(rf"\bi (?:already )?(?:have|know) {_SK} at (?:level )?{_LVL}\b"),
-    re.compile(rf"\bcurrent(?:ly)? {_SK} (?:is |at |level )*{_LVL}\b"),
-)
-_TARGET_SET = re.compile(
-    rf"\b(?:lower|reduce|raise|increase|set|aim for|target|bump|change|put|only need|just need) "
-    rf"(?:the |my )?(?:target (?:for |of )?)?{_SK} (?:target )?(?:to |at |=|of )?(?:level )?{_LVL}\b"
-)
-_TARGET_AFTER = re.compile(rf"\b{_SK} (?:target|goal) (?:to |of |at |=|is )?(?:level )?{_LVL}\b")
-_DROP = re.compile(
-    rf"\b(?:no need (?:for|of|to learn)|(?:i )?(?:don'?t|do not) (?:need|want|care about)|drop|remove|skip|"
-    rf"without|forget(?: about)?|leave out|cut|not interested in|no more) (?:the |any |learning )?{_SK}"
-    rf"(?= *$|[,.;!]| and | please| for now| entirely| altogether| at all| \d)"
-)
-# More skills named after a drop: "drop docker and kubernetes", "skip docker, k8s".
-_DROP_MORE = re.compile(
-    rf"(?:,? and |, | & )(?:the |also )?{_SK}(?= *$|[,.;!]| and | please| for now| entirely| altogether| at all)"
-)
-_DROP_AFTER = re.compile(rf"\b{_SK} (?:is not|isn'?t|is) (?:needed|necessary|required|relevant|important)")
-_HOURS_AFTER = re.compile(
-    r"\bhours?(?: a week| per week| weekly)? ?(?:to |=|: ?|at |of )?(?P<n>\d{1,3}(?:\.\d{1,2})?)\b"
-)
 _HOURS_RELATIVE = re.compile(
     r"\b(?:\d{1,3}|a|an|one|two|three|few|couple of) (?:more|fewer|less|extra) hours?\b"
 )
@@ -197,8 +156,6 @@ _HOURS_VAGUE = re.compile(
     r"\b(?:fewer|less|more|lower|reduce|increase|cut|too many|too few|not enough|lighter) (?:\w+ )?hours?\b|\bhours?\b"
     r"|\b(?:time|study|hours?) (?:per|a|each|every) week\b|\bweekly\b"
 )
-_MONTHS = re.compile(r"\b(?P<n>\d{1,2}) ?-?months?\b")
-_YEARS = re.compile(r"\b(?P<n>[1-3](?:\.5)?) ?-?years?\b")
 _MORE_LESS = re.compile(r"\b(?:fewer|less|more|lower|higher|smaller|bigger|reduce|increase|shorter|longer)\b")
 _HORIZON_VAGUE = re.compile(r"\b(?:more time|longer|shorter|faster|stretch|extend|horizon|deadline|sooner)\b")
 _NUMBERS = (
@@ -207,90 +164,12 @@ _NUMBERS = (
 )
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(_NUMBERS.split())}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
-_FILLER_NAMES = re.compile(
-    r"^(?:the|my|a|an|it|that|this|not|also|and|but|so|yes|ok|hours?|months?|plan [ab]?|thats|that's|"
-    r"its|it's|dont|don't|im|i'm|i|maybe|probably|like|more|less|about|around|only|just|really)$"
-)
 
 
 def _normalise(text: str) -> str:
     low = text.strip()[:MAX_ANSWER_CHARS].lower().replace("\u2019", "'")
     low = re.sub(r"\s+", " ", low)
     return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], low)
-
-
-def _skill(raw: str, problems: list[str], known: Sequence[str] = ()) -> str | None:
-    """A skill of the draft or the person's own, or one the catalog knows, or None (and a
-    problem to tell the person, once)."""
-    name = raw.strip(" .,;:-")
-    # Joining words are not part of a name: "and rag" is RAG, never a near miss of another skill.
-    name = re.sub(
-        r"^(?:(?:and|also|plus|but|oh|ok|so|then|wait|sorry|i meant|i mean|actually),?\s+)+", "", name
-    )
-    name = re.sub(r"^(?:my|the|your|current|level of|skill)\s+", "", name)
-    name = re.sub(r"\s+(?:level|skills?|target)$", "", name)
-    if not name or _FILLER_NAMES.match(name):
-        return None
-    if (own := own_skill(name, known)) is not None:
-        return own
-    found = match_skill_strict(name)
-    if found is None:
-        problem = f"I don't know the skill '{name[:60]}'"
-        if problem not in problems:
-            problems.append(problem)
-        return None
-    return found.name
-
-
-def _extract(body: str, changes: dict[str, object], problems: list[str], known: Sequence[str] = ()) -> str:
-    """Read review-specific phrasings into `changes`; returns the text left for the parsers."""
-    rest = body
-    levels: dict[str, int] = {}
-    targets: dict[str, int] = {}
-    forget: list[str] = []
-    for pattern in _LEVEL_FIXES:
-        for m in pattern.finditer(rest):
-            if name := _skill(m.group("skill"), problems, known):
-                levels[name] = int(m.group("n"))
-                rest = rest.replace(m.group(0), " ")
-    for pattern in (_TARGET_SET, _TARGET_AFTER):
-        for m in pattern.finditer(rest):
-            if name := _skill(m.group("skill"), problems, known):
-                targets[name] = int(m.group("n"))
-                rest = rest.replace(m.group(0), " ")
-    for m in FORGET.finditer(rest):
-        name = m.group("name").strip()
-        forget.append(own_skill(name, known) or name)
-        rest = rest.replace(m.group(0), " ")
-    for pattern in (_DROP, _DROP_AFTER):
-        for m in pattern.finditer(rest):
-            if name := _skill(m.group("skill"), problems, known):
-                targets[name] = 0
-                said = m.group(0)
-                end = m.end()
-                while pattern is _DROP and (more := _DROP_MORE.match(rest, end)):
-                    also = _skill(more.group("skill"), [], known)
-                    if also is None:
-                        break  # "drop docker and make it 10 hours": the rest is another change
-                    targets[also] = 0
-                    said, end = rest[m.start() : more.end()], more.end()
-                rest = rest.replace(said, " ")
-    if hours := _HOURS_AFTER.search(rest):
-        changes["hours_per_week"] = float(hours.group("n"))
-        rest = rest.replace(hours.group(0), " ")
-    if years := _YEARS.search(rest):
-        changes["horizon_months"] = round(float(years.group("n")) * 12)
-        rest = rest.replace(years.group(0), " ")
-    elif months := _MONTHS.search(rest):
-        changes["horizon_months"] = int(months.group("n"))
-        rest = rest.replace(months.group(0), " ")
-    if forget:
-        changes["forget"] = forget
-    if levels:
-        changes["levels"] = levels
-    if targets:
-        changes["targets"] = targets
-    return rest
 
 
 def _read_changes(
@@ -300,7 +179,7 @@ def _read_changes(
     change is wanted without its figure ('a bit fewer hours')."""
     problems: list[str] = []
     found: dict[str, object] = {}
-    rest = _extract(body, found, problems, known)
+    rest = extract_changes(body, found, problems, known)
     ask = ""
     if _HOURS_RELATIVE.search(body) and "hours_per_week" not in found:
         ask = ASK_HOURS
@@ -317,11 +196,13 @@ def _read_changes(
             found[key] = TargetChange(position=target["position"][:80], industry=target["industry"][:80])
     targets = dict(found.get("targets") or {})  # type: ignore[call-overload]
     bare = {
-        name: level for raw, level in parsed.skills.items() if (name := _skill(raw.lower(), problems, known))
+        name: level
+        for raw, level in parsed.skills.items()
+        if (name := read_skill(raw.lower(), problems, known))
     }
     # "dbt: never used it" says where the person is (0), not where to get to.
     for raw in never_used(rest) if re.search(r"never|n't|not|no ", rest) else []:
-        if (name := _skill(raw.lower(), [], known)) is not None and bare.pop(name, None) == 0:
+        if (name := read_skill(raw.lower(), [], known)) is not None and bare.pop(name, None) == 0:
             found["levels"] = {**dict(found.get("levels") or {}), name: 0}  # type: ignore[call-overload]
     if len(bare) > 1 and not targets and "levels" not in found and not explicit:
         # "communication 5, system design 1, rag 1": the rating prompt's own format, so as
