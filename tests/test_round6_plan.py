@@ -190,3 +190,54 @@ def test_2_a_list_carried_to_another_position_keeps_no_posting_counts() -> None:
     assert "7 of them are asked for in your 5 job postings" in " ".join(c.text for c in target_claims(a))
     # Without postings given (None), a list's evidence is kept as it was.
     assert gap_report(profile, profile.plan_b).skills[0].evidence is not None
+
+
+def _passage(n: int, text: str, section: str = "Phase 1") -> dict[str, object]:
+    return {
+        "id": f"p{n}",
+        "text": text,
+        "source": f"road{n}.md",
+        "section": section,
+        "lines": [1, 3],
+        "score": 1.0,
+    }
+
+
+def _cited_in_order(markdown: str) -> tuple[list[int], list[int]]:
+    """The citation numbers of a plan's text in order of first appearance, and its sources' numbers."""
+    import re
+
+    body, _, sources = markdown.partition("## Sources")
+    order: list[int] = []
+    for n in re.findall(r"\[(\d+)\]", body):
+        if int(n) not in order:
+            order.append(int(n))
+    return order, [int(n) for n in re.findall(r"^- \[(\d+)\]", sources, re.M)]
+
+
+def test_7_sources_are_numbered_as_cited_and_only_cited_ones_listed() -> None:
+    # Sources ran [1]..[5], [7]; the export listed [3] and [7] that its text never cited.
+    from agent.coaching.export import export_html, export_markdown
+    from agent.coaching.render import plan_markdown
+
+    profile = _profile("Data engineer", "Backend engineer", {"Python": 3})
+    passages_a = [
+        _passage(1, "Write SQL every day: joins, window functions and query plans."),
+        _passage(2, "Orchestrate pipelines with Airflow and keep them idempotent."),
+        _passage(3, "Learn Spark for batch processing of large tables."),
+        _passage(4, "Design data pipelines with idempotent, incremental loads."),
+    ]
+    passages_b = [
+        _passage(5, "Cooking is an art; bread needs patience."),
+        _passage(6, "Design REST APIs with clear versioning and pagination."),
+        _passage(7, "- Build a REST API service backed by a SQL database, with tests", "Projects"),
+    ]
+    plan = build_plan(profile, compare_plans(profile), passages_a, passages_b)  # type: ignore[arg-type]
+    order, listed = _cited_in_order(plan_markdown(plan))
+    assert order == list(range(1, len(order) + 1)) and listed == order and len(order) >= 3
+    assert [c.n for c in plan.citations] == order
+    exported = export_markdown(plan)
+    order, listed = _cited_in_order(exported)
+    assert order == list(range(1, len(order) + 1)) and listed == order
+    page = export_html(plan)
+    assert page.count("<li>[") == len(listed)

@@ -7,6 +7,7 @@ import re
 from html import escape
 from typing import Literal
 
+from agent.coaching.citations import citation_order, renumbered
 from agent.coaching.plan import Claim, Plan, PlanOption
 from agent.coaching.render import kind_note, milestone_line
 from tools.models import PRIORITY_LABELS, GapReport, SkillLine
@@ -91,8 +92,15 @@ def trim_note(opt: PlanOption) -> str:
     )
 
 
+def cited_in_export(plan: Plan) -> Plan:
+    """The plan with only the sources the export's own text cites (its rationale and
+    milestones: it shows no first weeks or guides), numbered in the order it cites them."""
+    return renumbered(plan, citation_order(plan, guides=False))
+
+
 def export_markdown(plan: Plan) -> str:
     """The plan as the template's deliverable, in Markdown."""
+    plan = cited_in_export(plan)
     p = plan.profile
     parts = [
         f"# Career plan: {plan.a.report.target.label()}",
@@ -261,6 +269,7 @@ def _option_html(opt: PlanOption, other: GapReport) -> str:
 
 def export_html(plan: Plan) -> str:
     """The plan as a self-contained HTML page (no scripts, no external files)."""
+    plan = cited_in_export(plan)
     p = plan.profile
 
     def claims(cs: list[Claim]) -> str:

@@ -23,6 +23,7 @@ from agent.coaching.actions import (
     project_skills,
     skill_guides,
 )
+from agent.coaching.citations import citation_order, renumbered
 from agent.coaching.origins import Claim, target_claims
 from agent.coaching.passages import Passage
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
@@ -323,8 +324,7 @@ def build_plan(
     texts = {seen[p["id"]].n: p["text"] for p in passages_a}
     quoted = [c for c in cites_a if _about(reports[0], texts[c.n])]
     rationale = _rationale(profile, reports[0], reports[1], quoted if cites_a else citations)
-    used = _cited(options, rationale)
-    return Plan(
+    plan = Plan(
         draft_id=draft_id,
         profile=profile,
         a=options[0],
@@ -332,21 +332,13 @@ def build_plan(
         rationale=rationale,
         rationale_b=_rationale_b(reports[0], reports[1]),
         coach_note=coach_note,
-        citations=[c for c in citations if c.n in used],
+        citations=citations,
     )
+    # Sources are numbered as the plan cites them, and only those it cites are listed.
+    return renumbered(plan, citation_order(plan))
 
 
 def _about(report: GapReport, text: str) -> bool:
     """Whether a passage is about the plan: it names one of its skills, or no catalog skill."""
     named = set(skill_mentions(text))
     return not named or bool(named & {s.skill_id for s in report.skills})
-
-
-def _cited(options: list[PlanOption], rationale: list[Claim]) -> set[int]:
-    """The citation numbers the plan uses: rationale, guides, first weeks and milestones."""
-    used = {int(n) for c in rationale for n in re.findall(r"\[(\d+)\]", c.ref + " " + c.text)}
-    for opt in options:
-        used |= {n for g in opt.guides for n in g.passages}
-        used |= {m.cite for m in opt.milestones if m.cite}
-        used |= {int(n) for t in opt.first_weeks for n in re.findall(r"\[(\d+)\]", t.do)}
-    return used
