@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.coaching.review_answers import classify_review_answer
+from agent.coaching.review_answers import ASK_CHECKIN, CHECKIN_NOTE, classify_review_answer, is_checkin
 from agent.runtime.session import Coach
 from tools.models import TargetSkill
 from tools.proposal import Proposal
@@ -75,7 +75,7 @@ def test_renaming_your_own_choice_keeps_what_it_replaced() -> None:
     assert twice.skills[5].reason == "your choice, in place of Python engineering"
 
 
-# ---- 2 and 3: levels said after a correction ----------------------------------------
+# ---- 2 and 3: levels said after a correction, and a check-in while a draft waits -------
 
 KNOWN = ["Epic ehr build", "Transforming data with dbt", "Canva", "SQL for analytics and pipelines"]
 
@@ -108,6 +108,28 @@ def test_a_lone_bare_level_is_still_a_target() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "check in my sql is now a 3 and python 2",
+        "check in after 8 weeks: sql 3, python 2",
+        "/checkin it's been 2 months, sql is 3 and python 2",
+        "check-in: my sql is a 3 now, python 2",
+    ],
+)
+def test_a_checkin_at_review_gives_levels_now(said: str) -> None:
+    answer = classify_review_answer(said, KNOWN)
+    assert answer.kind == "edit" and not answer.ask, answer
+    assert answer.changes.levels == {SQL: 3, PYTHON: 2}, answer.changes
+    assert not answer.changes.targets and answer.changes.horizon_months is None
+    assert is_checkin(said)
+
+
+def test_a_checkin_without_levels_at_review_says_the_draft_waits() -> None:
+    answer = classify_review_answer("check in: going well, finished a course", KNOWN)
+    assert answer.kind == "unclear" and answer.ask == ASK_CHECKIN
+
+
 # ---- through the graph: the draft's rows after each answer -----------------------------
 
 START = [
@@ -133,6 +155,16 @@ def _row(coach: Coach, thread: str, plan: str, name: str) -> tuple[int, int, boo
     assert review is not None, "the review stays open after an edit"
     rows = {s["name"]: s for s in review.plan[plan]["report"]["skills"]}
     return rows[name]["current"], rows[name]["target"], rows[name]["held"]
+
+
+def test_a_checkin_typed_while_a_draft_waits_corrects_its_levels_and_says_so(coach: Coach) -> None:
+    thread = _to_review(coach)
+    _, sql_target, _ = _row(coach, thread, "a", SQL)
+    said = " ".join(coach.resume(thread, "check in my sql is now a 3 and python 2").messages)
+    assert CHECKIN_NOTE in said, said
+    assert "target 2" not in said and "Python engineering now 2" in said, said
+    assert _row(coach, thread, "a", SQL)[:2] == (3, sql_target)
+    assert coach.pending_review(thread).plan["profile"]["skills"]["Python engineering"] == 2
 
 
 def test_a_corrected_level_after_no_is_never_a_drop(coach: Coach) -> None:

@@ -29,7 +29,7 @@ from agent.coaching.review import (
     describe_error,
 )
 from agent.coaching.review_questions import ask_levels_or_targets
-from agent.coaching.review_reading import extract_changes, read_skill
+from agent.coaching.review_reading import ELAPSED, extract_changes, read_skill
 
 ReviewKind = Literal["approve", "edit", "reject", "question", "unclear"]
 
@@ -43,6 +43,15 @@ ASK_HOW_MUCH = "How much exactly? Say the new figure, for example '6 hours a wee
 ASK_UNCLEAR = (
     "I did not understand that as an answer to the review: say 'approve' to save the plan, what to change "
     "(for example '10 hours a week' or 'rag 2'), or 'reject' with a reason."
+)
+ASK_CHECKIN = (
+    "A draft is waiting for your review, and a check-in compares your levels with a saved plan: answer "
+    "this review first ('approve' or 'reject'), then check in. To correct a level in this draft, say it "
+    "('my sql is 3')."
+)
+CHECKIN_NOTE = (
+    "A draft is waiting for your review, so I took the levels in your check-in as your levels now in this "
+    "draft (a check-in compares with a saved plan: answer this review first, then check in)."
 )
 ASK_NO = "Should I discard this draft ('reject'), or what should change (for example '10 hours a week')?"
 
@@ -134,6 +143,7 @@ _REJECT_WHOLE = re.compile(
     r"(?:this|that|it) is (?:all )?wrong|(?:this|that|it)'?s (?:all )?wrong|i don'?t like (?:it|this|that))"
     r"[\s.!]*$"
 )
+_CHECKIN_LEAD = re.compile(r"^/?(?:check[- ]?in|progress(?: update)?)\b[\s:,.\-]*(?P<rest>.*)$", re.S)
 _NO_LEAD = re.compile(r"^(?:no|nope|nah)\b[\s,.;:!\-]*(?P<rest>.*)$", re.S)
 _EDIT_CMD = re.compile(r"^/?(?:e|edit|change)\b[\s:,\-]*(?P<rest>.*)$", re.S)
 _YES_BUT = re.compile(
@@ -173,10 +183,11 @@ def _normalise(text: str) -> str:
 
 
 def _read_changes(
-    body: str, *, explicit: bool = False, known: Sequence[str] = ()
+    body: str, *, explicit: bool = False, known: Sequence[str] = (), levels_now: bool = False
 ) -> tuple[ReviewChanges, list[str], str]:
     """The changes an edit asks for, what could not be used, and a question back when a
-    change is wanted without its figure ('a bit fewer hours')."""
+    change is wanted without its figure ('a bit fewer hours'). `levels_now`: bare levels
+    are where the person is (a check-in reports them), never targets."""
     problems: list[str] = []
     found: dict[str, object] = {}
     rest = extract_changes(body, found, problems, known)
@@ -204,7 +215,9 @@ def _read_changes(
     for raw in never_used(rest) if re.search(r"never|n't|not|no ", rest) else []:
         if (name := read_skill(raw.lower(), [], known)) is not None and bare.pop(name, None) == 0:
             found["levels"] = {**dict(found.get("levels") or {}), name: 0}  # type: ignore[call-overload]
-    if len(bare) > 1 and not targets and "levels" not in found and not explicit:
+    if levels_now and bare:
+        found["levels"] = {**dict(found.get("levels") or {}), **bare}  # type: ignore[call-overload]
+    elif len(bare) > 1 and not targets and "levels" not in found and not explicit:
         # "communication 5, system design 1, rag 1": the rating prompt's own format, so as
         # likely where the person is now as where they want to get. Ask; never guess.
         ask = ask_levels_or_targets(bare)
@@ -229,6 +242,11 @@ def _read_changes(
     return changes, problems, ask
 
 
+def is_checkin(text: str) -> bool:
+    """Whether a review answer is a check-in ('check in my sql is now a 3', '/checkin ...')."""
+    return bool(_CHECKIN_LEAD.match(_normalise(text)))
+
+
 def _edit(text: str, body: str, *, explicit: bool, known: Sequence[str] = ()) -> ReviewAnswer:
     changes, problems, ask = _read_changes(body, explicit=explicit, known=known)
     if not changes.empty() and not ask:
@@ -248,6 +266,15 @@ def classify_review_answer(text: str, known: Sequence[str] = ()) -> ReviewAnswer
         return ReviewAnswer(kind="unclear", text=original, ask=ASK_UNCLEAR)
     if _is_approval(low):
         return ReviewAnswer(kind="approve", text=original)
+    if m := _CHECKIN_LEAD.match(low):
+        # "/checkin my sql is now a 3 and python 2" while a draft waits: a check-in needs a
+        # saved plan, so its levels are taken as this draft's levels now, and the reply says so.
+        changes, problems, ask = _read_changes(
+            ELAPSED.sub(" ", m.group("rest")), known=known, levels_now=True
+        )
+        if changes.levels and not ask:
+            return ReviewAnswer(kind="edit", text=original, changes=changes, problems=problems)
+        return ReviewAnswer(kind="unclear", text=original, ask=ASK_CHECKIN, problems=problems)
     if _REJECT_CMD.match(low):
         said = _REJECT_CMD.match(original.replace("\u2019", "'"))
         return ReviewAnswer(kind="reject", text=original, reason=said.group("rest").strip() if said else "")

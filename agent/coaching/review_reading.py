@@ -79,6 +79,11 @@ _TARGET_TO = re.compile(
     rf"\b(?:learn|get|take|bring|push|level up|grow|build) (?:(?P<it>it|that|this|them)|{_SK}) "
     rf"(?:up |all the way )?to (?:a |level )?{_LVL}\b"
 )
+# How long a check-in has been going is no review change: "after 8 weeks", "it's been 2 months".
+ELAPSED = re.compile(
+    r"\b(?:after|it'?s been|its been|been|for|over the (?:last|past)|in the (?:last|past)) (?:about |around )?"
+    r"(?:\d{1,2}|a|an|a couple of|a few) (?:weeks?|months?)(?: now| in)?\b[,:;.]?"
+)
 
 
 def read_skill(raw: str, problems: list[str], known: Sequence[str] = ()) -> str | None:

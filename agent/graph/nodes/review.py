@@ -30,7 +30,14 @@ from agent.coaching.review import (
     describe_error,
     parse_response,
 )
-from agent.coaching.review_answers import ASK_HORIZON, ASK_HOURS, ASK_WHAT, classify_review_answer
+from agent.coaching.review_answers import (
+    ASK_HORIZON,
+    ASK_HOURS,
+    ASK_WHAT,
+    CHECKIN_NOTE,
+    classify_review_answer,
+    is_checkin,
+)
 from agent.coaching.review_questions import levels_or_targets, trim_targets
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import profile_of
@@ -184,6 +191,8 @@ def review(state: CoachState, runtime: Runtime[Context]) -> Command[Next]:
         update = apply_edit(state, decided.changes)
     except (CoachError, ValidationError) as exc:
         return _stay(f"I could not apply that edit: {_first_line(exc)} {STILL_OPEN}")
+    if decided.feedback and is_checkin(decided.feedback):
+        update["messages"] = [AIMessage(CHECKIN_NOTE), *update["messages"]]
     took = trim_targets(decided.feedback, _trims(plan)) if decided.feedback else None
     if isinstance(took, tuple):  # a trim is one plan's: the other keeps its targets
         other = "b" if took[0] == "a" else "a"
