@@ -241,3 +241,47 @@ def test_7_sources_are_numbered_as_cited_and_only_cited_ones_listed() -> None:
     assert order == list(range(1, len(order) + 1)) and listed == order
     page = export_html(plan)
     assert page.count("<li>[") == len(listed)
+
+
+def _id_profile() -> Profile:
+    from tools.models import TargetSkill
+
+    names = [
+        "ADDIE",
+        "Articulate Storyline",
+        "Assessment design",
+        "Rise 360",
+        "Storyboarding",
+        "Curriculum design",
+        "Learning analytics",
+        "E-learning",
+        "Writing",
+        "Google classroom",
+    ]
+    skills = [
+        TargetSkill(name=n, kind="general" if i < 5 else "specific", priority=1, target=3)
+        for i, n in enumerate(names)
+    ]
+    return Profile(
+        current_role="High school teacher",
+        hours_per_week=8,
+        plan_a=Target(position="Instructional designer", industry="edtech", skills=skills),
+        plan_b=Target(position="Data engineer", industry="edtech"),
+        skills={"Writing": 3},
+    )
+
+
+def test_6_a_first_week_never_points_at_passages_that_are_not_there() -> None:
+    # Week 1/2: "start with the roadmap passages cited for it" for ADDIE, with none cited.
+    profile = _id_profile()
+    plan = build_plan(profile, compare_plans(profile), [], [])
+    tasks = plan.a.first_weeks
+    assert tasks and all("passages cited for it" not in t.do for t in tasks)
+    assert all("no resource or roadmap passage" in t.do for t in tasks if t.skill == "ADDIE")
+    # A passage that names the skill (one the catalog lacks) is cited for it, and pointed at.
+    passage = _passage(1, "Follow ADDIE: analysis, design, development, implementation, evaluation.")
+    plan = build_plan(profile, compare_plans(profile), [passage], [])  # type: ignore[list-item]
+    guide = next(g for g in plan.a.guides if g.name == "ADDIE")
+    assert guide.passages == [1]
+    first = plan.a.first_weeks[0]
+    assert first.skill == "ADDIE" and "the roadmap passages cited for it (see [1])" in first.do

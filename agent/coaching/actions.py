@@ -52,6 +52,12 @@ def hours_source(line: SkillLine) -> str:
     return f"level {line.current}->{line.target} at ease {line.ease}: {line.hours:g} h, see `coach explain`"
 
 
+# A skill with no catalog resource and no cited passage (a posting's "ADDIE").
+NOTHING_TO_START_WITH = (
+    "I have no resource or roadmap passage for it yet: `coach ingest` a roadmap that covers it"
+)
+
+
 def first_weeks(report: GapReport, citations_by_skill: dict[str, list[int]]) -> list[Task]:
     """The first two weeks as tasks: the skills studied in each week, in learning order,
     with that week's hours for each, the step being taken and where to start."""
@@ -72,20 +78,22 @@ def first_weeks(report: GapReport, citations_by_skill: dict[str, list[int]]) -> 
             step = _step_at(line, max(begin, lo) - begin)
             last = max(step, _step_at(line, min(end, hi) - begin - 1e-6))
             why = ", then ".join(STEP_REASONS[step : last + 1])
-            # A different resource each week when the catalog has several.
-            where = (
-                line.resources[(week - 1) % len(line.resources)]
-                if line.resources
-                else "the roadmap passages cited for it"
-            )
+            # A different resource each week when the catalog has several; with none, the
+            # passages cited for it, and with neither, say so rather than point at nothing.
             cites = citations_by_skill.get(line.name, [])
+            if line.resources:
+                start = f"start with {line.resources[(week - 1) % len(line.resources)]}"
+            elif cites:
+                start = "start with the roadmap passages cited for it"
+            else:
+                start = NOTHING_TO_START_WITH
             ref = f" (see [{cites[0]}])" if cites else ""
             tasks.append(
                 Task(
                     week=week,
                     skill=line.name,
                     hours=round(share, 1),
-                    do=f"{line.name}, level {step}->{last + 1}: {why}; start with {where}{ref}",
+                    do=f"{line.name}, level {step}->{last + 1}: {why}; {start}{ref}",
                 )
             )
         if elapsed >= FIRST_WEEKS * hpw:
@@ -112,16 +120,27 @@ def skill_guides(report: GapReport, citations: list[Any], texts: dict[int, str])
     guides = []
     # Each passage is read once, not once per skill (a hundred patterns each time).
     mentions = {c.n: skill_mentions(texts.get(c.n, "")) for c in citations}
+    catalog_ids = {s.id for s in load_catalog().skills}
     for line in report.skills:
         if line.gap == 0:
             continue
-        teach = [c.n for c in citations if line.skill_id in mentions[c.n]]
+        # A skill the catalog lacks is found by its own name ("ADDIE" in an ingested roadmap).
+        named = _name_pattern(line.name) if line.skill_id not in catalog_ids else None
+        teach = [
+            c.n
+            for c in citations
+            if line.skill_id in mentions[c.n] or (named is not None and named.search(texts.get(c.n, "")))
+        ]
         guides.append(
             SkillGuide(
                 name=line.name, hours_source=hours_source(line), resources=line.resources, passages=teach
             )
         )
     return guides
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w+#]){re.escape(name)}(?![\w+#])", re.I)
 
 
 def project_skills(project: str, report: GapReport) -> list[SkillLine]:
