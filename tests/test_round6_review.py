@@ -9,6 +9,7 @@ import pytest
 
 from agent.coaching.review_answers import ASK_CHECKIN, CHECKIN_NOTE, classify_review_answer, is_checkin
 from agent.runtime.session import Coach
+from agent.storage.profiles import load_profile
 from tools.models import TargetSkill
 from tools.proposal import Proposal
 from tools.skill_edits import apply_skill_edits
@@ -182,3 +183,18 @@ def test_a_level_fix_with_the_target_wanted_sets_both(coach: Coach) -> None:
     coach.resume(thread, "no need for dbt")
     coach.resume(thread, "no thats wrong, my dbt level is 0 not 1, i still want to learn it to 2")
     assert _row(coach, thread, "a", DBT) == (0, 2, False)
+
+
+def test_a_dropped_skill_is_held_at_the_level_you_have(coach: Coach) -> None:
+    thread = _to_review(coach)
+    said = " ".join(coach.resume(thread, "drop canva").messages)
+    assert _row(coach, thread, "b", "Canva") == (2, 2, True), said
+    coach.resume(thread, "no need for dbt")
+    assert _row(coach, thread, "a", DBT) == (1, 1, True)
+    # A level corrected after the drop keeps it held, never a new gap.
+    coach.resume(thread, "my dbt is 0, not 1")
+    assert _row(coach, thread, "a", DBT) == (0, 0, True)
+    coach.resume(thread, "approve")
+    saved = load_profile(coach.persistence.store, "local")
+    assert saved is not None and saved.plan_b.skills is not None
+    assert next(s.target for s in saved.plan_b.skills if s.name == "Canva") == 2
