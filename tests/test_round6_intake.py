@@ -133,3 +133,15 @@ def test_5_a_second_figure_on_a_condition_is_a_maybe_never_a_level(
     assert said.hours_per_week == hours
     assert not said.unused, "the other figure is no skill's level"
     assert any(note in n for n in said.notes), said.notes
+
+
+# ---- 8. 'never touched' a skill of the target's own list ----------------------------------
+def test_8_never_touched_a_listed_skill_rates_it_0_and_an_unlisted_one_is_said(coach: Coach) -> None:
+    skills, reply = _rate(
+        coach, _teacher({"canva": 3}), "never touched articulate storyline, communication 4"
+    )
+    assert skills["Articulate Storyline"] == 0, reply
+    assert "articulate storyline: read as Articulate Storyline" not in reply  # same name, any case
+    skills, reply = _rate(coach, _teacher({"canva": 3}), "never touched camtasia")
+    assert "camtasia" not in {k.lower() for k in skills}
+    assert "never touched camtasia: that is not a skill on your plans' lists" in reply

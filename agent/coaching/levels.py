@@ -95,9 +95,27 @@ def never_used(text: str) -> list[str]:
     return found
 
 
-def _never_to_zero(text: str, found: list[str] | None = None) -> str:
+# Where a name after 'never touched' ends, and words that name nothing ('never done this before').
+_NAME_END = re.compile(r"\s(?:and|but|because|since|though|so|yet|lol|either|at)\b|[,;.!?()]", re.I)
+_NOT_NAMES = frozenset(
+    "before anything much either properly seriously professionally yet it this that".split()
+)  # noqa: SIM905
+
+
+def _unknown_names(said: str) -> list[str]:
+    """The names a 'never touched X (or Y)' gives that the catalog lacks ('articulate storyline')."""
+    found = []
+    for part in re.split(r"\s(?:or|nor)\s", _NAME_END.split(said, maxsplit=1)[0], flags=re.I):
+        words = _trim(_words(part))[:3]
+        if any(w.lower() not in _NOT_NAMES and len(w) >= 3 for w in words):
+            found.append(" ".join(words))
+    return found
+
+
+def _never_to_zero(text: str, found: list[str] | None = None, unknown: list[str] | None = None) -> str:
     """'never touched docker' -> 'docker 0': only for a name the catalog knows, so
-    'never touched it' or 'never done this before' rate nothing."""
+    'never touched it' or 'never done this before' rate nothing; a name the catalog lacks
+    goes to `unknown` (a target's own list may hold it)."""
     out, pos = [], 0
     for m in _NEVER.finditer(text):
         if m.start() < pos:
@@ -116,6 +134,9 @@ def _never_to_zero(text: str, found: list[str] | None = None) -> str:
                         found.append(name)
                     pos = m.end() + (it.end() if it else 0)
                     break
+            else:
+                if after is not None and unknown is not None:
+                    unknown += _unknown_names(after.group("name"))
             continue
         spans = [
             (w.group(0), after.start("name") + w.end()) for w in re.finditer(r"\S+", after.group("name"))
@@ -145,6 +166,7 @@ class SkillRead:
     problems: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     unrated: list[str] = field(default_factory=list)  # skills named without a level
+    never: list[str] = field(default_factory=list)  # "never touched X", X not in the catalog
     spent: int = 0  # level candidates looked at
 
 
@@ -271,7 +293,7 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
     # "sql 2, maybe 3" is one hedged level, not a second number without a name.
     text = _COMMA_HEDGE.sub(r"\1 \2 \3", text)
     if re.search(r"never|n't|not|no |zero", text, re.I):
-        text = _never_to_zero(text)
+        text = _never_to_zero(text, unknown=out.never)
     if (joined := _joined_aliases()) is not None:
         text = joined.sub(lambda m: re.sub(r"\W+", "_", m.group(0)), text)
     for segment in SPLIT.split(text):

@@ -89,6 +89,7 @@ class Understood(BaseModel):
     unused: list[str] = Field(default_factory=list)
     unrated: list[str] = Field(default_factory=list)  # skills named without a level
     forget: list[str] = Field(default_factory=list)  # "drop sundays from my skills"
+    never: list[str] = Field(default_factory=list)  # "never touched articulate storyline": 0 if listed
     intent: Intent = "chitchat"
     by: Literal["parser", "model"] = "parser"
 
@@ -106,6 +107,7 @@ class Understood(BaseModel):
             or self.skipped
             or self.confirm
             or self.forget
+            or self.never
         )
 
 
@@ -299,6 +301,7 @@ def parse_message(
         out.notes += read.notes
         out.problems += read.problems
         out.unused += read.unused
+        out.never += read.never
         out.unrated += [n for n in read.unrated if n not in out.skills and n not in out.targets]
     return out
 

@@ -14,15 +14,15 @@ from pydantic import ValidationError
 
 from agent.coaching import proposals
 from agent.coaching.intents import SAME_LIST, asked_too
-from agent.coaching.matching import forget_skills, is_catalog_skill, merge_skills, own_skill
+from agent.coaching.matching import forget_skills, merge_skills
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
+from agent.coaching.rated import as_listed, never_listed
 from agent.coaching.targets import default_industry, looks_like_title
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human, missing_field, postings_of, profile_of, unrated_role_skills
 from agent.graph.nodes.routing import latest_plan
 from agent.graph.state import CoachState
 from agent.storage.profiles import save_profile
-from tools.catalog import match_skill
 from tools.errors import InputError
 from tools.models import Profile, Target
 from tools.proposal import Proposal
@@ -41,8 +41,6 @@ QUESTIONS: dict[str, str] = {
 YES_LEAD = re.compile(
     r"^\s*(?:y|yes|yeah|yep|yup|ya|sure|correct|right|exactly|ok|okay)\b[\s.!,;:-]{1,4}\S", re.I
 )
-# A rated name this close to a catalog skill's is a typo of it ('pyton'); below, it is asked.
-_NEAR_SKILL = 90.0
 GREETING = "Hi! I'm your career coach. I'll help you pick a realistic target and reach it within a year."
 
 
@@ -124,8 +122,10 @@ def _apply(u: Understood, profile: dict[str, Any], overrides: dict[str, dict[str
         except ValidationError as exc:
             u.problems.append(f"Plan {key[-1].upper()}: {exc.errors()[0]['msg']}")
             setattr(u, key, None)
+    if u.never:  # "never touched articulate storyline": 0 for a listed skill it names
+        u.skills = {**never_listed(u, profile), **u.skills}
     if u.skills:
-        u.skills = _as_listed(u, profile)
+        u.skills = as_listed(u, profile)
         profile["skills"] = merge_skills(profile.get("skills", {}), u.skills)
     try:
         if u.forget:
@@ -136,35 +136,6 @@ def _apply(u: Understood, profile: dict[str, Any], overrides: dict[str, dict[str
     for skill, level in u.targets.items():
         for key in ("a", "b"):
             overrides.setdefault(key, {})[skill] = level
-
-
-def _as_listed(u: Understood, profile: dict[str, Any]) -> dict[str, int]:
-    """Rated names as the targets' own lists name them: 'Docs-as-code tooling 1' rates
-    'Docs-as-code tooling (Markdown, static site generators)', 'LMS admin' rates 'LMS
-    administration' (said in the note, never silently)."""
-    listed = [
-        str(s["name"]) for key in ("plan_a", "plan_b") for s in (profile.get(key) or {}).get("skills") or []
-    ]
-    out: dict[str, int] = {}
-    for name, level in u.skills.items():
-        own = own_skill(name, listed) if listed else None
-        if own is None and not is_catalog_skill(name) and (near := match_skill(name)) is not None:
-            # The gap engine would count it as the catalog skill it only resembles: a typo
-            # is said ('pyton: read as Python engineering'), anything looser is asked.
-            if near.score < _NEAR_SKILL:
-                u.problems.append(
-                    f"{name} {level}: did you mean {near.name}? I did not count it; rate it again "
-                    "by that name, or by the name your plan's list gives it"
-                )
-                continue
-            u.notes.append(f"{name}: read as {near.name}")
-        if own is None or own == name or (is_catalog_skill(name) and is_catalog_skill(own)):
-            out[name] = level
-            continue
-        out[own] = level
-        if own.lower() != name.lower():
-            u.notes.append(f"{name}: read as {own}")
-    return out
 
 
 def _plan_a_list(profile: dict[str, Any], key: str, *, asked: bool = False) -> list[Any] | None:

@@ -1,0 +1,71 @@
+"""Rated names as the person's plans name them, never read silently as another skill.
+
+A target's own list (a proposal agreed, or a profile file's list) names skills the catalog
+lacks ('Epic EHR build', 'Articulate Storyline'); a person rates them in their own words
+('epic build 1', 'never touched articulate storyline'). Split from the intake node:
+pure functions over the reading (`Understood`) and the profile.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from agent.coaching.matching import is_catalog_skill, own_skill
+from tools.catalog import match_skill
+
+if TYPE_CHECKING:
+    from agent.coaching.parsing import Understood
+
+# A rated name this close to a catalog skill's is a typo of it ('pyton'); below, it is asked.
+_NEAR_SKILL = 90.0
+
+
+def _listed(profile: dict[str, Any]) -> list[str]:
+    return [
+        str(s["name"]) for key in ("plan_a", "plan_b") for s in (profile.get(key) or {}).get("skills") or []
+    ]
+
+
+def as_listed(u: Understood, profile: dict[str, Any]) -> dict[str, int]:
+    """Rated names as the targets' own lists name them: 'Docs-as-code tooling 1' rates
+    'Docs-as-code tooling (Markdown, static site generators)', 'LMS admin' rates 'LMS
+    administration' (said in the note, never silently). A name that only resembles a
+    catalog skill is asked about (a problem) and not counted."""
+    listed = _listed(profile)
+    out: dict[str, int] = {}
+    for name, level in u.skills.items():
+        own = own_skill(name, listed) if listed else None
+        if own is None and not is_catalog_skill(name) and (near := match_skill(name)) is not None:
+            # The gap engine would count it as the catalog skill it only resembles: a typo
+            # is said ('pyton: read as Python engineering'), anything looser is asked.
+            if near.score < _NEAR_SKILL:
+                u.problems.append(
+                    f"{name} {level}: did you mean {near.name}? I did not count it; rate it again "
+                    "by that name, or by the name your plan's list gives it"
+                )
+                continue
+            u.notes.append(f"{name}: read as {near.name}")
+        if own is None or own == name or (is_catalog_skill(name) and is_catalog_skill(own)):
+            out[name] = level
+            continue
+        out[own] = level
+        if own.lower() != name.lower():
+            u.notes.append(f"{name}: read as {own}")
+    return out
+
+
+def never_listed(u: Understood, profile: dict[str, Any]) -> dict[str, int]:
+    """Level 0 for each listed skill a 'never touched X' names ('articulate storyline' is
+    the list's Articulate Storyline); a name on no list is said, not dropped."""
+    listed = _listed(profile)
+    out: dict[str, int] = {}
+    for name in u.never:
+        own = own_skill(name, listed) if listed else None
+        if own is None:
+            u.problems.append(
+                f"never touched {name}: that is not a skill on your plans' lists, so I rated nothing "
+                f"(say '{name} 0' to keep it as a skill of yours)"
+            )
+            continue
+        out[own] = 0
+    return out
