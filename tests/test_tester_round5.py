@@ -256,3 +256,20 @@ def test_a_target_edit_means_the_same_with_or_without_a_pinned_list(coach: Coach
     assert _targets(coach, later) == (5, 5)
     coach.resume(later, "plan b: make python's target 2")
     assert _targets(coach, later) == (5, 2)
+
+
+def test_the_figures_a_what_if_asks_about() -> None:
+    from agent.coaching.what_if import asked_figures
+
+    cases = {
+        "could I finish early if I did 8 hrs a week?": (8.0, None),
+        "what if I only had 4 hours a week?": (4.0, None),
+        "what if I had 18 months?": (None, 18),
+        "could i finish in 6 months if i did 12 hours?": (12.0, 6),
+        "what if i studied 10 hours a week for 2 years?": (10.0, 24),
+        "what if I did an hour a day?": (7.0, None),
+        "how long is left?": (None, None),  # no what-if: answered from the plan as it is
+        "what if I had 99 months?": (None, None),  # out of range: no horizon
+    }
+    for question, figures in cases.items():
+        assert asked_figures(question)[:2] == figures, question
