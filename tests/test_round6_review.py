@@ -198,3 +198,12 @@ def test_a_dropped_skill_is_held_at_the_level_you_have(coach: Coach) -> None:
     saved = load_profile(coach.persistence.store, "local")
     assert saved is not None and saved.plan_b.skills is not None
     assert next(s.target for s in saved.plan_b.skills if s.name == "Canva") == 2
+
+
+def test_drop_of_a_catalog_roles_skill_beside_a_plan_with_its_own_list(coach: Coach) -> None:
+    # Plan B's own list lacks dbt: 'drop dbt' is Plan A's drafted skill, never refused with
+    # "Plan B: 'dbt' is not one of the listed skills".
+    thread = _to_review(coach)
+    said = " ".join(coach.resume(thread, "drop dbt").messages)
+    assert "not one of the listed skills" not in said, said
+    assert _row(coach, thread, "a", DBT) == (1, 1, True)

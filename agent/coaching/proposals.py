@@ -223,6 +223,10 @@ def review_list_edit(
             note="; ".join(done)[:300],
         )
         return ReviewChanges(plan_a=pinned) if label == "A" else ReviewChanges(plan_b=pinned)
+    if not listing and not said and (drafted := _listed_targets(plan, labels, changes)) is not None:
+        # "drop dbt" of a catalog role's drafted skill, when the other plan has a list of its
+        # own that lacks it: the review's target, not that list's "not one of the listed skills".
+        return drafted
     return first_error or None
 
 
