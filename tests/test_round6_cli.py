@@ -110,3 +110,24 @@ def test_chat_refuses_a_session_that_does_not_exist(question_home: tuple[dict[st
     assert "No session doesnotexist" in message and "`coach sessions`" in message
     done = cmd("chat", "--user", "nina", "--thread", "doesnotexist", stdin="/quit\n", env=env)
     assert done.returncode == 2 and "`coach sessions --user nina`" in done.stderr
+
+
+# ---- 5: `coach replay --user` -----------------------------------------------------------
+
+
+def test_replay_takes_user_as_every_command_does(
+    question_home: tuple[dict[str, str], str], tmp_path: Path
+) -> None:
+    env, thread = question_home
+    done = cmd("replay", thread, "--user", "tomas", env=env)
+    assert done.returncode == 0 and "step" in done.stdout, done.stderr
+    done = cmd("replay", thread, "--user", "nina", env=env)
+    assert done.returncode == 2
+    (message,) = done.stderr.strip().splitlines()
+    assert f"Session {thread} is not nina's" in message and "coach sessions --user nina" in message
+    bundle = tmp_path / "bug.json"
+    assert cmd("replay", thread, "--export", str(bundle), "--user", "tomas", env=env).returncode == 0
+    done = cmd("replay", "--import", str(bundle), "--user", "nina", env=env)
+    assert "No such option" not in done.stderr and "Traceback" not in done.stderr
+    (imported,) = _sessions(env, "nina")
+    assert str(imported["thread_id"]).startswith("import-")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.text import Text
@@ -112,11 +112,18 @@ def replay(
             help="Show a Langfuse session's observations (with --rerun: re-run it from them).",
         ),
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="Whose session: THREAD must be theirs (default: any). With --import: who imports it (local).",
+        ),
+    ] = None,
 ) -> None:
     """Debug a past session: its timeline, a deterministic re-run, a fork, or a bundle."""
     from agent.replay import runner as rp
 
-    coach = _coach("replay")
+    coach = _coach("replay", user or "local")
     if import_ is not None:
         imported = rp.import_bundle(coach, import_)
         _show(imported, as_json)
@@ -138,6 +145,8 @@ def replay(
         raise InputError(
             "Name a session: `coach replay THREAD` (see `coach sessions`), or use --import FILE."
         )
+    if user is not None:
+        _check_owner(coach, thread, user)
     if export is not None:
         _show(rp.export_bundle(coach, thread, export, redact), as_json)
     elif fork_:
@@ -153,6 +162,18 @@ def replay(
         emit_json(rp.state_at(coach, thread, step))
     else:
         _show_timeline(rp.timeline(coach, thread), as_json)
+
+
+def _check_owner(coach: Any, thread: str, user: str) -> None:
+    """With --user, the session must be that person's (as `coach sessions --user` lists)."""
+    owner = coach.persistence.sessions.owner(thread)
+    if owner is None:
+        raise InputError(f"No session {thread}; `coach sessions --user {user}` lists {user}'s.")
+    if owner != user:
+        raise InputError(
+            f"Session {thread} is not {user}'s: `coach sessions --user {user}` lists theirs "
+            "(`--all-users`: everyone's), and without --user any session can be replayed."
+        )
 
 
 def _show(result: dict[str, object], as_json: bool) -> None:
