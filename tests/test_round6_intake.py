@@ -145,3 +145,17 @@ def test_8_never_touched_a_listed_skill_rates_it_0_and_an_unlisted_one_is_said(c
     skills, reply = _rate(coach, _teacher({"canva": 3}), "never touched camtasia")
     assert "camtasia" not in {k.lower() for k in skills}
     assert "never touched camtasia: that is not a skill on your plans' lists" in reply
+
+
+# ---- 7. a hedged industry ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("maybe data scientist? in insurance i guess", "insurance: read as the catalog's fintech"),
+        ("data scientist at a bank probably", "bank: read as the catalog's fintech"),
+        ("ML engineer in SaaS i think", "SaaS: read as the catalog's high-growth tech"),
+    ],
+)
+def test_7_a_hedge_is_no_part_of_the_industry_named_in_the_note(text: str, note: str) -> None:
+    said = understand(text, "plan_a")
+    assert said.notes == [note]

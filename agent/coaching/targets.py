@@ -383,7 +383,9 @@ def read_target(text: str, default_industry: str | None, which: str) -> TargetRe
         )
     note = "; ".join(read_as_another_job(position, role))  # "Data analyst: read as ... Analytics engineer"
     if industry and resolved.lower() not in industry.lower() and not _SAME.match(industry):
-        note = "; ".join(filter(None, [note, f"{industry}: read as the catalog's {resolved}"]))
+        # "insurance i guess" was read as insurance: the note quotes the name, not the hedge.
+        said_industry = _clean_industry(industry) or industry
+        note = "; ".join(filter(None, [note, f"{said_industry}: read as the catalog's {resolved}"]))
     return TargetRead(
         target={"position": title, "industry": resolved}, said=position, industry=resolved, note=note
     )
