@@ -285,3 +285,43 @@ def test_6_a_first_week_never_points_at_passages_that_are_not_there() -> None:
     assert guide.passages == [1]
     first = plan.a.first_weeks[0]
     assert first.skill == "ADDIE" and "the roadmap passages cited for it (see [1])" in first.do
+
+
+def test_11_only_what_is_about_the_target_is_quoted() -> None:
+    # "Why Plan A" for an instructional designer quoted the Tech Lead's "Mentor a junior
+    # engineer"; a corporate trainer in healthcare was told privacy and validation "weigh as
+    # much as model quality"; health roles got an "e-commerce star schema" project.
+    from agent.coaching.relevance import set_elsewhere
+
+    profile = _id_profile().model_copy(
+        update={"plan_b": Target(position="Corporate trainer", industry="healthcare")}
+    )
+    tech_lead = _passage(
+        1,
+        "- Lead a project repository end to end: issues, reviews, documentation and a release\n"
+        "- Mentor a junior engineer for three months and write down what you both learned",
+        "Tech Lead: leading through others > Projects",
+    )
+    plan = build_plan(profile, compare_plans(profile), [tech_lead], [])  # type: ignore[list-item]
+    said = " ".join(c.text for c in plan.rationale)
+    assert "Mentor a junior engineer" not in said and not any(c.basis == "passage" for c in plan.rationale)
+    assert "The roadmaps I have do not cover Instructional designer" in said
+    assert "model quality" not in " ".join(c.text for c in plan.rationale_b)
+    # A passage that names the target's own skill is quoted.
+    addie = _passage(2, "Instructional designers follow ADDIE to plan every course they build.")
+    plan = build_plan(profile, compare_plans(profile), [tech_lead, addie], [])  # type: ignore[list-item]
+    assert [c.text.count("ADDIE") for c in plan.rationale if c.basis == "passage"] == [1]
+    # A catalog role keeps its industry note.
+    data = _profile("Data engineer", "Data scientist", industry="healthcare")
+    assert "model quality" in " ".join(
+        c.text for c in build_plan(data, compare_plans(data), [], []).rationale
+    )
+    # Projects set in another industry are not placed in a healthcare plan.
+    star = (
+        "Model an e-commerce dataset as a star schema and write the ten queries a finance team would ask for"
+    )
+    assert set_elsewhere(star, "healthcare") and not set_elsewhere(star, "retail")
+    assert not set_elsewhere("Reproduce a research paper's main table", "fintech")
+    projects = _passage(3, f"- {star}", "Phase 1 > Projects")
+    plan = build_plan(data, compare_plans(data), [projects], [])  # type: ignore[list-item]
+    assert not any(m.project for m in plan.a.milestones)

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from agent.coaching.relevance import industry_note_applies
 from tools.catalog import industry
 from tools.models import GapReport
 from tools.proposal import CLOSE_ROLE, NEAREST_K, borrowed, shown
@@ -55,7 +56,7 @@ def target_claims(report: GapReport) -> list[Claim]:
         claims.append(
             Claim(text=f"For {written}{read_as}: {swaps}.", basis="figure", ref="catalog: industry")
         )
-    if report.industry_note:
+    if report.industry_note and industry_note_applies(report):
         claims.append(
             Claim(
                 text=f"In {written}{read_as}: {report.industry_note}", basis="figure", ref="catalog: industry"

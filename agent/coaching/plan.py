@@ -27,9 +27,9 @@ from agent.coaching.citations import citation_order, renumbered
 from agent.coaching.origins import Claim, target_claims
 from agent.coaching.passages import Passage
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
+from agent.coaching.relevance import about_target, set_elsewhere
 from tools.gap import gap_report, month_weeks
 from tools.models import GapReport, Profile, Target, TargetSkill, weeks_text
-from tools.postings import skill_mentions
 
 
 class Citation(BaseModel):
@@ -235,6 +235,15 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
         # The claim's ref carries the citation; the quotation itself stays bare.
         quoted = quote_document_text(cite.excerpt, f"[{cite.n}]").removesuffix(f" [{cite.n}]")
         claims.append(Claim(text=f"{cite.section}: {quoted}", basis="passage", ref=f"[{cite.n}]"))
+    if not citations:
+        claims.append(
+            Claim(
+                text=f"The roadmaps I have do not cover {a.target.position} or its skills, so nothing is "
+                "quoted for it; `coach ingest` a roadmap that does.",
+                basis="figure",
+                ref="retrieved passages: none about this target",
+            )
+        )
     return claims + target_claims(a)
 
 
@@ -306,7 +315,17 @@ def build_plan(
                 report=report,
                 scheduled=scheduled,
                 trimmed=scheduled is not report,
-                milestones=milestones(scheduled, profile.horizon_months, _projects(cites, passages)),
+                milestones=milestones(
+                    scheduled,
+                    profile.horizon_months,
+                    # A project set in another industry is not this person's (an e-commerce
+                    # star schema for a healthcare analyst).
+                    [
+                        p
+                        for p in _projects(cites, passages)
+                        if not set_elsewhere(p[0], report.target.industry)
+                    ],
+                ),
                 first_weeks=first_weeks(scheduled, {g.name: g.passages for g in guides}),
                 guides=guides,
                 variant=closest_variant(profile, report) if label == "A" else None,
@@ -319,11 +338,11 @@ def build_plan(
         "citations": [c.model_dump() for c in citations],
     }
     draft_id = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    # The rationale quotes passages about Plan A's skills, not one about a skill the person
-    # replaced; the sources list only what the plan cites (numbers stay as cited).
+    # The rationale quotes passages about Plan A (its skills or its position), never one
+    # about another job or a skill the person replaced, nor Plan B's passages in its place.
     texts = {seen[p["id"]].n: p["text"] for p in passages_a}
-    quoted = [c for c in cites_a if _about(reports[0], texts[c.n])]
-    rationale = _rationale(profile, reports[0], reports[1], quoted if cites_a else citations)
+    quoted = [c for c in cites_a if about_target(reports[0], texts[c.n], c.section)]
+    rationale = _rationale(profile, reports[0], reports[1], quoted)
     plan = Plan(
         draft_id=draft_id,
         profile=profile,
@@ -336,9 +355,3 @@ def build_plan(
     )
     # Sources are numbered as the plan cites them, and only those it cites are listed.
     return renumbered(plan, citation_order(plan))
-
-
-def _about(report: GapReport, text: str) -> bool:
-    """Whether a passage is about the plan: it names one of its skills, or no catalog skill."""
-    named = set(skill_mentions(text))
-    return not named or bool(named & {s.skill_id for s in report.skills})

@@ -1,0 +1,85 @@
+"""Whether what a plan quotes is about the person's target: a roadmap passage quoted in
+"Why Plan A", a roadmap project placed in a milestone, the catalog's note on an industry.
+
+A plan is read as advice for this person, so a passage about another job ("Mentor a junior
+engineer", a Tech Lead's project, quoted for an instructional designer), a project set in
+another industry (an e-commerce star schema for a healthcare analyst) or a note written for
+ML roles ("privacy and clinical validation weigh as much as model quality", told to a
+corporate trainer) is not shown as if it were about them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from tools.catalog import catalog_role, industry, load_catalog
+from tools.models import GapReport
+from tools.postings import skill_mentions
+from tools.proposal import borrowed
+
+# Industry aliases that are ordinary words in a roadmap ("a finance team", "a research
+# paper", "enterprise software"): they do not set a project in that industry.
+_GENERIC = frozenset(
+    {
+        "tech", "software", "internet", "research", "enterprise", "consulting", "b2b", "university",
+        "energy", "industrial", "logistics", "finance", "trading", "health", "government", "gov",
+        "startup", "startups", "big tech", "consumer tech", "high-growth tech", "it services",
+        "professional services", "enterprise software", "life sciences", "supply chain",
+        "financial services", "ai lab", "research lab",
+    }
+)  # fmt: skip
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w+#]){re.escape(text.lower())}(?![\w+#])")
+
+
+def about_target(report: GapReport, text: str, section: str = "") -> bool:
+    """Whether a passage is about the plan's target: it names one of its skills (a catalog
+    skill by name or alias, any other by its own name) or the position itself."""
+    ids = {s.skill_id for s in report.skills}
+    if skill_mentions(text) & ids:
+        return True
+    where = f"{section}\n{text}".lower()
+    role = catalog_role(report.target.position)
+    names = [report.target.position, *([role.title, *role.aliases] if role else [])]
+    custom = [s.name for s in report.skills if s.skill_id not in _catalog_ids()]
+    return any(_phrase(n).search(where) for n in [*names, *custom] if len(n) >= 3)
+
+
+@cache
+def _catalog_ids() -> frozenset[str]:
+    return frozenset(s.id for s in load_catalog().skills)
+
+
+@cache
+def _industry_markers() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (ind.id, _phrase(alias))
+        for ind in load_catalog().industries
+        for alias in {ind.name, *ind.aliases}
+        if alias.lower() not in _GENERIC
+    )
+
+
+def set_elsewhere(project: str, industry_name: str) -> bool:
+    """Whether a roadmap project is set in another industry than the target's: it names
+    one (an 'e-commerce dataset') and not the target's."""
+    named = {ind_id for ind_id, pattern in _industry_markers() if pattern.search(project.lower())}
+    own = industry(industry_name)
+    return bool(named) and (own is None or own.id not in named)
+
+
+def industry_note_applies(report: GapReport) -> bool:
+    """Whether the catalog's industry note (written for the ML and data roles of the catalog)
+    is about this target: a catalog role, or a position a catalog role is close enough to
+    lend its skills to."""
+    if not report.custom:
+        return True
+    if report.nearest_roles:
+        return bool(borrowed(report.nearest_roles))
+    from tools.proposal import NEAREST_K
+    from tools.similarity import nearest_roles
+
+    return bool(borrowed(nearest_roles(report.target.position, k=NEAREST_K)))
