@@ -131,3 +131,19 @@ def test_replay_takes_user_as_every_command_does(
     assert "No such option" not in done.stderr and "Traceback" not in done.stderr
     (imported,) = _sessions(env, "nina")
     assert str(imported["thread_id"]).startswith("import-")
+
+
+# ---- 9: a hint after a command run with --user carries --user ---------------------------
+
+
+def test_hints_carry_the_user_they_were_given(home: Path, profile_file: Path) -> None:
+    done = cmd("plan", "--profile", str(profile_file), "--approve", "--user", "raj")
+    assert done.returncode == 0, done.stderr
+    assert "See it with `coach plans show 1 --user raj`." in done.stdout
+    shown = cmd("plans", "show", "1", "--user", "raj")  # the hint works as printed
+    assert shown.returncode == 0 and "Plan A" in shown.stdout
+    done = cmd("plan", "--profile", str(profile_file), "--user", "raj")  # no terminal: it waits
+    assert "`coach chat --user raj --thread " in done.stderr
+    assert "`coach plans show 1`." in cmd("plan", "--profile", str(profile_file), "--approve").stdout
+    assert "`coach chat --user nina`" in cmd("plans", "--user", "nina").stdout
+    assert "`coach profile import FILE --user nina`" in cmd("profile", "--user", "nina").stdout

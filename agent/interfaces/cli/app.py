@@ -35,7 +35,7 @@ from agent.interfaces.cli.output import (
 from agent.interfaces.cli.postings import postings_app
 from agent.interfaces.cli.profiles import profile_app
 from agent.interfaces.cli.sessions import replay, sessions, slack
-from agent.interfaces.hints import with_terminal_hint
+from agent.interfaces.hints import user_flag, with_terminal_hint
 from tools.errors import CoachError, InputError
 
 HELP_OPTIONS = ["-h", "--help"]
@@ -124,7 +124,7 @@ def plan(
     else:
         err.print(
             f"No terminal to ask for approval; the plan waits in session {thread_id}. "
-            "Pass --approve or --reject, or answer it with `coach chat --thread " + thread_id + "`."
+            f"Pass --approve or --reject, or answer it with `coach chat{user_flag(user)} --thread {thread_id}`."
         )
         return
     # Typed answers are read as in the chat (agent.coaching.review_answers): only a clear
@@ -140,7 +140,7 @@ def plan(
             shown = result.review.draft_id
         result = coach.resume(thread_id, typer.prompt("Approve, edit (say what to change) or reject?"))
     for text in result.messages:
-        line(with_terminal_hint(text, repl=False), err if as_json else out)
+        line(with_terminal_hint(text, repl=False, user=user), err if as_json else out)
 
 
 @app.command()
@@ -218,7 +218,8 @@ def plans_list(ctx: typer.Context, as_json: JsonFlag = False, user: UserOpt = "l
         emit_json(rows)
         return
     if not rows:
-        line("No saved plans yet. Draft one with `coach chat` or `coach plan --profile FILE`.")
+        who = user_flag(user)
+        line(f"No saved plans yet. Draft one with `coach chat{who}` or `coach plan --profile FILE{who}`.")
         return
     label = "{position} in {industry}".format_map
     show_table(

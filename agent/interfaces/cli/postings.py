@@ -11,6 +11,7 @@ import typer
 from agent.interfaces.cli.common import coach as _coach
 from agent.interfaces.cli.common import err
 from agent.interfaces.cli.output import JsonFlag, UserOpt, emit_json, line, show_table
+from agent.interfaces.hints import user_flag
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -158,7 +159,7 @@ def list_postings(
         line(f"No postings for '{role}'; you have postings for: {others}.")
         return
     if not records:
-        line("No postings yet. Add some with `coach postings add FILE... --role POSITION`.")
+        line(f"No postings yet. Add some with `coach postings add FILE... --role POSITION{user_flag(user)}`.")
         return
     show_table(
         ["Id", "Position", "Source", "First line", "Added"],

@@ -16,6 +16,7 @@ import yaml
 
 from agent.interfaces.cli.common import coach as _coach
 from agent.interfaces.cli.output import JsonFlag, UserOpt, emit_json, line
+from agent.interfaces.hints import user_flag
 from tools.errors import InputError
 from tools.models import Profile
 
@@ -30,9 +31,7 @@ FIELDS_HELP = (
     "current_role, industry, hours_per_week, horizon_months, plan_a, plan_b, "
     "plan_a.position, plan_a.industry, plan_b.position, plan_b.industry, skills, skills.NAME"
 )
-NOTHING_SAVED = (
-    "No saved profile for {user} yet: `coach profile import FILE`, or tell the coach in `coach chat`."
-)
+NOTHING_SAVED = "No saved profile for {user} yet: `coach profile import FILE{flag}`, or tell the coach in `coach chat{flag}`."
 
 
 def file_data(profile: Profile) -> dict[str, Any]:
@@ -69,7 +68,7 @@ def profile_show(ctx: typer.Context, as_json: JsonFlag = False, user: UserOpt = 
         emit_json(file_data(profile) if profile else None)
         return
     if profile is None:
-        line(NOTHING_SAVED.format(user=user))
+        line(NOTHING_SAVED.format(user=user, flag=user_flag(user)))
         return
     # Printed as a profile file: `coach profile > me.yaml` then `coach profile import me.yaml` round-trips.
     text = yaml.safe_dump(file_data(profile), sort_keys=False, allow_unicode=True, width=10_000)
@@ -185,7 +184,7 @@ def profile_set(
     store = _store(user)
     current = load_profile(store, user)
     if current is None:
-        raise InputError(NOTHING_SAVED.format(user=user))
+        raise InputError(NOTHING_SAVED.format(user=user, flag=user_flag(user)))
     data = apply_change(file_data(current), field.strip(), value.strip())
     shown = value if len(value) <= 60 else value[:57] + "..."
     profile = profile_from_data(data, f"Refused {field} = {shown!r}: the profile")
