@@ -159,3 +159,31 @@ def test_8_never_touched_a_listed_skill_rates_it_0_and_an_unlisted_one_is_said(c
 def test_7_a_hedge_is_no_part_of_the_industry_named_in_the_note(text: str, note: str) -> None:
     said = understand(text, "plan_a")
     assert said.notes == [note]
+
+
+# ---- 3. 'plan b...' and the target in the next words -------------------------------------
+@pytest.mark.parametrize(
+    ("text", "asking", "plan_b"),
+    [
+        (
+            "plan b... hmm maybe health data analyst? same industry",
+            "plan_b",
+            ["Health data analyst", "healthcare"],
+        ),
+        (
+            "plan b... hmm maybe health data analyst? same industry",
+            None,
+            ["Health data analyst", "healthcare"],
+        ),
+        ("Plan B - hmm. data engineer i think", "plan_b", ["Data engineer", "healthcare"]),
+        ("plan a: data scientist? in healthcare. plan b: ml engineer", None, ["ML engineer", "healthcare"]),
+    ],
+)
+def test_3_a_plan_mark_standing_alone_takes_the_target_said_next(
+    text: str, asking: ProfileField | None, plan_b: list[str]
+) -> None:
+    said = understand(text, asking, "healthcare")
+    assert said.plan_b == {"position": plan_b[0], "industry": plan_b[1]}, said
+    assert not said.problems
+    if "plan a" in text:  # a title hedged with '?' before its industry is no question
+        assert said.plan_a == {"position": "Data scientist", "industry": "healthcare"}

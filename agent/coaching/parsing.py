@@ -166,7 +166,30 @@ def _goal(work: str) -> re.Match[str] | None:
     return None
 
 
-_HEDGED_TITLE = re.compile(r"\?\s{0,3}(?:in|at|for|within)\s", re.I)  # "data scientist? in ecommerce"
+# "data scientist? in ecommerce", "health data analyst? same industry": a hedged title goes on.
+_HEDGED_TITLE = re.compile(r"\?\s{0,3}(?:in|at|for|within|same)\s", re.I)
+
+
+# Words that say nothing yet ("plan b... hmm", "yes. and"): no target, no role.
+_NOTHING_SAID = re.compile(
+    r"^[\W_]*(?:(?:hmm+|um+|uh+|erm|well|so|ok(?:ay)?|oh|and|also|then|yes|yeah|yep|yup|sure|right|"
+    r"no|nope|nah|let me think|idk|i guess|i think)\b[\W_]*){0,4}$",
+    re.I,
+)
+
+
+def _mark_end(work: str, start: int) -> int:
+    """Where the target after 'Plan B' ends: its sentence, or the next one when the mark
+    stood alone ('plan b... hmm maybe health data analyst? same industry')."""
+    end = _phrase_end(work, start)
+    for _ in range(3):
+        alone = bool(_NOTHING_SAID.match(work[start:end]))
+        if end >= len(work) or not (
+            alone or (names_a_job(work[start:end]) and _HEDGED_TITLE.match(work, end))
+        ):
+            break
+        end = _phrase_end(work, end + 1)
+    return end
 
 
 def _job_phrase_end(work: str) -> int:
@@ -189,10 +212,12 @@ def _read_plans(work: str, out: Understood, asking: str | None, default_industry
             max(work.rfind(".", 0, m.start()), work.rfind("?", 0, m.start()), work.rfind("\n", 0, m.start()))
             + 1
         )
-        if _asks(work[sentence_start : _phrase_end(work, m.end()) + 1]):
+        end = _phrase_end(work, m.end())
+        hedged = names_a_job(work[m.end() : end]) and _HEDGED_TITLE.match(work, end)  # "data scientist? in"
+        if _asks(work[sentence_start : end + 1]) and not hedged:
             continue  # "when would plan B be attainable?" is a question, not a Plan B
         which = "a" if m.group("which").lower() in ("a", "1") else "b"
-        spans.append((which, m.start(), _phrase_end(work, m.end())))
+        spans.append((which, m.start(), _mark_end(work, m.end())))
     low = work.lower()
     if (
         not any(w == "b" for w, _, _ in spans)
