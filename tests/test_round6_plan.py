@@ -325,3 +325,39 @@ def test_11_only_what_is_about_the_target_is_quoted() -> None:
     projects = _passage(3, f"- {star}", "Phase 1 > Projects")
     plan = build_plan(data, compare_plans(data), [projects], [])  # type: ignore[list-item]
     assert not any(m.project for m in plan.a.milestones)
+
+
+def test_12_a_roadmaps_own_time_stands_beside_the_coaches_figure() -> None:
+    # Their roadmap: "about 40 hours to become productive in Storyline", "6-9 months at 6-8
+    # hours a week"; the plan said Storyline 0->3 takes 120 h and 610 h over 68 weeks, silently.
+    from agent.coaching.export import export_markdown
+    from agent.coaching.render import plan_markdown
+
+    profile = _id_profile()
+    overview = _passage(
+        1, "Moving from teaching to instructional design takes 6-9 months at 6-8 hours a week.", "Overview"
+    )
+    tools = _passage(
+        2,
+        "Articulate Storyline is the standard authoring tool. Expect about 40 hours to become productive "
+        "in Storyline. Rise 360 is quicker to learn.",
+        "Tools",
+    )
+    plan = build_plan(profile, compare_plans(profile), [overview, tools], [])  # type: ignore[list-item]
+    said = [c for c in plan.rationale if "6-9 months" in c.text]
+    assert len(said) == 1 and said[0].basis == "passage"
+    assert (
+        f"my {plan.a.report.total_hours:g} h" in said[0].text
+        and "catalog's hours per level step" in said[0].text
+    )
+    guide = next(g for g in plan.a.guides if g.name == "Articulate Storyline")
+    assert "about 40 hours to become productive in Storyline" in guide.stated
+    n = guide.passages[0]
+    assert guide.stated.endswith(f"[{n}]")
+    md = plan_markdown(plan)
+    assert "The roadmap says “Expect about 40 hours" in md
+    assert all(g.stated == "" for g in plan.a.guides if g.name == "Rise 360")
+    order, listed = _cited_in_order(md)
+    assert order == listed == list(range(1, len(order) + 1))
+    order, listed = _cited_in_order(export_markdown(plan))
+    assert order == listed == list(range(1, len(order) + 1))

@@ -34,6 +34,7 @@ class SkillGuide(BaseModel):
     hours_source: str
     resources: list[str]
     passages: list[int] = Field(default_factory=list, description="citations [n] that teach it")
+    stated: str = Field(default="", description="a cited passage's own time for it, quoted with its [n]")
 
 
 class Variant(BaseModel):

@@ -61,7 +61,9 @@ def renumbered(plan: Plan, order: list[int]) -> Plan:
             update={
                 "first_weeks": [t.model_copy(update={"do": sub(t.do)}) for t in opt.first_weeks],
                 "guides": [
-                    g.model_copy(update={"passages": [new[n] for n in g.passages if n in new]})
+                    g.model_copy(
+                        update={"passages": [new[n] for n in g.passages if n in new], "stated": sub(g.stated)}
+                    )
                     for g in opt.guides
                 ],
                 "milestones": [

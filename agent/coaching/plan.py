@@ -27,7 +27,7 @@ from agent.coaching.citations import citation_order, renumbered
 from agent.coaching.origins import Claim, target_claims
 from agent.coaching.passages import Passage
 from agent.coaching.quoting import looks_like_instruction, quote_document_text
-from agent.coaching.relevance import about_target, set_elsewhere
+from agent.coaching.relevance import about_target, set_elsewhere, stated_time, stated_total
 from tools.gap import gap_report, month_weeks
 from tools.models import GapReport, Profile, Target, TargetSkill, weeks_text
 
@@ -174,7 +174,13 @@ def scheduled_report(profile: Profile, label: Literal["A", "B"], report: GapRepo
     return gap_report(profile, target, overrides)
 
 
-def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Citation]) -> list[Claim]:
+def _rationale(
+    profile: Profile,
+    a: GapReport,
+    b: GapReport,
+    citations: list[Citation],
+    said: tuple[int, str] | None = None,
+) -> list[Claim]:
     claims = [
         Claim(
             text=(
@@ -231,10 +237,22 @@ def _rationale(profile: Profile, a: GapReport, b: GapReport, citations: list[Cit
                 ref="gap engine: assumed_weeks",
             )
         )
-    for cite in citations[:2]:
+    for cite in [c for c in citations if said is None or c.n != said[0]][:2]:
         # The claim's ref carries the citation; the quotation itself stays bare.
         quoted = quote_document_text(cite.excerpt, f"[{cite.n}]").removesuffix(f" [{cite.n}]")
         claims.append(Claim(text=f"{cite.section}: {quoted}", basis="passage", ref=f"[{cite.n}]"))
+    if said is not None:
+        # A roadmap's own estimate for the whole move, beside where the coach's comes from.
+        n, sentence = said
+        claims.append(
+            Claim(
+                text=f"The roadmap says {quote_document_text(sentence, f'[{n}]')}; my {a.total_hours:g} h "
+                f"({a.total_weeks} weeks at {a.hours_per_week:g} h/week) adds up the catalog's hours per "
+                "level step for each skill, not the roadmap's estimate (see `coach explain`).",
+                basis="passage",
+                ref=f"[{n}]",
+            )
+        )
     if not citations:
         claims.append(
             Claim(
@@ -308,7 +326,7 @@ def build_plan(
     ):
         scheduled = scheduled_report(profile, label, report)  # type: ignore[arg-type]
         texts = {seen[p["id"]].n: p["text"] for p in passages}
-        guides = skill_guides(scheduled, cites, texts)
+        guides = [_with_stated(g, texts) for g in skill_guides(scheduled, cites, texts)]
         options.append(
             PlanOption(
                 label=label,  # type: ignore[arg-type]
@@ -342,7 +360,8 @@ def build_plan(
     # about another job or a skill the person replaced, nor Plan B's passages in its place.
     texts = {seen[p["id"]].n: p["text"] for p in passages_a}
     quoted = [c for c in cites_a if about_target(reports[0], texts[c.n], c.section)]
-    rationale = _rationale(profile, reports[0], reports[1], quoted)
+    said = next(((c.n, t) for c in quoted if (t := stated_total(texts[c.n]))), None)
+    rationale = _rationale(profile, reports[0], reports[1], quoted, said)
     plan = Plan(
         draft_id=draft_id,
         profile=profile,
@@ -355,3 +374,12 @@ def build_plan(
     )
     # Sources are numbered as the plan cites them, and only those it cites are listed.
     return renumbered(plan, citation_order(plan))
+
+
+def _with_stated(guide: SkillGuide, texts: dict[int, str]) -> SkillGuide:
+    """A guide with the first time a passage cited for the skill states for it, quoted, so
+    the coach's hours stand beside the roadmap's ("about 40 hours ... in Storyline")."""
+    for n in guide.passages:
+        if sentence := stated_time(texts.get(n, ""), guide.name):
+            return guide.model_copy(update={"stated": quote_document_text(sentence, f"[{n}]")})
+    return guide

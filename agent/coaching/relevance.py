@@ -45,7 +45,18 @@ def about_target(report: GapReport, text: str, section: str = "") -> bool:
     role = catalog_role(report.target.position)
     names = [report.target.position, *([role.title, *role.aliases] if role else [])]
     custom = [s.name for s in report.skills if s.skill_id not in _catalog_ids()]
-    return any(_phrase(n).search(where) for n in [*names, *custom] if len(n) >= 3)
+    return any(_phrase(n).search(where) for n in [*names, *custom] if len(n) >= 3) or any(
+        _work(n).search(where) for n in names
+    )
+
+
+def _work(title: str) -> re.Pattern[str]:
+    """A job title as the work it names: its last word's stem ('instructional design' for
+    Instructional designer, 'product manag...' for Product manager)."""
+    *head, last = title.lower().split() or [""]
+    stem = re.sub(r"(?:er|or|ist|ian)$", "", last) if len(last) > 5 else last
+    words = [*map(re.escape, head), re.escape(stem) + r"\w*"]
+    return re.compile(r"(?<![\w+#])" + r"\s+".join(words))
 
 
 @cache
@@ -83,3 +94,28 @@ def industry_note_applies(report: GapReport) -> bool:
     from tools.similarity import nearest_roles
 
     return bool(borrowed(nearest_roles(report.target.position, k=NEAREST_K)))
+
+
+# A time stated in a roadmap: "about 40 hours", "6-9 months at 6-8 hours a week".
+_DURATION = re.compile(r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:hours?|hrs?|weeks?|months?)\b", re.I)
+
+
+def stated_time(text: str, name: str) -> str:
+    """The first sentence of a passage that states a time and names the skill (by its name or
+    one of its longer words: "Storyline" for Articulate Storyline), or ''."""
+    words = [w for w in re.findall(r"[A-Za-z][\w+#]*", name) if len(w) >= 5] or [name]
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        body = sentence.strip(" -*#>")
+        if _DURATION.search(body) and any(_phrase(w).search(body.lower()) for w in words):
+            return body
+    return ""
+
+
+def stated_total(text: str) -> str:
+    """The first sentence of a passage that states how long the whole move takes (in weeks or
+    months), or ''."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        body = sentence.strip(" -*#>")
+        if re.search(r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:weeks?|months?)\b", body, re.I):
+            return body
+    return ""

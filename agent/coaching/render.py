@@ -188,6 +188,11 @@ def option_markdown(
                 f"- {g.name}: {g.hours_source}."
                 + (f" Resources: {'; '.join(g.resources)}." if g.resources else "")
                 + (f" Passages: {', '.join(f'[{n}]' for n in g.passages)}." if g.passages else "")
+                + (
+                    f" The roadmap says {g.stated}; my hours are the catalog's per level step, not the roadmap's."
+                    if g.stated
+                    else ""
+                )
                 for g in opt.guides
             )
         )
