@@ -12,7 +12,7 @@ from agent.runtime.session import Coach
 from agent.storage.profiles import load_profile
 from tools.models import TargetSkill
 from tools.proposal import Proposal
-from tools.skill_edits import apply_skill_edits
+from tools.skill_edits import apply_skill_edits, mentions_list_edit, parse_skill_edits
 
 GENERAL = [
     "Telling stories with data",
@@ -207,3 +207,41 @@ def test_drop_of_a_catalog_roles_skill_beside_a_plan_with_its_own_list(coach: Co
     said = " ".join(coach.resume(thread, "drop dbt").messages)
     assert "not one of the listed skills" not in said, said
     assert _row(coach, thread, "a", DBT) == (1, 1, True)
+
+
+# ---- 6: the proposal stage: a question beside a list edit ---------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "wait do clinical informatics ppl really need python? anyway replace #3 with clinical data standards",
+        "hmm is that even a thing for this role? ok, replace #3 with clinical data standards",
+        "do they need it?? so replace #3 with clinical data standards",
+        "why is #3 there. anyways, replace #3 with clinical data standards",
+    ],
+)
+def test_a_question_before_a_list_edit_is_no_part_of_it(said: str) -> None:
+    assert [(c.op, c.skill, c.value) for c in parse_skill_edits(said)] == [
+        ("replace", "#3", "clinical data standards")
+    ]
+    assert mentions_list_edit(said)
+
+
+TEACHER = ["I'm a teacher, communication 4, sql 1", "8 hours a week"]
+TARGETS = "plan A: customer success manager in SaaS, plan B: data engineer in edtech"
+
+
+def test_a_question_and_a_list_edit_at_the_proposal_are_both_handled(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    for line in TEACHER:
+        coach.send(thread, line)
+    coach.send(thread, TARGETS)
+    turn = coach.send(
+        thread, "wait do customer success ppl really need sql? anyway replace #3 with gainsight"
+    )
+    said = "\n".join(turn.messages)
+    assert "I could not read" not in said, said
+    assert "Changed." in said and "Gainsight" in said
+    assert 'You also asked "wait do customer success ppl really need sql?"' in said, said
+    assert coach.values(thread)["asking"] == "proposal"

@@ -87,7 +87,9 @@ _SPLIT = re.compile(
     re.I,
 )
 _LEAD = re.compile(
-    r"^(?:(?:and|then|also|please|pls|plz|ok(?:ay)?|so)\s+|(?:can|could|would)\s+(?:you|u)\s+)+", re.I
+    r"^(?:(?:and|then|also|please|pls|plz|ok(?:ay)?|so|anyway|anyways|but|btw|oh|well|alright|now),?\s+"
+    r"|(?:can|could|would)\s+(?:you|u)\s+)+",
+    re.I,
 )
 # Politeness and laughter after a change are no part of the new name ('excel pls', 'excel thx').
 _POLITE_TAIL = re.compile(
@@ -127,14 +129,33 @@ def locate(skills: list[TargetSkill], change: SkillChange) -> tuple[int, str]:
     return find_skill(skills, change.skill), change.value
 
 
+# Words that lead into a change after a sentence of something else ("... need python?
+# anyway replace #3 with X").
+_INTO = r"(?:(?:anyway|anyways|so|ok|okay|but|also|then|and|oh|btw|well|alright|right|now|please|pls)\b,?\s+){0,2}"
+_LEAD_IN = re.compile(rf"(?:[^.!?\n]{{0,200}}[.!?]+\s+){{1,3}}?{_INTO}(?={_VERBS})", re.I)
+
+
+def _without_lead_in(text: str) -> str:
+    """The text from its first change on: "i didnt pick it, you did. replace A with B", and
+    a question before it ("do they need python? anyway replace #3 with X"), are no part of it."""
+    if re.match(rf"\s*{_INTO}{_VERBS}", text, re.I) or not (lead := _LEAD_IN.match(text)):
+        return text
+    return text[lead.end() :]
+
+
+def mentions_list_edit(text: str) -> bool:
+    """Whether a message holds a change to a skill list that can be read (after any lead-in:
+    a question beside it is answered separately)."""
+    try:
+        return bool(parse_skill_edits(text))
+    except InputError:
+        return False
+
+
 def parse_skill_edits(text: str) -> list[SkillChange]:
     """The changes a person wrote; InputError naming the part that could not be read."""
     changes: list[SkillChange] = []
-    text = text[:2000]
-    if not re.match(rf"\s*(?:(?:and|then|also|please)\s+)?{_VERBS}", text, re.I) and (
-        lead := re.match(rf"[^.!?\n]{{0,200}}[.!?]+\s+(?={_VERBS})", text, re.I)
-    ):
-        text = text[lead.end() :]  # "i didnt pick it, you did. replace A with B": the change
+    text = _without_lead_in(text[:2000])
     for raw in _SPLIT.split(text):
         # One space between words and a bounded length keep the patterns below linear.
         part = _LEAD.sub("", " ".join((raw or "").split())[:300]).strip(".!?")

@@ -26,6 +26,7 @@ from agent.storage.profiles import save_profile
 from tools.errors import InputError
 from tools.models import Profile, Target
 from tools.proposal import Proposal
+from tools.skill_edits import mentions_list_edit
 
 QUESTIONS: dict[str, str] = {
     "current_role": "What is your current role (for example 'Backend engineer')?",
@@ -228,10 +229,15 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         reply = proposals.answer(text, Proposal.model_validate(agreeing["proposal"]))
         if not reply.accepted:
             kept = {"key": key, "proposal": reply.proposal.model_dump(mode="json")}
+            # A question beside the change ("do they need python? anyway replace #3 with X")
+            # is answered after it, as a question beside intake facts is.
+            aside = asked_too(text, whole=True)
+            aside = aside if aside and not mentions_list_edit(aside) else None
             return {
                 "proposal": kept,
                 "asking": "proposal",
-                "route": "intake",
+                "route": "question" if aside else "intake",
+                "aside": aside,
                 "messages": [AIMessage(reply.text)],
             }
         profile = proposals.pinned(profile, key, reply.proposal)
