@@ -6,13 +6,14 @@ a question asked beside a list edit."""
 from __future__ import annotations
 
 import pytest
+from test_custom_target_chat import CS_POSTINGS, _add_postings
 
 from agent.coaching.review_answers import ASK_CHECKIN, CHECKIN_NOTE, classify_review_answer, is_checkin
 from agent.runtime.session import Coach
 from agent.storage.profiles import load_profile
 from tools.models import TargetSkill
 from tools.proposal import Proposal
-from tools.skill_edits import apply_skill_edits, mentions_list_edit, parse_skill_edits
+from tools.skill_edits import apply_skill_edits, asks_to_redo, mentions_list_edit, parse_skill_edits
 
 GENERAL = [
     "Telling stories with data",
@@ -209,7 +210,7 @@ def test_drop_of_a_catalog_roles_skill_beside_a_plan_with_its_own_list(coach: Co
     assert _row(coach, thread, "a", DBT) == (1, 1, True)
 
 
-# ---- 6: the proposal stage: a question beside a list edit ---------------------------
+# ---- 5 and 6: the proposal stage: redo from new postings; a question beside an edit ----
 
 
 @pytest.mark.parametrize(
@@ -228,8 +229,62 @@ def test_a_question_before_a_list_edit_is_no_part_of_it(said: str) -> None:
     assert mentions_list_edit(said)
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i just added 5 job postings for instructional designer, can u redo the list from them?",
+        "redo the list",
+        "can you propose the skills again from my postings?",
+        "refresh the proposal pls",
+        "use my new postings",
+        "regenerate the skills from the postings i added",
+        "ok i added postings, try again",
+    ],
+)
+def test_asking_to_redo_the_proposal(said: str) -> None:
+    assert asks_to_redo(said)
+
+
+@pytest.mark.parametrize(
+    "said", ["ok", "replace #3 with excel", "what do my postings ask for?", "do they need sql?", "looks good"]
+)
+def test_not_asking_to_redo_the_proposal(said: str) -> None:
+    assert not asks_to_redo(said)
+
+
 TEACHER = ["I'm a teacher, communication 4, sql 1", "8 hours a week"]
 TARGETS = "plan A: customer success manager in SaaS, plan B: data engineer in edtech"
+
+
+def test_redo_the_list_after_adding_postings_proposes_from_them(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    for line in TEACHER:
+        coach.send(thread, line)
+    first = coach.send(thread, TARGETS).messages[-1]
+    assert "Evidence is thin" in first and "Gainsight" not in first
+    coach.send(thread, "replace #3 with onboarding")
+    _add_postings(coach, "Customer success manager", CS_POSTINGS)
+    said = "\n".join(
+        coach.send(
+            thread, "i just added 4 job postings for cs manager, can u redo the list from them?"
+        ).messages
+    )
+    assert "From the roadmaps" not in said, said
+    assert "from 4 job posting(s)" in said and "| Gainsight | specific | 1 |" in said, said
+    assert "The changes you made to the earlier list are not in it" in said
+    assert coach.values(thread)["asking"] == "proposal", "the new list waits to be agreed"
+    assert "Using these 10 skills" in coach.send(thread, "ok").messages[-1]
+
+
+def test_redo_without_postings_says_how_to_add_them(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    for line in TEACHER:
+        coach.send(thread, line)
+    coach.send(thread, TARGETS)
+    said = "\n".join(coach.send(thread, "can you redo the list from my postings?").messages)
+    assert "no job postings for Customer success manager" in said, said
+    assert 'coach postings add FILE... --role "Customer success manager"' in said
+    assert coach.values(thread)["asking"] == "proposal"
 
 
 def test_a_question_and_a_list_edit_at_the_proposal_are_both_handled(coach: Coach) -> None:

@@ -152,6 +152,42 @@ def mentions_list_edit(text: str) -> bool:
         return False
 
 
+# "can u redo the list from them?", "propose the skills again", "use my new postings": the
+# proposal made again, from the evidence there is now (postings added since).
+_REDO = re.compile(
+    r"\b(?:re-?do|refresh|regenerate|rebuild|recompute|re-?propose|re-?make|update|re-?run)\b[^.?!\n]{0,40}?"
+    r"\b(?:list|skills|proposal|it|them|that|this)\b"
+    r"|\b(?:propose|suggest|build|make|do)\b[^.?!\n]{0,40}?\bagain\b"
+    r"|\b(?:from|using|use|with|based on|look at)\s+(?:the\s+|my\s+|those\s+|these\s+)?(?:new\s+)?(?:job\s+)?postings\b"
+    r"|\b(?:added|uploaded|put in)\b[^.?!\n]{0,40}?\bpostings\b[^?!\n]{0,40}?\b(?:try again|again|redo)\b",
+    re.I,
+)
+
+
+def asks_to_redo(text: str) -> bool:
+    """Whether a message asks for the proposal again ('can u redo the list from them?'),
+    not for a change to it or a question about it."""
+    low = text[:400]
+    return bool(_REDO.search(low)) and not mentions_list_edit(low)
+
+
+def redone_note(redone: Proposal, earlier: Proposal) -> str:
+    """What a proposal made again says it was made from, and that the changes made to the
+    earlier list are not in it."""
+    position = redone.position
+    said = (
+        f"Made again from your {redone.postings} job posting(s) for {position}."
+        if redone.postings
+        else f"I have no job postings for {position}, so the list is as the catalog roles make it: add "
+        f'them with `coach postings add FILE... --role "{position}"` and ask again.'
+    )
+    if any(s.reason.startswith("your choice") for s in earlier.skills):
+        said += (
+            " The changes you made to the earlier list are not in it: say them again if you still want them."
+        )
+    return said
+
+
 def parse_skill_edits(text: str) -> list[SkillChange]:
     """The changes a person wrote; InputError naming the part that could not be read."""
     changes: list[SkillChange] = []

@@ -26,7 +26,7 @@ from agent.storage.profiles import save_profile
 from tools.errors import InputError
 from tools.models import Profile, Target
 from tools.proposal import Proposal
-from tools.skill_edits import mentions_list_edit
+from tools.skill_edits import asks_to_redo, mentions_list_edit, redone_note
 
 QUESTIONS: dict[str, str] = {
     "current_role": "What is your current role (for example 'Backend engineer')?",
@@ -226,6 +226,18 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         agreeing, u, dropped = None, Understood(), True
     elif asking == "proposal" and agreeing and not changed_target:
         key = agreeing["key"]
+        if asks_to_redo(text):  # "i just added 5 postings, can u redo the list from them?"
+            redone = proposals.propose_for(profile, key, postings_of(runtime))
+            return {
+                "proposal": {"key": key, "proposal": redone.model_dump(mode="json")},
+                "asking": "proposal",
+                "route": "intake",
+                "messages": [
+                    AIMessage(
+                        f"{redone_note(redone, Proposal.model_validate(agreeing['proposal']))}\n\n{proposals.ask(redone, key)}"
+                    )
+                ],
+            }
         reply = proposals.answer(text, Proposal.model_validate(agreeing["proposal"]))
         if not reply.accepted:
             kept = {"key": key, "proposal": reply.proposal.model_dump(mode="json")}

@@ -29,7 +29,7 @@ from agent.storage.plans import has_plans, list_plans
 from agent.storage.profiles import load_profile
 from agent.storage.records import PlanRecord
 from tools.errors import CoachError, InputError
-from tools.skill_edits import mentions_list_edit
+from tools.skill_edits import asks_to_redo, mentions_list_edit
 
 # A bare answer word ("skip", "approve") that only means something when a question or a
 # draft waits for it.
@@ -150,9 +150,9 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         understood.intent = "checkin"
         if understood.elapsed_weeks is None:
             understood.elapsed_weeks = (state.get("understood") or {}).get("elapsed_weeks")
-    if asking == "proposal" and (SAME_LIST.search(text) or mentions_list_edit(text)):
-        # An answer to the proposal, not a roadmap question: "same list as plan A?", "do they
-        # need python? anyway replace #3 with X".
+    if asking == "proposal" and (SAME_LIST.search(text) or asks_to_redo(text) or mentions_list_edit(text)):
+        # An answer to the proposal, not a roadmap question: "same list as plan A?", "can u
+        # redo the list from them?", "do they need python? anyway replace #3 with X".
         understood.intent = "profile"
     intent = understood.intent
     if state.get("pending") and (YES.match(text) or NO.match(text)):
