@@ -187,3 +187,17 @@ def test_3_a_plan_mark_standing_alone_takes_the_target_said_next(
     assert not said.problems
     if "plan a" in text:  # a title hedged with '?' before its industry is no question
         assert said.plan_a == {"position": "Data scientist", "industry": "healthcare"}
+
+
+# ---- 6. 'yes. and plan b ...' answering 'Did you mean ...?' ------------------------------
+def test_6_a_yes_then_plan_b_sets_both_and_reads_no_plan_a_from_and(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    coach.send(thread, "I'm a nurse in healthcare. python 1, sql 2. 6 hours a week")
+    asked = "\n".join(coach.send(thread, "ML engeneer").messages)
+    assert "Did you mean ML engineer" in asked
+    turn = coach.send(
+        thread, "yes. and plan b mlops engineer same industry. whats the difference between them"
+    )
+    reply = "\n".join(turn.messages)
+    assert "Plan A ML engineer in healthcare" in reply and "Plan B MLOps engineer in healthcare" in reply
+    assert "I don't know the role" not in reply, reply

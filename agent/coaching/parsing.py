@@ -241,6 +241,7 @@ def _read_plans(work: str, out: Understood, asking: str | None, default_industry
                 _UNSURE.search(head) and not names_a_job(head)
             )  # "not sure.. maybe data scientist?" names one
             or _SKIP.match(head)
+            or _NOTHING_SAID.match(head)  # "yes. and plan b ...": the answer names no Plan A
             or YES.match(head)
             or NO.match(head)
         ):
