@@ -103,6 +103,11 @@ def test_levels_said_after_a_correction_are_levels(said: str, levels: dict, targ
     assert answer.changes.targets == targets, answer.changes
 
 
+def test_take_it_to_n_months_is_the_horizon_not_a_target() -> None:
+    answer = classify_review_answer("no, python is 2, and can we take it to 3 months", KNOWN)
+    assert answer.changes.levels == {PYTHON: 2} and not answer.changes.targets, answer.changes
+
+
 def test_a_lone_bare_level_is_still_a_target() -> None:
     # Only a level said after a correction continues it: 'yes but rag 2' stays a target.
     assert classify_review_answer("yes but rag 2").changes.targets == {

@@ -78,6 +78,7 @@ _TARGETISH = re.compile(r"\b(?:target|goal|aim)s?\b")
 _TARGET_TO = re.compile(
     rf"\b(?:learn|get|take|bring|push|level up|grow|build) (?:(?P<it>it|that|this|them)|{_SK}) "
     rf"(?:up |all the way )?to (?:a |level )?{_LVL}\b"
+    r"(?! ?(?:h\b|hrs?\b|hours?|months?|weeks?|years?))"  # "take it to 3 months" is the horizon
 )
 # How long a check-in has been going is no review change: "after 8 weeks", "it's been 2 months".
 ELAPSED = re.compile(
