@@ -147,3 +147,80 @@ def test_hints_carry_the_user_they_were_given(home: Path, profile_file: Path) ->
     assert "`coach plans show 1`." in cmd("plan", "--profile", str(profile_file), "--approve").stdout
     assert "`coach chat --user nina`" in cmd("plans", "--user", "nina").stdout
     assert "`coach profile import FILE --user nina`" in cmd("profile", "--user", "nina").stdout
+
+
+# ---- 1: a fork applies its change, or says from which step it can ----------------------
+
+
+@pytest.fixture(scope="module")
+def checkin_home(tmp_path_factory: pytest.TempPathFactory, built_index: Path) -> tuple[dict[str, str], str]:
+    """An approved plan, then a session whose second turn is a check-in that re-plans."""
+    from conftest import PROFILE_YAML
+
+    root = tmp_path_factory.mktemp("r6checkin")
+    home = root / "home"
+    home.mkdir()
+    shutil.copytree(built_index, home / "index")
+    env = {"COACH_HOME": str(home), "COACH_MODEL": "fake"}
+    (root / "me.yaml").write_text(PROFILE_YAML)
+    assert cmd("plan", "--profile", str(root / "me.yaml"), "--approve", env=env).returncode == 0
+    said = "hi\ncheck in after 20 weeks: agents 1, evaluation 1\n"
+    done = cmd("chat", "--new", stdin=said, env=env)
+    assert "Re-planning" in done.stdout, done.stdout + done.stderr
+    thread = next(str(s["thread_id"]) for s in _sessions(env) if s["turns"] == 2)
+    return env, thread
+
+
+def _steps(env: dict[str, str], thread: str) -> list[dict[str, object]]:
+    done = cmd("replay", thread, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_fork_from_a_checkin_turns_input_or_checkin_step_recomputes(
+    checkin_home: tuple[dict[str, str], str],
+) -> None:
+    env, thread = checkin_home
+    steps = _steps(env, thread)
+    checkin = next(e for e in steps if e["nodes"] == ["checkin"])
+    start = next(e for e in steps if e["turn"] == checkin["turn"] and e.get("source") == "input")
+    for step in (start["step"], checkin["step"]):  # the turn's input, and the check-in's goto
+        done = cmd(
+            "replay",
+            thread,
+            "--fork",
+            "--from",
+            str(step),
+            "--set",
+            "profile.hours_per_week=20",
+            "--json",
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        totals = json.loads(done.stdout)["totals"]
+        assert totals["a"]["hours_per_week"] == 20.0 and totals["b"]["hours_per_week"] == 20.0, (step, totals)
+
+
+def test_fork_from_a_step_no_figure_follows_is_refused_naming_where_it_applies(
+    checkin_home: tuple[dict[str, str], str],
+) -> None:
+    env, thread = checkin_home
+    steps = _steps(env, thread)
+    draft = next(e for e in steps if e["nodes"] == ["draft_plan"])
+    done = cmd(
+        "replay",
+        thread,
+        "--fork",
+        "--from",
+        str(draft["step"]),
+        "--set",
+        "profile.hours_per_week=20",
+        env=env,
+    )
+    assert done.returncode == 2
+    (message,) = done.stderr.strip().splitlines()
+    assert f"--fork from step {draft['step']} would change no figure" in message
+    analyze = next(e for e in steps if e["nodes"] == ["analyze_gaps"])
+    assert f"to {analyze['step'] - 1} (turn {analyze['turn']})" in message, message
+    done = cmd("replay", thread, "--fork", "--from", "-1", "--set", "profile.hours_per_week=20", env=env)
+    assert done.returncode == 2 and "has no profile to change" in done.stderr

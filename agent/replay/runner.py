@@ -19,7 +19,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from agent.llm.models import ScriptedChatModel
-from agent.replay.forking import fork_update
+from agent.replay.forking import base_values, check_fork_step, fork_config, fork_update
 from agent.replay.person import PersonData, ReplayCoach, imported_path, person_data
 from agent.runtime.session import Coach, Settings
 from agent.storage.records import RecordedTurn
@@ -274,23 +274,39 @@ def _index_of(turns: list[RecordedTurn], seq: int | None) -> int:
 
 
 def fork(coach: Coach, thread: str, step: int, sets: dict[str, str]) -> dict[str, Any]:
-    """From a step, with some state changed (`profile.hours_per_week=12`), run on and
-    show what came out; the original thread is untouched."""
+    """From a step, with some state changed (`profile.hours_per_week=12`), run the rest of
+    that turn and show what came out; the original thread is untouched. A step after which
+    the turn computes no figures is refused, naming the steps a change applies from."""
     turns = coach.persistence.recordings.turns(thread)
     fork_update({}, sets, check_only=True)  # an unknown key is refused before anything runs
+    entries = timeline(coach, thread)
+    entry = next((e for e in entries if e["step"] == step), None)
+    if entry is None:
+        raise InputError(f"Session {thread} has no step {step}; `coach replay {thread}` lists the steps.")
+    check_fork_step(entries, step, thread)
     with scratch_coach(coach, recorded_model(turns, step), True, thread, turns) as replayer:
         snap = next((s for s in _snapshots(replayer, thread) if s.metadata.get("step") == step), None)
         if snap is None:
             raise InputError(f"Session {thread} has no step {step}.")
-        holding = next((e["turn"] for e in timeline(coach, thread) if e["step"] == step), None)
-        replayer.stage(_index_of(turns, holding))
-        values = json.loads(
-            json.dumps({k: v for k, v in snap.values.items() if k != "messages"}, default=str)
-        )
-        update = fork_update(values, sets)
-        config = replayer.graph.update_state(snap.config, update)
-        replayer.graph.invoke(None, config, context=replayer.context(), durability="sync")
+        replayer.stage(_index_of(turns, entry["turn"]))
+        saver = replayer.persistence.saver
+        update = fork_update(base_values(saver, snap), sets)
+        writer = (entry["nodes"] or [None])[0]
+        config = fork_config(replayer.graph, saver, snap, writer, update)
+        ran: list[str] = []
+        computed = False
+        for chunk in replayer.graph.stream(
+            None, config, context=replayer.context(), durability="sync", stream_mode="updates"
+        ):
+            for node, wrote in chunk.items():
+                ran.append(node)
+                computed = computed or (isinstance(wrote, dict) and "reports" in wrote)
         after = replayer.graph.get_state({"configurable": {"thread_id": thread}}).values
+    if not computed:  # the path changed on the way: say so rather than show old figures
+        raise InputError(
+            f"The fork from step {step} ran {', '.join(ran) or 'nothing'} and computed no figures, "
+            "so the change reached none; fork from an earlier step of a turn that drafts a plan."
+        )
     reports = after.get("reports") or {}
     return {
         "thread": thread,
