@@ -361,3 +361,18 @@ def test_12_a_roadmaps_own_time_stands_beside_the_coaches_figure() -> None:
     assert order == listed == list(range(1, len(order) + 1))
     order, listed = _cited_in_order(export_markdown(plan))
     assert order == listed == list(range(1, len(order) + 1))
+
+
+def test_a_rated_name_only_part_of_a_catalog_name_supports_is_the_persons_own() -> None:
+    # (intake's report) 'curriculum design' was read as Designing scalable systems and
+    # 'gen ai' as an evaluation skill (WRatio's partial score, 85.5), silently in the table.
+    from tools.gap import resolve_skills
+
+    held = resolve_skills(
+        {"curriculum design": 3, "gen ai": 2, "epic build": 2, "kubernets basics": 2, "k8s": 1}
+    )
+    assert set(held.unknown) == {"curriculum design", "gen ai", "epic build"}
+    assert held.levels == {"kubernetes": 2}
+    profile = _profile("Backend engineer", "Data engineer", {"curriculum design": 3})
+    design = next(s for s in gap_report(profile, profile.plan_a).skills if s.skill_id == "system_design")
+    assert design.matched_from is None and design.assumed

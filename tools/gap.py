@@ -6,7 +6,14 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from tools.catalog import industry, load_catalog, match_skill, match_skill_strict, normalize
+from tools.catalog import (
+    industry,
+    load_catalog,
+    match_skill,
+    match_skill_strict,
+    normalize,
+)
+from tools.held import HeldSkills, resolve_skills
 from tools.learning_time import hours_between, prereq_factor
 from tools.models import GapReport, Profile, Quadrant, SkillLine, Target, Trim, TrimChoice
 from tools.optimize import PRIORITY_WEIGHT, Item, best_trim
@@ -48,32 +55,6 @@ def quadrant(priority: int, ease: int, gap: int | None = None) -> Quadrant:
     if important:
         return "quick win" if easy else "major project"
     return "fill-in" if easy else "defer"
-
-
-@dataclass(frozen=True)
-class HeldSkills:
-    """The person's levels by catalog skill id, and the names the catalog did not know."""
-
-    levels: dict[str, int]
-    said_as: dict[str, str]
-    unknown: list[str]
-
-
-def resolve_skills(skills: Mapping[str, int]) -> HeldSkills:
-    """Map the person's own skill names onto catalog ids ("k8s" -> kubernetes)."""
-    levels: dict[str, int] = {}
-    said_as: dict[str, str] = {}
-    unknown: list[str] = []
-    for name, level in skills.items():
-        found = match_skill(name)
-        if found is None:
-            unknown.append(name)
-            continue
-        # Two names for one skill ("Docker", "containers"): keep the higher claim.
-        if level >= levels.get(found.id, -1):
-            levels[found.id] = level
-            said_as[found.id] = name
-    return HeldSkills(levels, said_as, unknown)
 
 
 def order_wants(wants: list[Want]) -> list[Want]:
