@@ -376,3 +376,30 @@ def test_a_rated_name_only_part_of_a_catalog_name_supports_is_the_persons_own() 
     profile = _profile("Backend engineer", "Data engineer", {"curriculum design": 3})
     design = next(s for s in gap_report(profile, profile.plan_a).skills if s.skill_id == "system_design")
     assert design.matched_from is None and design.assumed
+
+
+def test_7_a_plan_saved_with_gaps_in_its_numbers_is_shown_numbered_as_cited() -> None:
+    from agent.coaching.render import plan_markdown
+
+    profile = _profile("Data engineer", "Backend engineer", {"Python": 3})
+    passages = [_passage(1, "Write SQL every day: joins and window functions.")]
+    plan = build_plan(profile, compare_plans(profile), passages, [])  # type: ignore[list-item]
+    # As an older release saved it: the one source numbered [4].
+    old = plan.model_copy(
+        update={
+            "citations": [c.model_copy(update={"n": 4}) for c in plan.citations],
+            "rationale": [c.model_copy(update={"ref": c.ref.replace("[1]", "[4]")}) for c in plan.rationale],
+            "a": plan.a.model_copy(
+                update={
+                    "guides": [
+                        g.model_copy(update={"passages": [4] if g.passages else []}) for g in plan.a.guides
+                    ],
+                    "first_weeks": [
+                        t.model_copy(update={"do": t.do.replace("[1]", "[4]")}) for t in plan.a.first_weeks
+                    ],
+                }
+            ),
+        }
+    )
+    order, listed = _cited_in_order(plan_markdown(old))
+    assert order == listed == [1]

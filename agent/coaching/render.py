@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent.coaching.citations import citation_order, renumbered
 from agent.coaching.origins import proposal_origin
 from agent.coaching.plan import Milestone, Plan, PlanOption
 from agent.coaching.quoting import quote_document_text
@@ -246,6 +247,8 @@ def variant_markdown(opt: PlanOption) -> str:
 
 def plan_markdown(plan: Plan) -> str:
     """The whole plan for review or saving."""
+    # A plan saved before sources were numbered as cited is shown numbered so too.
+    plan = renumbered(plan, citation_order(plan))
     p = plan.profile
     parts = [
         f"# Career plan for {_article(p.current_role)} {p.current_role}",
