@@ -305,3 +305,14 @@ def test_a_question_and_a_list_edit_at_the_proposal_are_both_handled(coach: Coac
     assert "Changed." in said and "Gainsight" in said
     assert 'You also asked "wait do customer success ppl really need sql?"' in said, said
     assert coach.values(thread)["asking"] == "proposal"
+
+
+def test_a_question_beside_an_edit_at_review_is_answered_too(coach: Coach) -> None:
+    thread = _to_review(coach)
+    said = "\n".join(coach.resume(thread, "how long will dbt take me? anyway make it 8 hours a week").messages)
+    assert "Recomputing with your changes: 8 hours a week" in said, said
+    assert 'You also asked "how long will dbt take me?"' in said and "Transforming data with dbt" in said, said
+    assert coach.pending_review(thread).plan["profile"]["hours_per_week"] == 8
+    # A change phrased as a question is the change alone, never answered as a question too.
+    said = "\n".join(coach.resume(thread, "can I have 18 months instead?").messages)
+    assert "You also asked" not in said, said

@@ -16,6 +16,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
+from agent.coaching.intents import asked_too
 from agent.coaching.levels import FORGET
 from agent.coaching.matching import is_catalog_skill
 from agent.coaching.plan import Plan
@@ -193,6 +194,8 @@ def review(state: CoachState, runtime: Runtime[Context]) -> Command[Next]:
         return _stay(f"I could not apply that edit: {_first_line(exc)} {STILL_OPEN}")
     if decided.feedback and is_checkin(decided.feedback):
         update["messages"] = [AIMessage(CHECKIN_NOTE), *update["messages"]]
+    if decided.feedback and (said := _asked_beside(decided.feedback, plan)):
+        update["messages"] = [*update["messages"], AIMessage(said)]
     took = trim_targets(decided.feedback, _trims(plan)) if decided.feedback else None
     if isinstance(took, tuple):  # a trim is one plan's: the other keeps its targets
         other = "b" if took[0] == "a" else "a"
@@ -209,6 +212,23 @@ def review(state: CoachState, runtime: Runtime[Context]) -> Command[Next]:
     return Command(
         goto="analyze_gaps", update=update | {"review": record | {"before": first}, "review_notice": None}
     )
+
+
+def _asked_beside(text: str, plan: Plan) -> str | None:
+    """A question asked beside an edit ('how long will dbt take me? anyway make it 8 hours a
+    week'), answered from the draft as drafted; None when the message asks nothing apart from
+    its change ('can I have 18 months instead?' is the change)."""
+    asked = asked_too(text, whole=True)
+    rest = text.replace(asked, " ") if asked else ""
+    if not asked or classify_review_answer(asked, _skill_names(plan)).kind != "question":
+        return None
+    if (
+        classify_review_answer(rest, _skill_names(plan)).kind != "edit"
+        and review_list_edit(rest, plan) is None
+    ):
+        return None
+    found = answer_from_plan(asked, plan.a.report, plan.b.report)
+    return f'You also asked "{asked}" (on the draft before this change): {found.text if found else NOT_FROM_PLAN}'
 
 
 def _keep_checkin(
