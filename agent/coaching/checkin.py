@@ -38,6 +38,7 @@ class CheckinReport(BaseModel):
     profile: Profile
     courses: list[str] = []
     outside: dict[str, int] = {}  # reported skills that are not among Plan A's ten
+    unmatched: list[str] = []  # 'no progress on X' with X not among Plan A's ten
     elapsed_from: Literal["words", "dates"] = "words"
 
     @property
@@ -86,6 +87,33 @@ def _start_hours(lines: list[SkillLine]) -> list[float]:
     return out
 
 
+def _find(name: str, named: list[tuple[str, str]]) -> int | None:
+    """Which of the plan's rows (name, skill id) a name refers to: a row of a target's own
+    list by its name, a typo or a short name ('epic build'), else a catalog skill by its
+    name or alias ('dbt', 'stats'); a name only close to a catalog skill picks nothing."""
+    listed = own_skill(name, [n for n, _ in named])
+    if listed is not None:
+        return next(i for i, (n, _) in enumerate(named) if n == listed)
+    if not is_catalog_skill(name):
+        return None
+    ids = resolve_skills({name: 0}).levels
+    return next((i for i, (_, skill_id) in enumerate(named) if skill_id in ids), None)
+
+
+def _row_of(name: str, rows: list[SkillLine]) -> SkillLine | None:
+    """The plan's row a name refers to (see `_find`)."""
+    i = _find(name, [(r.name, r.skill_id) for r in rows])
+    return None if i is None else rows[i]
+
+
+def _level_before(row: SkillLine, earlier: dict[str, int]) -> int:
+    """A row's level before this check-in: the last check-in's, else the plan's."""
+    for name, level in earlier.items():
+        if _row_of(name, [row]) is not None:
+            return level
+    return row.current
+
+
 def _status(reported: bool, now: int, expected: int, target: int) -> Status:
     if now >= target:
         return "done"
@@ -116,6 +144,7 @@ def compare(
     weeks: int,
     hours_per_week: float | None = None,
     earlier: dict[str, int] | None = None,
+    still: list[str] | None = None,
 ) -> CheckinReport:
     """Check the person's reported levels against Plan A's schedule after `weeks`.
 
@@ -124,6 +153,9 @@ def compare(
     reported neither time keep their level from the plan and are "not reported":
     silence is not a slip. The rest of the plan is recomputed from the new levels over
     the weeks left of the horizon, at `hours_per_week` when the person's hours changed.
+    `still` names skills the message says have not moved ('havent touched epic build yet'):
+    they are reported at the level they had (the last check-in's, else the plan's), so they
+    are judged against where the plan expected them, never skipped as not reported.
     """
     # The full plan, not the best trim it was scheduled by: a re-plan that started from
     # the trim would lower targets nobody asked to lower (and count the trim's hours as left).
@@ -135,6 +167,16 @@ def compare(
         name if is_catalog_skill(name) else (own_skill(name, rows) or name): level
         for name, level in levels.items()
     }
+    unmatched: list[str] = []
+    for name in still or []:
+        row = _row_of(name, scheduled.skills)
+        if row is None:
+            unmatched.append(name)
+        elif row.name not in levels:
+            # The intake reading of 'havent touched dbt' (dbt 0) is no level at a check-in.
+            for said_as in [k for k, v in levels.items() if v == 0 and _row_of(k, [row]) is not None]:
+                del levels[said_as]
+            levels[row.name] = _level_before(row, earlier or {})
     now_levels = merge_skills(earlier or {}, levels)
     said = resolve_skills(levels).levels | {normalize_name(n): v for n, v in levels.items()}
     reported = resolve_skills(now_levels).levels | {normalize_name(n): v for n, v in now_levels.items()}
@@ -172,6 +214,7 @@ def compare(
         if (name in held.unknown and name not in rows) or (name in ids and ids[name] not in planned)
     }
     return CheckinReport(
+        unmatched=unmatched,
         outside=outside,
         weeks=weeks,
         weeks_left=weeks_left,
@@ -219,6 +262,11 @@ def checkin_markdown(report: CheckinReport) -> str:
         parts.append(
             "**Finished:** " + ", ".join(report.courses) + ". Well done: tell me the level it brought you to "
             "(for example 'statistics is now 3') and I will count it."
+        )
+    if report.unmatched:
+        parts.append(
+            f"**Not among Plan A's skills:** {', '.join(report.unmatched)} (you said it has not moved; "
+            "it changes nothing in the schedule)."
         )
     fits = "still fits" if r.attainable else "no longer fits"
     parts.append(

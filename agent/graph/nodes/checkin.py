@@ -15,6 +15,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agent.coaching.checkin import CheckinReport, checkin_markdown, compare, reported_levels, updated_reports
+from agent.coaching.checkin_reading import unchanged_names
 from agent.coaching.matching import skill_key
 from agent.coaching.parsing import Understood, parse_message
 from agent.coaching.plan import Plan
@@ -64,7 +65,8 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         return Command(goto="__end__", update={"messages": [AIMessage(text)]})
     raw = state.get("understood")
     u = Understood.model_validate(raw) if raw else parse_message(last_human(state), "skills")
-    if not u.skills:
+    still = unchanged_names(last_human(state))  # 'havent touched epic build yet': reported, not moved
+    if not u.skills and not still:
         lines = [f"I could not use that: {p}." for p in u.problems]
         if u.courses:
             lines.append(f"Well done on finishing {', '.join(u.courses)}.")
@@ -76,7 +78,7 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         weeks, source = max(0, (datetime.now(UTC) - saved).days // 7), "dates"
     profile = state.get("profile") or {}
     hours = u.hours_per_week or profile.get("hours_per_week")
-    report = compare(plan, u.skills, weeks, hours, earlier_levels(plan, profile)).model_copy(
+    report = compare(plan, dict(u.skills), weeks, hours, earlier_levels(plan, profile), still).model_copy(
         update={"courses": u.courses, "elapsed_from": source}
     )
     text = checkin_markdown(report)
@@ -127,5 +129,22 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         if plan.a.trimmed and not report.remaining.attainable
         else ""
     )
-    update["messages"] = [AIMessage(text + f"\n\nYou are on track: keep going.{trimmed} Nothing to re-plan.")]
+    update["messages"] = [AIMessage(text + "\n\n" + on_track(report) + f"{trimmed} Nothing to re-plan.")]
     return Command(goto="__end__", update=update)
+
+
+def on_track(report: CheckinReport) -> str:
+    """The verdict when nothing reported slipped. Skills the plan expected to move by now
+    that were not reported could not be judged: they are named, never hidden by 'on track'."""
+    quiet = [x for x in report.lines if x.status == "not reported"]
+    due = [x for x in quiet if x.expected > x.was]
+    if due:
+        names = ", ".join(f"{x.name} (expected {x.expected} by now, {x.was} in the plan)" for x in due[:4])
+        example = due[0].name.lower()
+        return (
+            f"On the skills you reported you are on track. I could not judge {names}: you did not say "
+            f"where you are on {'it' if len(due) == 1 else 'them'}. Tell me (for example '{example} 2', or "
+            f"'no progress on {example}') and I will check {'it' if len(due) == 1 else 'them'}."
+        )
+    later = f" Not reported, and not due to move yet: {', '.join(x.name for x in quiet)}." if quiet else ""
+    return f"You are on track: keep going.{later}"

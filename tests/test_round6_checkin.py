@@ -1,0 +1,111 @@
+"""A sixth round of check-ins and questions, each as the person typed it: a skill said not to
+have moved ('havent touched epic build stuff yet'), a finished course whose level was given,
+an 'on track' that hid skills it could not judge, a what-if before any plan, and a question
+beside 'draft my plan'."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.coaching.checkin_reading import unchanged_names
+from agent.runtime.session import Coach
+from tools.models import Profile
+
+NURSE_A = [
+    {"name": name, "kind": kind, "priority": priority, "target": target}
+    for name, kind, priority, target in [
+        ("Epic EHR build", "general", 1, 2),
+        ("Clinical workflow analysis", "general", 1, 2),
+        ("Teaching patients", "general", 2, 2),
+        ("Communicating trade-offs to stakeholders", "general", 2, 2),
+        ("Change management", "general", 3, 2),
+        ("SQL for analytics and pipelines", "specific", 1, 3),
+        ("Transforming data with dbt", "specific", 2, 2),
+        ("Statistics and probability", "specific", 1, 2),
+        ("Privacy and health data protection (HIPAA, GDPR)", "specific", 2, 2),
+        ("Data modelling", "specific", 3, 2),
+    ]
+]
+NURSE = Profile.model_validate(
+    {
+        "current_role": "ICU nurse",
+        "hours_per_week": 6,
+        "horizon_months": 12,
+        "plan_a": {
+            "position": "Clinical informatics specialist",
+            "industry": "healthcare",
+            "skills": NURSE_A,
+        },
+        "plan_b": {"position": "Data analyst", "industry": "healthcare"},
+        "skills": {
+            "Epic EHR build": 1,
+            "SQL": 1,
+            "Statistics": 1,
+            "Teaching patients": 4,
+            "communication": 4,
+            "Clinical workflow analysis": 2,
+            "Change management": 1,
+            "dbt": 0,
+            "Data modelling": 0,
+            "HIPAA": 1,
+        },
+    }
+)
+# Five months in (22 weeks): SQL (weeks 1-13) and Epic EHR build (weeks 14-19) are due.
+TESTER = (
+    "its been about 5 months. sql is a 2 now, finished a stats course so stats 2 i think. "
+    "havent touched epic build stuff yet tbh"
+)
+
+
+def _saved(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    coach.plan_from_profile(thread, NURSE)
+    coach.resume(thread, "approve")
+
+
+def _checkin(coach: Coach, text: str) -> str:
+    _saved(coach)
+    return "\n".join(coach.send(coach.new_thread_id(), text).messages)
+
+
+def _row(text: str, name: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (TESTER, ["epic build"]),
+        ("no progress on dbt", ["dbt"]),
+        ("data modelling still the same, sql 3", ["data modelling"]),
+        ("haven't started dbt or data modelling yet", ["dbt", "data modelling"]),
+        ("epic ehr build hasnt moved", ["epic ehr build"]),
+        ("haven't touched dbt and sql is 3", ["dbt"]),  # sql has a level
+        ("i have not touched it", []),
+        ("my sql is still 2", []),  # a level, not 'unchanged'
+    ],
+)
+def test_1_what_a_checkin_says_did_not_move(text: str, names: list[str]) -> None:
+    assert unchanged_names(text) == names
+
+
+def test_1_a_skill_said_untouched_is_judged_at_its_level_not_skipped(coach: Coach) -> None:
+    text = _checkin(coach, TESTER)
+    assert _row(text, "Epic EHR build") == "| Epic EHR build | 1 | 2 | 1 | 2 | slipped |", text
+    assert "Slipped: SQL for analytics and pipelines, Epic EHR build" in text.replace("**", "")
+
+
+def test_1_untouched_alone_makes_it_slip_and_replan(coach: Coach) -> None:
+    text = _checkin(coach, TESTER.replace("sql is a 2", "sql is a 3"))
+    assert _row(text, "Epic EHR build").endswith("| slipped |"), text
+    assert "on track" not in text.split("## Check-in")[1].split("Re-planning")[0]
+    assert "Re-planning from where you are now" in text
+
+
+def test_1_on_track_names_the_skills_it_could_not_judge(coach: Coach) -> None:
+    text = _checkin(coach, "its been about 5 months. sql is a 3 now and stats 2")
+    assert _row(text, "Epic EHR build").endswith("| not reported |")
+    assert "You are on track" not in text
+    assert "I could not judge Epic EHR build (expected 2 by now, 1 in the plan)" in text
+    assert "Nothing to re-plan." in text
