@@ -11,6 +11,7 @@ from test_custom_target_chat import CS_POSTINGS, _add_postings
 from agent.coaching.review_answers import ASK_CHECKIN, CHECKIN_NOTE, classify_review_answer, is_checkin
 from agent.runtime.session import Coach
 from agent.storage.profiles import load_profile
+from tools.errors import InputError
 from tools.models import TargetSkill
 from tools.proposal import Proposal
 from tools.skill_edits import apply_skill_edits, asks_to_redo, mentions_list_edit, parse_skill_edits
@@ -237,6 +238,26 @@ def test_a_question_before_a_list_edit_is_no_part_of_it(said: str) -> None:
 @pytest.mark.parametrize(
     "said",
     [
+        "replace #3 with clinical data standards. do they really need python though?",
+        "replace #3 with clinical data standards. thanks!",
+        "replace #3 with clinical data standards! why is python there?",
+    ],
+)
+def test_a_sentence_after_a_list_edit_is_no_part_of_the_new_name(said: str) -> None:
+    assert [(c.op, c.skill, c.value) for c in parse_skill_edits(said)] == [
+        ("replace", "#3", "clinical data standards")
+    ]
+
+
+def test_a_question_alone_is_no_list_edit() -> None:
+    assert not mentions_list_edit("do they really need python?")
+    with pytest.raises(InputError):
+        parse_skill_edits("why is python there? and sql?")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
         "i just added 5 job postings for instructional designer, can u redo the list from them?",
         "redo the list",
         "can you propose the skills again from my postings?",
@@ -309,9 +330,13 @@ def test_a_question_and_a_list_edit_at_the_proposal_are_both_handled(coach: Coac
 
 def test_a_question_beside_an_edit_at_review_is_answered_too(coach: Coach) -> None:
     thread = _to_review(coach)
-    said = "\n".join(coach.resume(thread, "how long will dbt take me? anyway make it 8 hours a week").messages)
+    said = "\n".join(
+        coach.resume(thread, "how long will dbt take me? anyway make it 8 hours a week").messages
+    )
     assert "Recomputing with your changes: 8 hours a week" in said, said
-    assert 'You also asked "how long will dbt take me?"' in said and "Transforming data with dbt" in said, said
+    assert 'You also asked "how long will dbt take me?"' in said and "Transforming data with dbt" in said, (
+        said
+    )
     assert coach.pending_review(thread).plan["profile"]["hours_per_week"] == 8
     # A change phrased as a question is the change alone, never answered as a question too.
     said = "\n".join(coach.resume(thread, "can I have 18 months instead?").messages)

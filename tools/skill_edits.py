@@ -91,6 +91,9 @@ _LEAD = re.compile(
     r"|(?:can|could|would)\s+(?:you|u)\s+)+",
     re.I,
 )
+# A change ends at its sentence: "replace #3 with X. do they need python though?" names X.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_THANKS = re.compile(r"^(?:thanks|thank you|thx|ty|cheers|pls|please)(?: (?:so much|a lot))?$", re.I)
 # Politeness and laughter after a change are no part of the new name ('excel pls', 'excel thx').
 _POLITE_TAIL = re.compile(
     r"(?:[\s,]+(?:pls|plz|please|thanks|thank\s+you|thx|ty|cheers|lol|haha|tbh|if\s+(?:that'?s|thats|it'?s)\s+ok(?:ay)?))+[\s.!?]*$",
@@ -192,11 +195,17 @@ def parse_skill_edits(text: str) -> list[SkillChange]:
     """The changes a person wrote; InputError naming the part that could not be read."""
     changes: list[SkillChange] = []
     text = _without_lead_in(text[:2000])
-    for raw in _SPLIT.split(text):
+    asked = False
+    parts = [raw for sentence in _SENTENCE.split(text) for raw in _SPLIT.split(sentence)]
+    for raw in parts:
         # One space between words and a bounded length keep the patterns below linear.
-        part = _LEAD.sub("", " ".join((raw or "").split())[:300]).strip(".!?")
+        line = " ".join((raw or "").split())[:300]
+        part = _LEAD.sub("", line).strip(".!?")
+        if "?" in line and not re.match(_VERBS, part, re.I):
+            asked = True  # "... do they really need python?": answered apart from the change
+            continue
         part = _POLITE_TAIL.sub("", part).strip(".!? ")
-        if not part or _ACCEPT.match(part) or _REST_PART.fullmatch(part.rstrip(".!")):
+        if not part or _ACCEPT.match(part) or _REST_PART.fullmatch(part.rstrip(".!")) or _THANKS.match(part):
             continue
         for op, pattern in _PATTERNS:
             m = pattern.match(part)
@@ -217,6 +226,8 @@ def parse_skill_edits(text: str) -> list[SkillChange]:
                 break
         else:
             raise InputError(f"I could not read '{part[:80]}': {HOW}.")
+    if asked and not changes:
+        raise InputError(f"I could not read '{text[:80]}': {HOW}.")  # a question alone changes nothing
     return changes
 
 
