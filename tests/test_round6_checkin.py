@@ -109,3 +109,9 @@ def test_1_on_track_names_the_skills_it_could_not_judge(coach: Coach) -> None:
     assert "You are on track" not in text
     assert "I could not judge Epic EHR build (expected 2 by now, 1 in the plan)" in text
     assert "Nothing to re-plan." in text
+
+
+def test_2_a_finished_course_with_its_level_is_counted_not_asked(coach: Coach) -> None:
+    text = _checkin(coach, TESTER)
+    assert "Finished:** stats (Statistics and probability now 2, counted above). Well done." in text
+    assert "tell me the level" not in text

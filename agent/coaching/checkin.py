@@ -19,6 +19,7 @@ class ProgressLine(BaseModel):
     """One skill at a check-in."""
 
     name: str
+    skill_id: str = ""
     was: int
     expected: int
     now: int
@@ -188,6 +189,7 @@ def compare(
         lines.append(
             ProgressLine(
                 name=s.name,
+                skill_id=s.skill_id,
                 was=s.current,
                 expected=expected,
                 now=now,
@@ -239,6 +241,27 @@ def reported_levels(report: CheckinReport) -> str:
     return ", ".join(said + [f"{name} {level}" for name, level in report.outside.items()])
 
 
+def _finished(report: CheckinReport) -> str:
+    """Courses finished: one whose skill got a level in the same message is counted with
+    it ('finished a stats course so stats 2'); only for the others is the level asked."""
+    told = [x for x in report.lines if x.told]
+    counted, asked = [], []
+    for course in report.courses:
+        i = _find(course, [(x.name, x.skill_id) for x in told])
+        if i is None:
+            asked.append(course)
+        else:
+            counted.append(f"{course} ({told[i].name} now {told[i].now}, counted above)")
+    text = "**Finished:** " + ", ".join(counted + asked) + ". Well done"
+    if not asked:
+        return text + "."
+    which = "it brought you to" if len(asked) == 1 else "each brought you to"
+    return (
+        text + f": tell me the level {which}{' for ' + ', '.join(asked) if counted else ''} "
+        "(for example 'statistics is now 3') and I will count it."
+    )
+
+
 def checkin_markdown(report: CheckinReport) -> str:
     """The check-in as a table and a verdict."""
     rows = ["| Skill | At plan | Expected now | Now | Target | Status |", "|---|:-:|:-:|:-:|:-:|---|"]
@@ -259,10 +282,7 @@ def checkin_markdown(report: CheckinReport) -> str:
             f"**Also noted:** {noted} (not among Plan A's skills, so it does not change the schedule)."
         )
     if report.courses:
-        parts.append(
-            "**Finished:** " + ", ".join(report.courses) + ". Well done: tell me the level it brought you to "
-            "(for example 'statistics is now 3') and I will count it."
-        )
+        parts.append(_finished(report))
     if report.unmatched:
         parts.append(
             f"**Not among Plan A's skills:** {', '.join(report.unmatched)} (you said it has not moved; "
