@@ -403,3 +403,34 @@ def test_7_a_plan_saved_with_gaps_in_its_numbers_is_shown_numbered_as_cited() ->
     )
     order, listed = _cited_in_order(plan_markdown(old))
     assert order == listed == [1]
+
+
+def test_12_which_is_right_says_where_the_coaches_figure_comes_from() -> None:
+    # Asked "which is right?" the coach said only that it answers questions about the draft.
+    from agent.coaching.roadmap_time import roadmap_time_answer
+
+    profile = _id_profile()
+    overview = _passage(
+        1, "Moving from teaching to instructional design takes 6-9 months at 6-8 hours a week.", "Overview"
+    )
+    tools = _passage(
+        2,
+        "Articulate Storyline is the standard. Expect about 40 hours to become productive in Storyline.",
+        "Tools",
+    )
+    a, b = compare_plans(profile)
+    plan = build_plan(profile, (a, b), [overview, tools], [])  # type: ignore[list-item]
+    line = next(s for s in a.skills if s.name == "Articulate Storyline")
+    asked = "my roadmap says about 40 hours to become productive in Storyline, you say 120 h. which is right?"
+    found = roadmap_time_answer(asked, a, b, plan)
+    assert found is not None
+    assert (
+        f"my {line.hours:g} h for level 0 to 3" in found.text
+        and "catalog's hours per level step" in found.text
+    )
+    assert "“Expect about 40 hours to become productive in Storyline.”" in found.text
+    total = roadmap_time_answer("the roadmap says 6-9 months, you say 96 weeks: which is right?", a, b, plan)
+    assert total is not None and f"my {a.total_hours:g} h" in total.text and "6-9 months" in total.text
+    # Not a comparison, or no time: not this answer.
+    assert roadmap_time_answer("how long will Storyline take me?", a, b, plan) is None
+    assert roadmap_time_answer("which is right for me, plan a or plan b?", a, b, plan) is None

@@ -40,6 +40,7 @@ from agent.coaching.review_answers import (
     is_checkin,
 )
 from agent.coaching.review_questions import levels_or_targets, trim_targets
+from agent.coaching.roadmap_time import roadmap_time_answer
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import profile_of
 from agent.graph.nodes.review_edits import apply_edit
@@ -141,7 +142,9 @@ def _decide(raw: Any, plan: Plan, overrides: dict[str, dict[str, int]] | None = 
             return ReviewResponse(action="edit", feedback=text, changes=ReviewChanges(targets=took[1]))
         answer = classify_review_answer(text, _skill_names(plan))
         if answer.kind == "question":
-            found = answer_from_plan(answer.question, plan.a.report, plan.b.report)
+            found = answer_from_plan(answer.question, plan.a.report, plan.b.report) or roadmap_time_answer(
+                answer.question, plan.a.report, plan.b.report, plan
+            )
             return f"{found.text if found else NOT_FROM_PLAN} {STILL_OPEN}"
         if not isinstance(parsed, str) and answer.kind in ("approve", "reject"):
             return f"An edit needs what to change. {ASK_WHAT}"  # feedback 'looks good' is not an edit
