@@ -201,3 +201,62 @@ def test_6_a_yes_then_plan_b_sets_both_and_reads_no_plan_a_from_and(coach: Coach
     reply = "\n".join(turn.messages)
     assert "Plan A ML engineer in healthcare" in reply and "Plan B MLOps engineer in healthcare" in reply
     assert "I don't know the role" not in reply, reply
+
+
+# ---- 2. the teacher's opening -------------------------------------------------------------
+TEACHER_OPENING = (
+    "Hey. 7th grade science teacher here, 6 years. thinking about instructional design at an edtech "
+    "company, or maybe corporate trainer in healthcare if that doesnt pan out. I can do 8 hours a week "
+    "and I'd like to switch within 18 months."
+)
+
+
+def test_2_the_teachers_opening_keeps_her_role_plan_a_and_plan_b(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    reply = "\n".join(coach.send(thread, TEACHER_OPENING).messages)
+    assert "role 7th grade science teacher" in reply, reply
+    assert "Plan A Instructional design in edtech" in reply
+    assert "Plan B Corporate trainer in healthcare" in reply
+    assert "8 hours a week" in reply and "a horizon of 18 months" in reply
+    assert "industry edtech" not in reply, "edtech is Plan A's industry, not hers"
+    assert "could not" not in reply.lower() and "Not used" not in reply
+    assert "What is your current role" not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "industry"),
+    [
+        ("i told you, instructional design at an edtech company", "Instructional design", "edtech"),
+        ("like i said, corporate trainer in healthcare", "Corporate trainer", "healthcare"),
+        ("i already told you. instructional design at an edtech company", "Instructional design", "edtech"),
+        ("i said it already, data engineer in healthcare", "Data engineer", "healthcare"),
+    ],
+)
+def test_2_a_lead_in_before_the_target_is_no_part_of_it(text: str, position: str, industry: str) -> None:
+    said = understand(text, "plan_a")
+    assert said.plan_a == {"position": position, "industry": industry}, said.problems
+
+
+@pytest.mark.parametrize(
+    ("text", "plan_a", "plan_b"),
+    [
+        (
+            "considering becoming a data scientist in healthcare, or else data engineer if that fails",
+            ["Data scientist", "healthcare"],
+            ["Data engineer", "healthcare"],
+        ),
+        (
+            "7th grade science teacher here. leaning towards instructional design at an edtech",
+            ["Instructional design", "edtech"],
+            None,
+        ),
+        ("thinking about the hours, 6 hours a week", None, None),
+    ],
+)
+def test_2_a_leaning_and_a_fallback_said_after_its_target(
+    text: str, plan_a: list[str] | None, plan_b: list[str] | None
+) -> None:
+    said = understand(text)
+    assert said.plan_a == (dict(zip(["position", "industry"], plan_a, strict=True)) if plan_a else None)
+    assert said.plan_b == (dict(zip(["position", "industry"], plan_b, strict=True)) if plan_b else None)
+    assert not said.problems and not said.unused

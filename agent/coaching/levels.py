@@ -26,7 +26,8 @@ _LEVEL = re.compile(
 # A number followed by one of these is a count, not a level ("3 years", "team of 20").
 _NOT_A_LEVEL = re.compile(
     r"(?:ish)?\s{0,3}(?:\+\s{0,2})?(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h\b|people|"
-    r"persons?|reports|%|k\b|x\b|times|projects?|courses?|jobs?|companies|teams?|am\b|pm\b|yoe)",
+    r"persons?|reports|%|k\b|x\b|times|projects?|courses?|jobs?|companies|teams?|am\b|pm\b|yoe|"
+    r"(?:st|nd|rd|th)\b)",  # "7th grade": an ordinal
     re.I,
 )
 _WORD = re.compile(r"\.net|c\+\+|c#|ci/cd|a/b|[A-Za-z][\w+#'’-]{0,30}(?:\.(?:js|net|io|py))?", re.I)
@@ -98,8 +99,20 @@ def never_used(text: str) -> list[str]:
 # Where a name after 'never touched' ends, and words that name nothing ('never done this before').
 _NAME_END = re.compile(r"\s(?:and|but|because|since|though|so|yet|lol|either|at)\b|[,;.!?()]", re.I)
 _NOT_NAMES = frozenset(
-    "before anything much either properly seriously professionally yet it this that".split()
-)  # noqa: SIM905
+    [
+        "before",
+        "anything",
+        "much",
+        "either",
+        "properly",
+        "seriously",
+        "professionally",
+        "yet",
+        "it",
+        "this",
+        "that",
+    ]
+)
 
 
 def _unknown_names(said: str) -> list[str]:

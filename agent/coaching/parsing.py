@@ -16,21 +16,11 @@ from pydantic import BaseModel, Field
 
 from agent.coaching.intents import CHECKIN, LAUGHTER, PLAN_COMMAND, QUESTION_START, WHAT_IF, Intent, classify
 from agent.coaching.levels import FORGET, MAX_CANDIDATES, parse_skills, skill_name
-from agent.coaching.matching import resolve_role
-from agent.coaching.numbers import find_deadline, find_elapsed_weeks, find_horizon, words_to_digits
-from agent.coaching.targets import (
-    FALLBACK,
-    GOAL,
-    MAX_ROLE,
-    PLAN_MARK,
-    ROLE_STOP,
-    TargetRead,
-    find_industry,
-    find_role,
-    looks_like_title,
-    names_a_job,
-    read_target,
-)
+from agent.coaching.numbers import find_elapsed_weeks, find_horizon, words_to_digits
+from agent.coaching.plan_reading import NO as NO
+from agent.coaching.plan_reading import SKIP, TARGET_WORDS, UNSURE, has_any, read_plans
+from agent.coaching.plan_reading import YES as YES
+from agent.coaching.targets import MAX_ROLE, ROLE_STOP, find_industry, find_role
 from agent.coaching.week_hours import blank, read_hours
 
 ProfileField = Literal[
@@ -38,31 +28,12 @@ ProfileField = Literal[
 ]
 
 MAX_CHARS = 4000
-MAX_PLAN_MARKS = 4
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
-_TARGET_WORDS = re.compile(
-    r"\b(?:aim(?:ing)? for|target(?:ing|s)?|goal|lower|raise|reduce|drop|bump|increase|decrease|"
-    r"only need|want to reach|get to|set the target)\b",
-    re.I,
-)
 _COURSE = re.compile(
     r"\b(?:finished|completed|done with|passed|took|did|wrapped up|got through|went through)\s{1,3}(?:(?:an|a|the|my|that)\s{1,3})?"
     r"(?P<what>[A-Za-z][\w+#/.-]{0,25}(?:\s{1,3}[A-Za-z][\w+#/.-]{0,25}){0,3}?)\s{1,3}"
     r"(?:course|class|module|book|bootcamp|certificate|certification|specialization|tutorial|mooc|program)\b",
     re.I,
 )
-_SKIP = re.compile(
-    r"^\s*(?:skip|none|no|nope|nothing|n/a|later|that'?s all|done|no others?|nothing else|not really)"
-    r"(?:\s{1,3}(?:really|yet|at all|for now|thanks))?\s*[.!]?\s*$",
-    re.I,
-)
-_UNSURE = re.compile(r"\b(?:not sure|no idea|don'?t know|dunno|undecided|no clue|haven'?t decided)\b", re.I)
-YES = re.compile(
-    r"^\s*(?:y|yes|yeah|yep|yup|ya|sure|correct|right|exactly|indeed|ok|okay|of course|yes please|"
-    r"that'?s (?:it|right|correct|the one)|that one|bingo|affirmative)\b[\s.!,]*(?:that'?s (?:it|right))?[\s.!]*$",
-    re.I,
-)
-NO = re.compile(r"^\s*(?:n|no|nope|nah|not really|wrong|neither|not that|no,? (?:i meant|not))\b", re.I)
 
 
 class Understood(BaseModel):
@@ -113,149 +84,13 @@ class Understood(BaseModel):
 
 # Cheap substring checks before the patterns that need these words: a long message
 # without them costs one scan in C instead of a regex attempt at every position.
-_FALLBACK_WORDS = ("if ", "otherwise", "failing", "backup", "fallback", "or else", "second choice")
-_GOAL_WORDS = ("want", "wanna", "like", "love", "hope", "plan", "aim", "goal", "looking", "dream", "target")
 _UNSURE_WORDS = ("sure", "idea", "know", "dunno", "undecided", "clue", "decided")
 _COURSE_WORDS = tuple(
     "course class module book bootcamp certif special tutorial mooc program".split()  # noqa: SIM905
 )
 
 
-def _has(low: str, words: tuple[str, ...]) -> bool:
-    return any(w in low for w in words)
-
-
 _blank = blank
-
-
-def _phrase_end(work: str, start: int) -> int:
-    stops = [len(work), start + 240]
-    if m := _SENTENCE_END.search(work, start):
-        stops.append(m.start())
-    for pattern in (PLAN_MARK, FALLBACK):
-        if m := pattern.search(work, start):
-            stops.append(m.start())
-    if m := find_deadline(work[start : min(stops)]):  # "in e-commerce within a year": a deadline
-        stops.append(start + m.start())
-    return min(stops)
-
-
-def _set_target(out: Understood, key: str, read: TargetRead) -> None:
-    if read.target:
-        setattr(out, key, read.target)
-        if read.note and read.note not in out.notes:
-            out.notes.append(read.note)
-    elif read.confirm:
-        out.confirm = {"field": key, "name": read.confirm, "industry": read.industry, "said": read.said}
-    elif read.problem:
-        out.problems.append(read.problem)
-
-
-def _goal(work: str) -> re.Match[str] | None:
-    """The first goal phrase; a bare 'want X' ('want ml platform lead in ecommerce') counts
-    only when X reads as a job, so 'want more hours' names no target."""
-    for m in GOAL.finditer(work):
-        if not m.group("bare"):
-            return m
-        phrase = work[m.end() : _phrase_end(work, m.end())]
-        if (
-            looks_like_title(phrase)
-            or resolve_role(re.split(r"\s(?:in|at|for)\s", phrase)[0]).how != "unknown"
-        ):
-            return m
-    return None
-
-
-# "data scientist? in ecommerce", "health data analyst? same industry": a hedged title goes on.
-_HEDGED_TITLE = re.compile(r"\?\s{0,3}(?:in|at|for|within|same)\s", re.I)
-
-
-# Words that say nothing yet ("plan b... hmm", "yes. and"): no target, no role.
-_NOTHING_SAID = re.compile(
-    r"^[\W_]*(?:(?:hmm+|um+|uh+|erm|well|so|ok(?:ay)?|oh|and|also|then|yes|yeah|yep|yup|sure|right|"
-    r"no|nope|nah|let me think|idk|i guess|i think)\b[\W_]*){0,4}$",
-    re.I,
-)
-
-
-def _mark_end(work: str, start: int) -> int:
-    """Where the target after 'Plan B' ends: its sentence, or the next one when the mark
-    stood alone ('plan b... hmm maybe health data analyst? same industry')."""
-    end = _phrase_end(work, start)
-    for _ in range(3):
-        alone = bool(_NOTHING_SAID.match(work[start:end]))
-        if end >= len(work) or not (
-            alone or (names_a_job(work[start:end]) and _HEDGED_TITLE.match(work, end))
-        ):
-            break
-        end = _phrase_end(work, end + 1)
-    return end
-
-
-def _job_phrase_end(work: str) -> int:
-    """The end of the answer's first sentence, or of the first one that names a job
-    ('not sure.. maybe data scientist? in ecommerce i guess')."""
-    end = _phrase_end(work, 0)
-    for _ in range(4):
-        if end >= len(work) or (names_a_job(work[:end]) and not _HEDGED_TITLE.match(work, end)):
-            break
-        end = _phrase_end(work, end + 1)
-    return end if names_a_job(work[:end]) else _phrase_end(work, 0)
-
-
-def _read_plans(work: str, out: Understood, asking: str | None, default_industry: str | None) -> str:
-    spans: list[tuple[str, int, int]] = []
-    for m in PLAN_MARK.finditer(work):
-        if len(spans) >= MAX_PLAN_MARKS:
-            break  # a person names Plan A and Plan B, perhaps once more each
-        sentence_start = (
-            max(work.rfind(".", 0, m.start()), work.rfind("?", 0, m.start()), work.rfind("\n", 0, m.start()))
-            + 1
-        )
-        end = _phrase_end(work, m.end())
-        hedged = names_a_job(work[m.end() : end]) and _HEDGED_TITLE.match(work, end)  # "data scientist? in"
-        if _asks(work[sentence_start : end + 1]) and not hedged:
-            continue  # "when would plan B be attainable?" is a question, not a Plan B
-        which = "a" if m.group("which").lower() in ("a", "1") else "b"
-        spans.append((which, m.start(), _mark_end(work, m.end())))
-    low = work.lower()
-    if (
-        not any(w == "b" for w, _, _ in spans)
-        and _has(low, _FALLBACK_WORDS)
-        and (fb := FALLBACK.search(work))
-    ):
-        spans.append(("b", fb.start(), _phrase_end(work, fb.end())))
-    if not any(w == "a" for w, _, _ in spans) and _has(low, _GOAL_WORDS) and (goal := _goal(work)):
-        spans.append(("b" if asking == "plan_b" else "a", goal.start(), _phrase_end(work, goal.end())))
-    wanted = asking[-1] if asking in ("plan_a", "plan_b") else None
-    if wanted and not any(w == wanted for w, _, _ in spans):
-        first = min([s for _, s, _ in spans], default=len(work))
-        end = _job_phrase_end(work) if first == len(work) else first
-        head = work[:end]
-        if head.strip(" .;,") and not (
-            re.search(r"\d", head)  # levels or hours: positions have no digits
-            or _TARGET_WORDS.search(head)
-            or QUESTION_START.match(head)
-            or PLAN_COMMAND.match(head)
-            or (
-                _UNSURE.search(head) and not names_a_job(head)
-            )  # "not sure.. maybe data scientist?" names one
-            or _SKIP.match(head)
-            or _NOTHING_SAID.match(head)  # "yes. and plan b ...": the answer names no Plan A
-            or YES.match(head)
-            or NO.match(head)
-        ):
-            spans.append((wanted, 0, end))
-    for which, start, end in sorted(spans, key=lambda s: s[1]):
-        phrase = PLAN_MARK.sub("", work[start:end], count=1)
-        phrase = FALLBACK.sub("", phrase, count=1) if which == "b" else phrase
-        phrase = GOAL.sub("", phrase, count=1)
-        industry = (
-            default_industry if which == "a" else ((out.plan_a or {}).get("industry") or default_industry)
-        )
-        _set_target(out, f"plan_{which}", read_target(phrase, industry, which.upper()))
-        work = _blank(work, start, end)
-    return work
 
 
 def parse_message(
@@ -269,15 +104,15 @@ def parse_message(
     reads the figures of a what-if question too (at review, 'what if I did 14 hours?' re-drafts)."""
     out = Understood()
     work = LAUGHTER.sub(lambda m: " " * len(m.group(0)), words_to_digits(text[:MAX_CHARS]))
-    if asking in ("skills", "role_skills") and _SKIP.match(work):
+    if asking in ("skills", "role_skills") and SKIP.match(work):
         out.skipped = True
         return out
     if "?" in work and not what_if:
         for asked in WHAT_IF.finditer(work):
             work = _blank(work, asked.start(), asked.end() - 1)  # the '?' stays: the sentence still asks
     low = work.lower()
-    out.unsure = _has(low, _UNSURE_WORDS) and bool(_UNSURE.search(work))
-    work = _read_plans(work, out, asking, default_industry)
+    out.unsure = has_any(low, _UNSURE_WORDS) and bool(UNSURE.search(work))
+    work = read_plans(work, out, asking, default_industry)
     amount, m = find_horizon(work)
     if amount and m:
         if amount.value != int(amount.value) or not 1 <= amount.value <= 36:
@@ -294,7 +129,7 @@ def parse_message(
     out.hours_per_week = hours.value
     out.notes += hours.notes
     out.problems += hours.problems
-    for m in _COURSE.finditer(work) if _has(low, _COURSE_WORDS) else ():
+    for m in _COURSE.finditer(work) if has_any(low, _COURSE_WORDS) else ():
         out.courses.append(m.group("what").strip())
         work = _blank(work, m.start(), m.end())
     role, span = find_role(work, answering=asking == "current_role", opening=asking in (None, "current_role"))
@@ -317,12 +152,12 @@ def parse_message(
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", work):
         if budget <= 0:
             break
-        if QUESTION_START.match(sentence) and not _TARGET_WORDS.search(sentence):
+        if QUESTION_START.match(sentence) and not TARGET_WORDS.search(sentence):
             continue  # "why is evaluation priority 1?" asks; it rates nothing
         # A rating that merely ends in a hedging "?" ("rag, built a demo once, so 1?") still rates.
         read = parse_skills(sentence, loose=loose, budget=budget)
         budget -= read.spent
-        into = out.targets if _TARGET_WORDS.search(sentence) else out.skills
+        into = out.targets if TARGET_WORDS.search(sentence) else out.skills
         into.update(read.levels)
         out.notes += read.notes
         out.problems += read.problems
@@ -330,10 +165,6 @@ def parse_message(
         out.never += read.never
         out.unrated += [n for n in read.unrated if n not in out.skills and n not in out.targets]
     return out
-
-
-def _asks(sentence: str) -> bool:
-    return bool(QUESTION_START.match(sentence)) or sentence.rstrip().endswith("?")
 
 
 def _whole_answer_as_role(work: str, out: Understood) -> str:
@@ -345,8 +176,8 @@ def _whole_answer_as_role(work: str, out: Understood) -> str:
         not candidate
         or QUESTION_START.match(candidate)
         or PLAN_COMMAND.match(candidate)
-        or re.search(r"\d", candidate)
-        or _SKIP.match(candidate)  # "skip" answers nothing; it is no role
+        or re.search(r"\d(?!\d?(?:st|nd|rd|th)\b)", candidate)  # "7th grade science teacher" is one
+        or SKIP.match(candidate)  # "skip" answers nothing; it is no role
     ):
         return work
     if len(candidate) > MAX_ROLE:

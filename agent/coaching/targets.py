@@ -54,8 +54,8 @@ _LEADING = re.compile(
     re.I,
 )
 _HERE = re.compile(
-    r"^\s{0,3}(?:hi|hey|hello|yo|hiya|heya|sup|morning)?[,!\s]{0,3}(?P<role>[A-Za-z][\w/+&.'-]{0,30}(?:\s{1,3}[A-Za-z][\w/+&.'-]{0,30}){0,5})"
-    r"\s{1,3}here\b",
+    r"^\s{0,3}(?:hi|hey|hello|yo|hiya|heya|sup|morning)?[,!.\s]{0,3}(?P<role>(?:\d{1,2}(?:st|nd|rd|th)\s{1,3})?[A-Za-z][\w/+&.'-]{0,30}"
+    r"(?:\s{1,3}[A-Za-z][\w/+&.'-]{0,30}){0,5})\s{1,3}here\b",
     re.I,
 )
 # Where a role phrase ends: the words that start what comes after it.
