@@ -224,3 +224,55 @@ def test_fork_from_a_step_no_figure_follows_is_refused_naming_where_it_applies(
     assert f"to {analyze['step'] - 1} (turn {analyze['turn']})" in message, message
     done = cmd("replay", thread, "--fork", "--from", "-1", "--set", "profile.hours_per_week=20", env=env)
     assert done.returncode == 2 and "has no profile to change" in done.stderr
+
+
+# ---- 6: replay's text output reads as sentences, not Python ----------------------------
+
+
+def _no_python(text: str) -> None:
+    for raw in ("None", "{'", "['", "True", "False", ": {"):
+        assert raw not in text, f"{raw!r} in:\n{text}"
+
+
+def test_replay_text_is_for_people_and_json_for_programs(
+    checkin_home: tuple[dict[str, str], str], tmp_path: Path
+) -> None:
+    env, thread = checkin_home
+    steps = _steps(env, thread)
+    checkin = next(e for e in steps if e["nodes"] == ["checkin"])
+    done = cmd("replay", thread, "--rerun", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(f"Re-ran session {thread} from the start: 2 turns, with the recorded")
+    _no_python(done.stdout)
+    fork = ["replay", thread, "--fork", "--from", str(checkin["step"]), "--set", "profile.hours_per_week=20"]
+    done = cmd(*fork, env=env)
+    assert done.returncode == 0, done.stderr
+    _no_python(done.stdout)
+    assert f"at step {checkin['step']} with profile.hours_per_week = 20" in done.stdout
+    assert "Plan A: " in done.stdout and " at 20 h/week, " in done.stdout
+    assert json.loads(cmd(*fork, "--json", env=env).stdout)["set"] == {"profile.hours_per_week": "20"}
+    done = cmd("replay", thread, "--export", str(tmp_path / "b.json"), env=env)
+    assert done.stdout.startswith(f"Wrote the bundle {tmp_path / 'b.json'}: 2 turns, not redacted")
+    _no_python(done.stdout)
+
+
+def test_a_divergence_shows_totals_in_words() -> None:
+    from agent.interfaces.cli.replay_text import divergence_lines
+
+    lines = divergence_lines(
+        [
+            {
+                "turn": 12,
+                "step": None,
+                "node": None,
+                "what": "totals",
+                "recorded": {"a": [685.0, 86, False]},
+                "now": {"a": [730.0, 92, True]},
+            }
+        ]
+    )
+    assert lines == [
+        "DIVERGES at turn 12: totals",
+        "  recorded: Plan A: 685 h, 86 weeks, does not fit the horizon",
+        "  now:      Plan A: 730 h, 92 weeks, fits the horizon",
+    ]

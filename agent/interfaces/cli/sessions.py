@@ -176,22 +176,19 @@ def _check_owner(coach: Any, thread: str, user: str) -> None:
         )
 
 
-def _show(result: dict[str, object], as_json: bool) -> None:
+def _show(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
-    divergences = result.get("divergences")
-    for key, value in result.items():
-        if key != "divergences":
-            line(f"{key}: {value}")
-    if isinstance(divergences, list):
-        if not divergences:
-            line("No divergence: the same routes, tool calls and numbers as recorded.")
-        for d in divergences:
-            where = f"turn {d['turn']}" + (
-                f", step {d['step']} ({d['node']})" if d.get("step") is not None else ""
-            )
-            line(f"DIVERGES at {where}: {d['what']}\n  recorded: {d['recorded']}\n  now:      {d['now']}")
+    from agent.interfaces.cli.replay_text import result_lines
+
+    for text in result_lines(result):
+        line(text)
+
+
+def _brief(value: object, limit: int = 160) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text[:limit]
 
 
 def _show_timeline(entries: list[dict[str, object]], as_json: bool) -> None:
@@ -212,8 +209,9 @@ def _show_timeline(entries: list[dict[str, object]], as_json: bool) -> None:
                 if call.get("tokens_in") is not None
                 else ""
             )
+            shown = _brief(call["output"])  # JSON, not Python's repr of a list
             line(
-                f"  {call['kind']} {call['name']}({str(call['input'])[:160]}) -> {str(call['output'])[:160]} [{call['latency_ms']} ms{tokens}]"
+                f"  {call['kind']} {call['name']}({_brief(call['input'])}) -> {shown} [{call['latency_ms']} ms{tokens}]"
             )
         for draft in e.get("interrupts") or []:  # type: ignore[attr-defined]
             line(f"  interrupt: plan review of draft {draft}")
