@@ -434,3 +434,23 @@ def test_12_which_is_right_says_where_the_coaches_figure_comes_from() -> None:
     # Not a comparison, or no time: not this answer.
     assert roadmap_time_answer("how long will Storyline take me?", a, b, plan) is None
     assert roadmap_time_answer("which is right for me, plan a or plan b?", a, b, plan) is None
+
+
+def test_8_a_listed_priority_the_postings_rule_would_not_give_is_said() -> None:
+    # A list pinned before (Google classroom priority 2, in 1 of 5 postings) keeps the
+    # person's priority, and the table and the notes say the rule would give 3.
+    from agent.coaching.render import matrix_markdown
+    from tools.models import TargetSkill
+
+    profile = _id_profile()
+    skills = [
+        s.model_copy(update={"priority": 2}) if s.name == "Google classroom" else s
+        for s in profile.plan_a.skills or []
+    ]
+    profile = profile.model_copy(update={"plan_a": profile.plan_a.model_copy(update={"skills": skills})})
+    postings = [*_ID_POSTINGS[:4], _ID_POSTINGS[4] + "\nExperience with Google Classroom is a plus."]
+    report = gap_report(profile, profile.plan_a, postings=postings)
+    google = next(s for s in report.skills if s.name == "Google classroom")
+    assert google.priority == 2 and "priority 2 as listed, not 3 from the postings' share" in google.notes
+    assert "| 1 of 5 postings (priority 2 as listed, not 3) |" in matrix_markdown(report)
+    assert isinstance(skills[0], TargetSkill)

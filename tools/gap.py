@@ -17,6 +17,7 @@ from tools.held import HeldSkills, resolve_skills
 from tools.learning_time import hours_between, prereq_factor
 from tools.models import GapReport, Profile, Quadrant, SkillLine, Target, Trim, TrimChoice
 from tools.optimize import PRIORITY_WEIGHT, Item, best_trim
+from tools.postings import priority_from_share
 from tools.priors import Prior, role_priors
 from tools.targets import Want, role_wants, target_skills
 
@@ -126,6 +127,9 @@ def schedule(
             notes.append(f"already above the target {wanted}")
         if want.evidence is not None:
             notes.append(want.evidence.text())
+            if (by_share := priority_from_share(want.evidence.share())) != want.priority:
+                # A listed or industry priority the postings' rule would not give: said, not hidden.
+                notes.append(f"priority {want.priority} as listed, not {by_share} from the postings' share")
         if want.source.startswith("industry:"):
             notes.append(f"asked for in {want.source.split(': ', 1)[1]}")
         missing = [p for p, lvl in skill.prereqs.items() if levels.get(p, 0) < lvl]

@@ -7,7 +7,8 @@ from agent.coaching.origins import proposal_origin
 from agent.coaching.plan import Milestone, Plan, PlanOption
 from agent.coaching.quoting import quote_document_text
 from tools.catalog import load_catalog
-from tools.models import GapReport
+from tools.models import GapReport, SkillLine
+from tools.postings import priority_from_share
 
 
 def _article(noun: str) -> str:
@@ -19,6 +20,16 @@ def _article(noun: str) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "/").replace("\n", " ")
+
+
+def _evidence_cell(s: SkillLine) -> str:
+    """'4 of 5 postings', and the priority when the postings' rule would give another."""
+    if s.evidence is None:
+        return "-"
+    by_share = priority_from_share(s.evidence.share())
+    return s.evidence.text() + (
+        f" (priority {s.priority} as listed, not {by_share})" if by_share != s.priority else ""
+    )
 
 
 def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) -> str:
@@ -34,8 +45,7 @@ def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) 
         flag = " *" if s.assumed else ""
         rows.append(
             f"| {_cell(s.name)}{flag} | {s.kind} | {s.priority} | {s.current} | {s.target} | {s.gap} | "
-            f"{s.hours:g} | {s.weeks()} | {s.quadrant} |"
-            + (f" {s.evidence.text() if s.evidence else '-'} |" if evidence else "")
+            f"{s.hours:g} | {s.weeks()} | {s.quadrant} |" + (f" {_evidence_cell(s)} |" if evidence else "")
         )
     out = "\n".join(rows)
     out += (
