@@ -11,13 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agent.coaching.matching import is_catalog_skill, own_skill
-from tools.catalog import match_skill
+from tools.held import read_skill
 
 if TYPE_CHECKING:
     from agent.coaching.parsing import Understood
-
-# A rated name this close to a catalog skill's is a typo of it ('pyton'); below, it is asked.
-_NEAR_SKILL = 90.0
 
 
 def _listed(profile: dict[str, Any]) -> list[str]:
@@ -29,21 +26,14 @@ def _listed(profile: dict[str, Any]) -> list[str]:
 def as_listed(u: Understood, profile: dict[str, Any]) -> dict[str, int]:
     """Rated names as the targets' own lists name them: 'Docs-as-code tooling 1' rates
     'Docs-as-code tooling (Markdown, static site generators)', 'LMS admin' rates 'LMS
-    administration' (said in the note, never silently). A name that only resembles a
-    catalog skill is asked about (a problem) and not counted."""
+    administration' (said in the note, never silently), and a close spelling of a catalog
+    skill as the gap engine reads it ('pyton: read as Python engineering')."""
     listed = _listed(profile)
     out: dict[str, int] = {}
     for name, level in u.skills.items():
         own = own_skill(name, listed) if listed else None
-        if own is None and not is_catalog_skill(name) and (near := match_skill(name)) is not None:
-            # The gap engine would count it as the catalog skill it only resembles: a typo
-            # is said ('pyton: read as Python engineering'), anything looser is asked.
-            if near.score < _NEAR_SKILL:
-                u.problems.append(
-                    f"{name} {level}: did you mean {near.name}? I did not count it; rate it again "
-                    "by that name, or by the name your plan's list gives it"
-                )
-                continue
+        if own is None and not is_catalog_skill(name) and (near := read_skill(name)) is not None:
+            # The gap engine counts a close spelling as that catalog skill: said, never silent.
             u.notes.append(f"{name}: read as {near.name}")
         if own is None or own == name or (is_catalog_skill(name) and is_catalog_skill(own)):
             out[name] = level
