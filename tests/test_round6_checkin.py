@@ -115,3 +115,35 @@ def test_2_a_finished_course_with_its_level_is_counted_not_asked(coach: Coach) -
     text = _checkin(coach, TESTER)
     assert "Finished:** stats (Statistics and probability now 2, counted above). Well done." in text
     assert "tell me the level" not in text
+
+
+# ---- 3. a what-if before any plan --------------------------------------------------------
+def test_3_a_what_if_before_a_plan_is_worked_out_on_a_complete_profile(coach: Coach) -> None:
+    from tools.gap import gap_report
+
+    thread = coach.new_thread_id()
+    coach.send(thread, "hi im a backend engineer, python 4, sql 3, docker 2. about 8 hrs a week")
+    coach.send(thread, "genai engineer in fintech, plan b mlops engineer in fintech")
+    text = "\n".join(coach.send(thread, "what if I only had 4 hours a week?").messages)
+    assert "From the roadmaps" not in text, text
+    assert "No plan is drafted yet" in text and "What if: 4 h/week instead of your 8" in text
+    assert "This is a what-if: your profile and plan are unchanged" in text
+    profile = Profile.model_validate(
+        {k: v for k, v in coach.values(thread)["profile"].items() if k in Profile.model_fields}
+    )
+    assert profile.hours_per_week == 8, "a what-if changes nothing"
+    for label, target in (("A", profile.plan_a), ("B", profile.plan_b)):
+        then = gap_report(profile.model_copy(update={"hours_per_week": 4}), target)
+        assert (
+            f"Plan {label}, {then.target.label()}: {then.total_hours:g} h take {then.total_weeks} weeks"
+            in text
+        )
+
+
+def test_3_a_what_if_on_an_incomplete_profile_says_what_is_missing(coach: Coach) -> None:
+    thread = coach.new_thread_id()
+    coach.send(thread, "hi im a backend engineer, python 4, sql 3")
+    text = "\n".join(coach.send(thread, "what if I only had 4 hours a week?").messages)
+    assert "From the roadmaps" not in text, text
+    assert "once I know your Plan A (a position in an industry), your Plan B" in text
+    assert "the hours a week" not in text, "the hours asked are enough to work it out"

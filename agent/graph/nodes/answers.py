@@ -15,10 +15,19 @@ from agent.coaching.intents import WHAT_IF
 from agent.coaching.passages import Passage, Quoted, Retrieved, passages_of, quoted_of, retrieved_of
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
-from agent.coaching.roadmap_time import roadmap_time_answer
-from agent.coaching.what_if import what_if_answer
+from agent.coaching.proposals import needs_proposal
+from agent.coaching.what_if import asked_figures, what_if_answer
 from agent.graph.context import Context, run_user
-from agent.graph.nodes.common import ask_model, generates, last_human, model_for, profile_of, retriever_for
+from agent.graph.nodes.common import (
+    ask_model,
+    generates,
+    last_human,
+    model_for,
+    postings_of,
+    profile_of,
+    retriever_for,
+    unrated_role_skills,
+)
 from agent.graph.nodes.intake import QUESTIONS as INTAKE_QUESTIONS
 from agent.graph.prompts import ANSWER_SYSTEM, passages_block
 from agent.graph.state import CoachState
@@ -28,6 +37,7 @@ from agent.llm.models import is_capable
 from agent.storage.plans import list_plans
 from tools.gap import gap_report
 from tools.models import GapReport, Profile
+from tools.postings import postings_for
 
 _FOLLOW_UP = re.compile(r"\b(it|that|this|those|these|they|them|there|which one)\b", re.I)
 
@@ -98,15 +108,13 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         if is_capable(ctx.model, ctx.chat_model):
             return {"query": "", "passages": [], "quotes": [], "plan_answer": None}  # the tool agent looks up
         planned = _plan_and_profile(state, runtime)
+        if planned is None and (before := what_if_before_plan(question, state, runtime)):
+            return {"query": "", "passages": [], "plan_answer": before}
         # A what-if ('could I finish early if I did 8 hrs a week?') is worked out at the
         # figures asked; the rest of the message is answered from the plan as it is.
         what_if = what_if_answer(question, planned[0], *planned[1:]) if planned and planned[0] else None
         rest = WHAT_IF.sub(" ", question) if what_if else question
-        from_plan = (
-            answer_from_plan(rest, *planned[1:]) or roadmap_time_answer(rest, *planned[1:])
-            if planned and rest.strip(" ,.;?!")
-            else None
-        )
+        from_plan = answer_from_plan(rest, *planned[1:]) if planned and rest.strip(" ,.;?!") else None
         said = [x.text for x in (from_plan, what_if) if x is not None]
         if said:
             return {"query": "", "passages": [], "plan_answer": "\n\n".join(said)}
@@ -131,6 +139,64 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         chosen = hits[:3] + [h for h in hits[3:] if "project" in h.chunk.section.lower()][:3]
         passages["plan_a" if key == "a" else "plan_b"] = passages_of(chosen)
     return {"query": " | ".join(queries), "passages": passages}
+
+
+_NEEDED = {
+    "current_role": "your current role",
+    "skills": "your skill levels",
+    "hours_per_week": "the hours a week you can study",
+    "plan_a": "your Plan A (a position in an industry)",
+    "plan_b": "your Plan B",
+}
+
+
+def what_if_before_plan(question: str, state: CoachState, runtime: Runtime[Context]) -> str | None:
+    """A what-if with hours or a horizon asked before any plan exists ('what if I only had 4
+    hours a week?'): with a complete profile, worked out by the gap engine on the skills a
+    draft would use, as after a draft; else what is missing to work it out. None when the
+    question asks no such what-if."""
+    hours, months, _ = asked_figures(question)
+    if hours is None and months is None:
+        return None
+    profile = dict(state.get("profile") or {})
+    if hours is not None and not profile.get("hours_per_week"):
+        profile["hours_per_week"] = hours  # the figure asked is all the hours it needs
+    missing = [
+        _NEEDED[f]
+        for f in _NEEDED
+        if not profile.get(f) and not (f == "skills" and profile.get("skills_skipped"))
+    ]
+    if not missing and (key := needs_proposal(profile)):
+        missing.append(f"the 10 skills for {profile[key]['position']} agreed (answer the list I proposed)")
+    if missing:
+        return (
+            "That is a what-if I can work out with the gap engine once I know "
+            + ", ".join(missing)
+            + ": there is no plan yet and your profile is not complete. Tell me those and ask again "
+            "(nothing was changed)."
+        )
+    person = profile_of(profile)
+    overrides = state.get("overrides") or {}
+    records = postings_of(runtime)
+    a, b = (
+        gap_report(
+            person,
+            target,
+            target_overrides=overrides.get(key),
+            postings=postings_for(records, target.position),
+        )
+        for key, target in (("a", person.plan_a), ("b", person.plan_b))
+    )
+    worked = what_if_answer(question, person, a, b)
+    if worked is None:
+        return None
+    lines = ["No plan is drafted yet, so this is worked out on your profile as it stands."]
+    if unrated := unrated_role_skills(profile):
+        lines.append(
+            f"Skills you have not rated yet count as 0 here ({', '.join(unrated[:6])}"
+            f"{', ...' if len(unrated) > 6 else ''}): rate them to sharpen it."
+        )
+    return "\n".join(lines) + "\n\n" + worked.text
 
 
 def after_retrieve(state: CoachState) -> Literal["answer", "analyze_gaps"]:
