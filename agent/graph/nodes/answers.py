@@ -16,6 +16,7 @@ from agent.coaching.passages import Passage, Quoted, Retrieved, passages_of, quo
 from agent.coaching.plan import Plan
 from agent.coaching.plan_answers import answer_from_plan
 from agent.coaching.proposals import needs_proposal
+from agent.coaching.roadmap_time import roadmap_time_answer
 from agent.coaching.what_if import asked_figures, what_if_answer
 from agent.graph.context import Context, run_user
 from agent.graph.nodes.common import (
@@ -114,7 +115,11 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         # figures asked; the rest of the message is answered from the plan as it is.
         what_if = what_if_answer(question, planned[0], *planned[1:]) if planned and planned[0] else None
         rest = WHAT_IF.sub(" ", question) if what_if else question
-        from_plan = answer_from_plan(rest, *planned[1:]) if planned and rest.strip(" ,.;?!") else None
+        from_plan = (
+            answer_from_plan(rest, *planned[1:]) or roadmap_time_answer(rest, *planned[1:])
+            if planned and rest.strip(" ,.;?!")
+            else None
+        )
         said = [x.text for x in (from_plan, what_if) if x is not None]
         if said:
             return {"query": "", "passages": [], "plan_answer": "\n\n".join(said)}
