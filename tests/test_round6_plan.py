@@ -454,3 +454,11 @@ def test_8_a_listed_priority_the_postings_rule_would_not_give_is_said() -> None:
     assert google.priority == 2 and "priority 2 as listed, not 3 from the postings' share" in google.notes
     assert "| 1 of 5 postings (priority 2 as listed, not 3) |" in matrix_markdown(report)
     assert isinstance(skills[0], TargetSkill)
+
+
+def test_8_an_industry_priority_says_the_industry_asks_for_it() -> None:
+    from tools.gap import priority_origin
+
+    assert priority_origin("industry: healthcare") == "as healthcare asks"
+    assert priority_origin("healthcare asks for it (catalog industry), in place of X") == "as healthcare asks"
+    assert priority_origin("your own skill (you rated it 3)") == "as listed"

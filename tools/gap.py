@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -129,7 +130,9 @@ def schedule(
             notes.append(want.evidence.text())
             if (by_share := priority_from_share(want.evidence.share())) != want.priority:
                 # A listed or industry priority the postings' rule would not give: said, not hidden.
-                notes.append(f"priority {want.priority} as listed, not {by_share} from the postings' share")
+                notes.append(
+                    f"priority {want.priority} {priority_origin(want.source)}, not {by_share} from the postings' share"
+                )
         if want.source.startswith("industry:"):
             notes.append(f"asked for in {want.source.split(': ', 1)[1]}")
         missing = [p for p, lvl in skill.prereqs.items() if levels.get(p, 0) < lvl]
@@ -308,6 +311,16 @@ def _unknown_estimate(name: str, current: int) -> SkillLine:
         assumed=False,
         held=target == current,
     )
+
+
+def priority_origin(source: str) -> str:
+    """Where a row's priority comes from when not from the postings: 'as healthcare asks' for
+    an industry's domain skill, else 'as listed'."""
+    if source.startswith("industry:"):
+        return f"as {source.split(': ', 1)[1]} asks"
+    if (m := re.match(r"(.+?) asks for it \(catalog industry\)", source)) is not None:
+        return f"as {m.group(1)} asks"
+    return "as listed"
 
 
 def hours_needed(total_hours: float, weeks: int) -> float:

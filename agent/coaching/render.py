@@ -7,6 +7,7 @@ from agent.coaching.origins import proposal_origin
 from agent.coaching.plan import Milestone, Plan, PlanOption
 from agent.coaching.quoting import quote_document_text
 from tools.catalog import load_catalog
+from tools.gap import priority_origin
 from tools.models import GapReport, SkillLine
 from tools.postings import priority_from_share
 
@@ -27,9 +28,9 @@ def _evidence_cell(s: SkillLine) -> str:
     if s.evidence is None:
         return "-"
     by_share = priority_from_share(s.evidence.share())
-    return s.evidence.text() + (
-        f" (priority {s.priority} as listed, not {by_share})" if by_share != s.priority else ""
-    )
+    if by_share == s.priority:
+        return s.evidence.text()
+    return f"{s.evidence.text()} (priority {s.priority} {priority_origin(s.source)}, not {by_share})"
 
 
 def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) -> str:
