@@ -276,3 +276,52 @@ def test_a_divergence_shows_totals_in_words() -> None:
         "  recorded: Plan A: 685 h, 86 weeks, does not fit the horizon",
         "  now:      Plan A: 730 h, 92 weeks, fits the horizon",
     ]
+
+
+# ---- 8: a skill given twice, and rated skills outside a plan's 10 ------------------------
+
+RAJ = """\
+current_role: Backend engineer
+industry: e-commerce
+hours_per_week: 10
+plan_a: {position: ML engineer, industry: e-commerce}
+plan_b: {position: Data engineer, industry: e-commerce}
+skills:
+  Python: 4
+  SQL: 3
+  Docker: 3
+  k8s: 2
+  Go: 3
+  statistics: 1
+"""
+
+
+def test_a_skill_written_twice_is_refused_naming_both(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "raj.yaml"
+    path.write_text(RAJ.replace("  Go: 3\n", "  Go: 3\n  pyton: 4\n  sql: 2\n"))
+    for args in (["gaps", "--profile"], ["plan", "--reject", "--profile"], ["profile", "import"]):
+        done = cmd(*args, str(path))
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        (message,) = done.stderr.strip().splitlines()
+        assert "'Python' and 'pyton' (both read as Python engineering)" in message, message
+        assert "'SQL' and 'sql'" in message and "keep one of each" in message
+    aliases = tmp_path / "aliases.yaml"  # two exact names of one catalog skill are the person's words
+    aliases.write_text(RAJ.replace("  Go: 3\n", "  AWS: 3\n  GCP: 2\n"))
+    assert cmd("gaps", "--profile", str(aliases)).returncode == 0
+
+
+def test_gaps_names_rated_skills_outside_each_plans_ten(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "raj.yaml"
+    path.write_text(RAJ)
+    done = cmd("gaps", "--profile", str(path), "--user", "raj")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Rated by you, not among Plan A's 10 skills (ML engineer in e-commerce): Python 4, SQL 3, k8s 2, statistics 1."
+        in done.stdout
+    )
+    assert (
+        "not among Plan B's 10 skills (Data engineer in e-commerce): Python 4, Docker 3, k8s 2" in done.stdout
+    )
+    assert "Go 3" not in done.stdout  # said already: not in the catalog
+    reports = json.loads(cmd("gaps", "--profile", str(path), "--json").stdout)
+    assert reports[0]["not_counted"] == {"Python": 4, "SQL": 3, "k8s": 2, "statistics": 1}

@@ -82,7 +82,44 @@ def load_profile(path: Path) -> Profile:
         raise InputError(f"The profile file {path} is not valid YAML{where}; {EXAMPLE}.") from None
     if not isinstance(data, dict):
         raise InputError(f"The profile file {path} must be a YAML mapping of keys to values; {EXAMPLE}.")
-    return profile_from_data(data, f"The profile file {path}")
+    profile = profile_from_data(data, f"The profile file {path}")
+    if twice := repeated_skills(profile.skills):
+        raise InputError(
+            f"The profile file {path} names a skill twice under skills: {twice}; keep one of each "
+            "(a skill given twice counts once, at the higher level)."
+        )
+    return profile
+
+
+def repeated_skills(skills: dict[str, int]) -> str:
+    """Pairs of skill names that are one skill written twice ('Python' and 'pyton', 'SQL'
+    and 'sql'): the same name but for case and spacing, or a misspelling of a skill another
+    name gives correctly. Two exact names of one skill ('AWS', 'GCP': both cloud platforms)
+    are the person's own two words for it and are left alone. '' when there are none."""
+    from tools.catalog import normalize
+    from tools.held import read_skill
+
+    said: dict[str, list[tuple[str, bool]]] = {}
+    for name in skills:
+        found = read_skill(name)
+        key = found.id if found is not None else "own:" + normalize(name)
+        said.setdefault(key, []).append((name, found is None or found.exact))
+    pairs = []
+    for key, names in said.items():
+        if len(names) < 2:
+            continue
+        folded = {normalize(n) for n, _ in names}
+        if len(folded) < len(names) or not all(exact for _, exact in names):
+            listed = " and ".join(f"'{n}'" for n, _ in names)
+            what = "" if key.startswith("own:") else f" (both read as {_skill_name(key)})"
+            pairs.append(listed + what)
+    return "; ".join(pairs)
+
+
+def _skill_name(skill_id: str) -> str:
+    from tools.catalog import load_catalog
+
+    return load_catalog().skill(skill_id).name
 
 
 def profile_from_data(data: dict[str, object], source: str = "The profile") -> Profile:

@@ -152,15 +152,17 @@ def gaps(
     """The skill-gap matrix, totals and verdict for Plan A and Plan B side by side."""
     from agent.coaching.profile_file import load_profile
     from agent.coaching.render import gaps_markdown
+    from agent.interfaces.cli.gap_notes import not_counted, not_counted_markdown
     from agent.interfaces.cli.postings import profile_postings
     from tools.gap import compare_plans
 
     prof = load_profile(profile)
     a, b = compare_plans(prof, profile_postings(user, prof))
     if as_json:
-        emit_json([r.model_dump(mode="json") for r in (a, b)])
+        emit_json([r.model_dump(mode="json") | {"not_counted": not_counted(prof, r)} for r in (a, b)])
     else:
-        show_markdown(gaps_markdown(a, b))
+        notes = not_counted_markdown(prof, {"A": a, "B": b})
+        show_markdown(gaps_markdown(a, b) + (f"\n\n{notes}" if notes else ""))
 
 
 @app.command()
