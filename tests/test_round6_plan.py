@@ -462,3 +462,17 @@ def test_8_an_industry_priority_says_the_industry_asks_for_it() -> None:
     assert priority_origin("industry: healthcare") == "as healthcare asks"
     assert priority_origin("healthcare asks for it (catalog industry), in place of X") == "as healthcare asks"
     assert priority_origin("your own skill (you rated it 3)") == "as listed"
+
+
+def test_12_a_phase_heading_is_no_stated_time() -> None:
+    # "Phase 2: Deep learning (2-3 months)" is a phase's length, and "Agents (2 months)" no
+    # estimate of the whole move: neither is set against the coach's figures.
+    from agent.coaching.relevance import stated_time, stated_total
+
+    text = "Phase 2: Deep learning (2-3 months)\nNeural networks and backpropagation."
+    assert stated_time(text, "Deep learning with PyTorch") == ""
+    assert stated_total("## Phase 5: Agents and state machines (2 months)\nModel agent workflows.") == ""
+    assert (
+        stated_total("Plan on 9-12 months at 8-10 hours a week.")
+        == "Plan on 9-12 months at 8-10 hours a week."
+    )

@@ -246,7 +246,8 @@ def _rationale(
         n, sentence = said
         claims.append(
             Claim(
-                text=f"The roadmap says {quote_document_text(sentence, f'[{n}]')}; my {a.total_hours:g} h "
+                text=f"The roadmap says {quote_document_text(sentence, f'[{n}]').removesuffix(f' [{n}]')}; "
+                f"my {a.total_hours:g} h "
                 f"({a.total_weeks} weeks at {a.hours_per_week:g} h/week) adds up the catalog's hours per "
                 "level step for each skill, not the roadmap's estimate (see `coach explain`).",
                 basis="passage",

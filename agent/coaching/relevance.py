@@ -104,18 +104,39 @@ def stated_time(text: str, name: str) -> str:
     """The first sentence of a passage that states a time and names the skill (by its name or
     one of its longer words: "Storyline" for Articulate Storyline), or ''."""
     words = [w for w in re.findall(r"[A-Za-z][\w+#]*", name) if len(w) >= 5] or [name]
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
-        body = sentence.strip(" -*#>")
+    for body in _sentences(text):
         if _DURATION.search(body) and any(_phrase(w).search(body.lower()) for w in words):
             return body
     return ""
 
 
+# A heading that only names a phase and its length ("Phase 2: Deep learning (2-3 months)").
+_PHASE = re.compile(r"[^.!?]*\(\s*(?:about\s+)?[\d\s\-–]+(?:to\s+\d+\s*)?(?:weeks?|months?)[^)]*\)\s*", re.I)
+
+
+def _sentences(text: str) -> list[str]:
+    """A passage's sentences and list items, without its headings: a time stated in a
+    heading is a phase's length, not a time for a skill or the whole move."""
+    out = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", line):
+            body = sentence.strip(" -*>")
+            if body and not _PHASE.fullmatch(body):
+                out.append(body)
+    return out
+
+
+_SPAN = re.compile(r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:weeks?|months?)\b", re.I)
+_RATE = re.compile(r"\b(?:hours?|hrs?|h)\s*(?:a|per|/|each)\s*week\b|\bh/week\b", re.I)
+
+
 def stated_total(text: str) -> str:
-    """The first sentence of a passage that states how long the whole move takes (in weeks or
-    months), or ''."""
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
-        body = sentence.strip(" -*#>")
-        if re.search(r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:weeks?|months?)\b", body, re.I):
+    """The first sentence of a passage that states how long the whole move takes: a span in
+    weeks or months at some hours a week ("6-9 months at 6-8 hours a week"; a phase's
+    heading, "Agents (2 months)", is not one), or ''."""
+    for body in _sentences(text):
+        if _SPAN.search(body) and _RATE.search(body):
             return body
     return ""
