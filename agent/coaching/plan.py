@@ -257,8 +257,9 @@ def _rationale(
     if not citations:
         claims.append(
             Claim(
-                text=f"The roadmaps I have do not cover {a.target.position} or its skills, so nothing is "
-                "quoted for it; `coach ingest` a roadmap that does.",
+                text=f"The roadmaps I have do not cover {a.target.position}: none of the passages found for "
+                "it names the position or one of its skills, so nothing is quoted; `coach ingest` a roadmap "
+                "that does.",
                 basis="figure",
                 ref="retrieved passages: none about this target",
             )
