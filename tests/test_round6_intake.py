@@ -5,7 +5,11 @@ for again, a hedged second figure for hours, a 'yes. and plan b ...', a hedged i
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from cli_helpers import run
 
 from agent.coaching.parsing import ProfileField, understand
 from agent.graph.nodes.common import unrated_role_skills
@@ -259,3 +263,57 @@ def test_2_a_leaning_and_a_fallback_said_after_its_target(
     assert said.plan_a == (dict(zip(["position", "industry"], plan_a, strict=True)) if plan_a else None)
     assert said.plan_b == (dict(zip(["position", "industry"], plan_b, strict=True)) if plan_b else None)
     assert not said.problems and not said.unused
+
+
+# ---- 9. a deadline inside a position, in the chat and in `coach profile set` ------------------
+def test_9_a_deadline_without_a_figure_is_said_in_the_chat() -> None:
+    said = understand("ML engineer by next summer", "plan_a", "fintech")
+    assert said.plan_a == {"position": "ML engineer", "industry": "fintech"}
+    assert said.horizon_months is None
+    assert said.problems == [
+        "horizon: 'by next summer' gives no number of months; say it as 'within 9 months' (the horizon is unchanged)"
+    ]
+
+
+def test_9_profile_set_reads_or_refuses_a_deadline_as_the_chat_does(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], profile_file: Path
+) -> None:
+    assert run(monkeypatch, capsys, "profile", "import", str(profile_file), "--user", "raj")[0] == 0
+    code, out, err = run(
+        monkeypatch,
+        capsys,
+        "profile",
+        "set",
+        "plan_a.position",
+        "ML engineer by next summer",
+        "--user",
+        "raj",
+    )
+    assert code == 2 and "'by next summer' is a deadline, not part of a position" in err, (out, err)
+    code, out, err = run(monkeypatch, capsys, "profile", "--json", "--user", "raj")
+    assert json.loads(out)["plan_a"]["position"] == "GenAI engineer", "nothing changed"
+    code, out, err = run(
+        monkeypatch,
+        capsys,
+        "profile",
+        "set",
+        "plan_a",
+        "ML engineer in e-commerce within a year",
+        "--user",
+        "raj",
+    )
+    assert code == 0, err
+    code, out, err = run(
+        monkeypatch,
+        capsys,
+        "profile",
+        "set",
+        "plan_b.position",
+        "MLOps engineer within 18 months",
+        "--user",
+        "raj",
+    )
+    assert code == 0, err
+    saved = json.loads(run(monkeypatch, capsys, "profile", "--json", "--user", "raj")[1])
+    assert saved["plan_a"] == {"position": "ML engineer", "industry": "e-commerce"}
+    assert saved["plan_b"]["position"] == "MLOps engineer" and saved["horizon_months"] == 18

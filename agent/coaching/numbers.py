@@ -172,6 +172,11 @@ _DATED_DEADLINE = re.compile(
 )
 
 
+def find_dated_deadline(text: str) -> re.Match[str] | None:
+    """A deadline without a number of months ('by next summer'), or None."""
+    return _DATED_DEADLINE.search(text)
+
+
 def find_deadline(text: str) -> re.Match[str] | None:
     """The first deadline in the text ('within a year', 'in 6 months', 'by next summer'), or None:
     a deadline ends a target's name, so it never becomes part of an industry."""

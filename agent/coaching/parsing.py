@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from agent.coaching.intents import CHECKIN, LAUGHTER, PLAN_COMMAND, QUESTION_START, WHAT_IF, Intent, classify
 from agent.coaching.levels import FORGET, MAX_CANDIDATES, parse_skills, skill_name
-from agent.coaching.numbers import find_elapsed_weeks, find_horizon, words_to_digits
+from agent.coaching.numbers import find_dated_deadline, find_elapsed_weeks, find_horizon, words_to_digits
 from agent.coaching.plan_reading import NO as NO
 from agent.coaching.plan_reading import SKIP, TARGET_WORDS, UNSURE, has_any, read_plans
 from agent.coaching.plan_reading import YES as YES
@@ -119,6 +119,17 @@ def parse_message(
             out.problems.append(f"horizon: {amount.raw} is out of range; use 1-36 months")
         else:
             out.horizon_months = int(amount.value)
+        work = _blank(work, m.start(), m.end())
+    if (
+        (out.plan_a or out.plan_b or out.confirm)
+        and out.horizon_months is None
+        and (m := find_dated_deadline(work))
+    ):
+        # "ML engineer by next summer": the deadline is no part of the target, and no figure.
+        out.problems.append(
+            f"horizon: '{m.group(0).strip()}' gives no number of months; say it as 'within 9 months' "
+            "(the horizon is unchanged)"
+        )
         work = _blank(work, m.start(), m.end())
     weeks, m = find_elapsed_weeks(work)
     if m:

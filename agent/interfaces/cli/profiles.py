@@ -123,6 +123,24 @@ def parse_target(value: str, field: str, current: dict[str, Any]) -> dict[str, A
     return {"position": position.strip(), "industry": industry.strip()}
 
 
+def split_deadline(value: str, field: str) -> tuple[str, int | None]:
+    """A target's value without its deadline, and the horizon in months it gives, as the chat
+    reads it ('ML engineer in e-commerce within a year' -> 12); a deadline with no figure ('by
+    next summer') is refused, never kept in a name."""
+    from agent.coaching.numbers import find_deadline, find_horizon  # lazy: start-up imports stay small
+
+    deadline = find_deadline(value)
+    if deadline is None:
+        return value, None
+    amount, m = find_horizon(value)
+    if amount is None or m is None or m.start() != deadline.start():
+        raise InputError(
+            f"{field}: '{deadline.group(0).strip()}' is a deadline, not part of a position, and gives no "
+            "number of months; leave it out and set the horizon: coach profile set horizon_months 9"
+        )
+    return value[: deadline.start()].rstrip(" ,;"), int(amount.value)
+
+
 def kept_industry_note(field: str, value: str, profile: dict[str, Any]) -> str | None:
     """'plan_b Data engineer' names no industry: say which one it kept, and how to change it."""
     if field not in ("plan_a", "plan_b", "plan_a.position", "plan_b.position"):
@@ -146,6 +164,10 @@ def apply_change(data: dict[str, Any], field: str, value: str) -> dict[str, Any]
         target = dict(new.get(head) or {})
         if sub and sub not in ("position", "industry"):
             raise InputError(f"There is no profile field {field!r}; {head} has position and industry.")
+        if not value.lstrip().startswith("{"):
+            value, months = split_deadline(value, field)  # "ML engineer by next summer"
+            if months:
+                new["horizon_months"] = months
         new[head] = {**target, sub: value} if sub else parse_target(value, head, target)
     elif head == "skills" and sub:
         # `skills.python` changes the skill saved as "Python" rather than adding a second one.
