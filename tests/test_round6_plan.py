@@ -476,3 +476,10 @@ def test_12_a_phase_heading_is_no_stated_time() -> None:
         stated_total("Plan on 9-12 months at 8-10 hours a week.")
         == "Plan on 9-12 months at 8-10 hours a week."
     )
+
+
+def test_10_compliance_training_is_no_application_security() -> None:
+    from tools.postings import analyse_postings
+
+    seen = analyse_postings(_ID_POSTINGS, "Instructional designer")
+    assert "security" not in seen.skills

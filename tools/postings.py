@@ -41,6 +41,8 @@ _AMBIGUOUS = {
     "research",
     "publishing",
     "math",
+    # "compliance training" is a course, not application security.
+    "compliance",
 }
 _STOP = frozenset(
     re.split(
