@@ -147,3 +147,50 @@ def test_3_a_what_if_on_an_incomplete_profile_says_what_is_missing(coach: Coach)
     assert "From the roadmaps" not in text, text
     assert "once I know your Plan A (a position in an industry), your Plan B" in text
     assert "the hours a week" not in text, "the hours asked are enough to work it out"
+
+
+# ---- 4. a question beside 'draft my plan' -------------------------------------------------
+def _ready(coach: Coach) -> str:
+    """A thread whose profile is complete but for ratings (8 hours a week), not yet drafted."""
+    thread = coach.new_thread_id()
+    coach.send(thread, "hi im a backend engineer, python 4, sql 3, docker 2. about 8 hrs a week")
+    coach.send(thread, "genai engineer in fintech, plan b mlops engineer in fintech")
+    return thread
+
+
+def test_4_a_question_beside_draft_my_plan_is_answered_and_the_draft_made(coach: Coach) -> None:
+    thread = _ready(coach)
+    turn = coach.send(thread, "draft my plan. also, is 6 hours a week realistic?")
+    text = "\n".join(turn.messages)
+    assert "ask it again on its own" not in text
+    assert 'You also asked "also, is 6 hours a week realistic?"' in text, text
+    assert "What if: 6 h/week instead of your 8" in text
+    assert turn.review is not None, "the draft is made too"
+    assert turn.review.plan["profile"]["hours_per_week"] == 8, "the question's 6 is no fact"
+    assert text.index("You also asked") < text.index("## Skill gap"), "answered before the draft"
+
+
+def test_4_a_roadmap_question_beside_draft_my_plan_is_answered_as_on_its_own(coach: Coach) -> None:
+    thread = _ready(coach)
+    text = "\n".join(
+        coach.send(thread, "draft my plan. also, what does an ML engineer actually do?").messages
+    )
+    assert "ask it again on its own" not in text
+    alone = "\n".join(coach.send(coach.new_thread_id(), "what does an ML engineer actually do?").messages)
+    assert f'You also asked "also, what does an ML engineer actually do?".\n\n{alone.strip()}' in text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "hours", "skills"),
+    [
+        ("is 6 hours a week realistic?", None, {}),
+        ("sql 3. is 6 hours a week enough?", None, {"sql": 3}),
+        ("sql is 3 and is that enough?", None, {"sql": 3}),
+        ("I can do 6 hours a week", 6.0, {}),
+    ],
+)
+def test_4_a_figure_asked_about_is_no_fact(text: str, hours: float | None, skills: dict[str, int]) -> None:
+    from agent.coaching.parsing import parse_message
+
+    u = parse_message(text)
+    assert (u.hours_per_week, u.skills) == (hours, skills)

@@ -37,7 +37,12 @@ LAUGHTER = re.compile(r"\b(?:lol+|lmf?ao|rofl|(?:ha){2,}h?|(?:he){2,}|tbh|xd)\b"
 # "could i finish early if i did 6 hrs a week?": a what-if asks; its figures change nothing.
 WHAT_IF = re.compile(
     r"\b(?:could i|would i|should i|what if|would it|what about if|if i (?:did|do|had|put|went|studied|spent)|"
-    r"how (?:many|much)\b[^?.!\n]{0,60}?\b(?:do|would|will|should) i (?:actually |really |still )?need)\b"
+    r"how (?:many|much)\b[^?.!\n]{0,60}?\b(?:do|would|will|should) i (?:actually |really |still )?need|"
+    # "is 6 hours a week realistic?": a figure asked about, not said (no 'is'/'and' before
+    # the figure's words, so 'sql is 3 and is that enough?' keeps sql 3).
+    r"(?:is|are|would|will)\s{1,3}(?:only\s{1,3}|just\s{1,3})?(?:\d|an?\s|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|twelve|fifteen|twenty)(?:(?!\b(?:is|are|and)\b)[^?.!\n,;]){0,60}?"
+    r"\b(?:realistic|enough|doable|feasible|sufficient|achievable|reasonable|too\s{1,3}(?:much|little|few|ambitious)))\b"
     r"[^?.!\n]{0,160}\?",
     re.I,
 )

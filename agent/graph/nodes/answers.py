@@ -101,38 +101,11 @@ def _plan_and_profile(
 
 def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Find roadmap passages for the question, or for each plan's target and missing skills.
-    A question the person's own plan answers needs no roadmap: it is answered from the plan."""
-    ctx = runtime.context
-    retriever = retriever_for(ctx)
+    A question the person's own plan answers needs no roadmap: it is answered from the plan.
+    A question asked beside 'draft my plan' is answered here, before the draft."""
     if state.get("route") == "question":
-        question = _question(state)
-        if is_capable(ctx.model, ctx.chat_model):
-            return {"query": "", "passages": [], "quotes": [], "plan_answer": None}  # the tool agent looks up
-        planned = _plan_and_profile(state, runtime)
-        if planned is None and (before := what_if_before_plan(question, state, runtime)):
-            return {"query": "", "passages": [], "plan_answer": before}
-        # A what-if ('could I finish early if I did 8 hrs a week?') is worked out at the
-        # figures asked; the rest of the message is answered from the plan as it is.
-        what_if = what_if_answer(question, planned[0], *planned[1:]) if planned and planned[0] else None
-        rest = WHAT_IF.sub(" ", question) if what_if else question
-        from_plan = (
-            answer_from_plan(rest, *planned[1:]) or roadmap_time_answer(rest, *planned[1:])
-            if planned and rest.strip(" ,.;?!")
-            else None
-        )
-        said = [x.text for x in (from_plan, what_if) if x is not None]
-        if said:
-            return {"query": "", "passages": [], "plan_answer": "\n\n".join(said)}
-        query = question_query(state)
-        # Relevance is judged on the question alone: the context in the query would
-        # make any question look relevant to the target role's roadmap.
-        hits = call_tool("search_roadmaps", retriever.relevant, query=query, k=ctx.k, gate=question)
-        quotes: list[Quoted] = []
-        if hits and not generates(ctx):
-            found = call_tool("best_sentences", retriever.rank_sentences, question=question, hits=hits, k=3)
-            quotes = [quoted_of(q) for q in found]
-        found_passages = Retrieved(question=passages_of(hits))
-        return {"query": query, "passages": found_passages, "quotes": quotes, "plan_answer": None}
+        return _look_up(state, runtime)
+    retriever = retriever_for(runtime.context)
     passages = Retrieved()
     queries = []
     for key in ("a", "b"):
@@ -143,7 +116,51 @@ def retrieve(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         # milestones, and are rarely the very top hits for a skills query.
         chosen = hits[:3] + [h for h in hits[3:] if "project" in h.chunk.section.lower()][:3]
         passages["plan_a" if key == "a" else "plan_b"] = passages_of(chosen)
-    return {"query": " | ".join(queries), "passages": passages}
+    out: dict[str, Any] = {"query": " | ".join(queries), "passages": passages}
+    if aside := state.get("aside"):
+        # 'draft my plan. also, is 6 hours a week realistic?': a what-if on the profile this
+        # draft uses, else the question's own answer (plan, roadmap quotes or the model).
+        asked: Any = {**state, "route": "question"}
+        before = what_if_before_plan(aside, state, runtime, drafting=True)
+        found: Any = {"plan_answer": before} if before else _look_up(asked, runtime)
+        said = _answer({**asked, **found}, runtime)["messages"][-1].content
+        out["messages"] = [AIMessage(f'You also asked "{_shown(aside)}".\n\n{said}')]
+        out["aside"] = None
+    return out
+
+
+def _look_up(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """What answers the question: the plan's figures, a what-if worked out, or passages."""
+    ctx = runtime.context
+    retriever = retriever_for(ctx)
+    question = _question(state)
+    if is_capable(ctx.model, ctx.chat_model):
+        return {"query": "", "passages": [], "quotes": [], "plan_answer": None}  # the tool agent looks up
+    planned = _plan_and_profile(state, runtime)
+    if planned is None and (before := what_if_before_plan(question, state, runtime)):
+        return {"query": "", "passages": [], "plan_answer": before}
+    # A what-if ('could I finish early if I did 8 hrs a week?') is worked out at the
+    # figures asked; the rest of the message is answered from the plan as it is.
+    what_if = what_if_answer(question, planned[0], *planned[1:]) if planned and planned[0] else None
+    rest = WHAT_IF.sub(" ", question) if what_if else question
+    from_plan = (
+        answer_from_plan(rest, *planned[1:]) or roadmap_time_answer(rest, *planned[1:])
+        if planned and rest.strip(" ,.;?!")
+        else None
+    )
+    said = [x.text for x in (from_plan, what_if) if x is not None]
+    if said:
+        return {"query": "", "passages": [], "plan_answer": "\n\n".join(said)}
+    query = question_query(state)
+    # Relevance is judged on the question alone: the context in the query would
+    # make any question look relevant to the target role's roadmap.
+    hits = call_tool("search_roadmaps", retriever.relevant, query=query, k=ctx.k, gate=question)
+    quotes: list[Quoted] = []
+    if hits and not generates(ctx):
+        found = call_tool("best_sentences", retriever.rank_sentences, question=question, hits=hits, k=3)
+        quotes = [quoted_of(q) for q in found]
+    found_passages = Retrieved(question=passages_of(hits))
+    return {"query": query, "passages": found_passages, "quotes": quotes, "plan_answer": None}
 
 
 _NEEDED = {
@@ -155,7 +172,9 @@ _NEEDED = {
 }
 
 
-def what_if_before_plan(question: str, state: CoachState, runtime: Runtime[Context]) -> str | None:
+def what_if_before_plan(
+    question: str, state: CoachState, runtime: Runtime[Context], drafting: bool = False
+) -> str | None:
     """A what-if with hours or a horizon asked before any plan exists ('what if I only had 4
     hours a week?'): with a complete profile, worked out by the gap engine on the skills a
     draft would use, as after a draft; else what is missing to work it out. None when the
@@ -195,11 +214,16 @@ def what_if_before_plan(question: str, state: CoachState, runtime: Runtime[Conte
     worked = what_if_answer(question, person, a, b)
     if worked is None:
         return None
-    lines = ["No plan is drafted yet, so this is worked out on your profile as it stands."]
+    lines = [
+        "Worked out on the profile this draft uses (the draft follows)."
+        if drafting
+        else "No plan is drafted yet, so this is worked out on your profile as it stands."
+    ]
     if unrated := unrated_role_skills(profile):
         lines.append(
-            f"Skills you have not rated yet count as 0 here ({', '.join(unrated[:6])}"
-            f"{', ...' if len(unrated) > 6 else ''}): rate them to sharpen it."
+            f"Skills you have not rated yet are estimated from your current role, as a draft does "
+            f"(0 where it tells nothing): {', '.join(unrated[:6])}{', ...' if len(unrated) > 6 else ''}. "
+            "Rate them to sharpen this."
         )
     return "\n".join(lines) + "\n\n" + worked.text
 
@@ -286,14 +310,18 @@ def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     out = _answer(state, runtime)
     if aside := state.get("aside"):
         # Asked beside profile facts: the answer says which question it answers.
-        shown = aside if len(aside) <= 120 else aside[:117] + "..."
-        out["messages"][-1] = AIMessage(f'You also asked "{shown}".\n\n{out["messages"][-1].content}')
+        out["messages"][-1] = AIMessage(f'You also asked "{_shown(aside)}".\n\n{out["messages"][-1].content}')
         out["aside"] = None
     asking = state.get("asking")
     if asking in INTAKE_QUESTIONS and not state.get("draft"):
         said = str(out["messages"][-1].content)
         out["messages"][-1] = AIMessage(f"{said}\n\nBack to my question: {INTAKE_QUESTIONS[asking]}")
     return out
+
+
+def _shown(question: str) -> str:
+    """A question quoted back, cut to 120 characters."""
+    return question if len(question) <= 120 else question[:117] + "..."
 
 
 def _question(state: CoachState) -> str:

@@ -298,7 +298,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         }
     # A question beside the facts ("... 6 hours a week. what does an ML engineer do?") is
     # answered after they are noted (retrieve -> answer), then the coach asks its own again.
-    aside = asked_too(text, whole=True) if u.intent == "profile" else None
+    aside = asked_too(text, whole=True) if u.intent in ("profile", "plan") else None
     answering = {"route": "question", "aside": aside} if aside else {"route": "intake"}
     nxt = missing_field({**state, "role_skills_asked": role_skills_asked}, profile)
     if nxt == "role_skills" and u.intent == "plan":
@@ -319,12 +319,16 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
             lines.append("What has changed since then? Tell me, or say 'plan' to draft from this profile.")
             return {**update, "asking": None, **answering, "messages": [AIMessage("\n\n".join(lines))]}
         if state.get("route") == "plan" or u.intent == "plan" or (got and asking is not None):
-            if aside:  # the draft comes first: the question is said to be left, never dropped
-                lines.append(
-                    f'You also asked "{_short(aside)}": ask it again on its own and I will answer it.'
-                )
             lines.append("I have what I need. Looking at the roadmaps and computing your skill gap...")
-            return {**update, "asking": None, "route": "plan", "messages": [AIMessage("\n\n".join(lines))]}
+            # A question beside the request ('draft my plan. also, is 6 hours a week realistic?')
+            # is answered by retrieve before the draft (answers.py).
+            return {
+                **update,
+                "asking": None,
+                "route": "plan",
+                "aside": aside,
+                "messages": [AIMessage("\n\n".join(lines))],
+            }
         if (u.skills or u.forget) and (saved := latest_plan(runtime.store, ctx.user_id)) is not None:
             # A correction after a plan was saved: the saved plan used the old levels.
             lines.append(
@@ -371,10 +375,6 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     elif not aside:  # with a question beside the facts, the answer asks this after it
         lines.append(QUESTIONS[nxt])
     return {**update, "asking": nxt, **answering, "messages": [AIMessage("\n\n".join(lines))]}
-
-
-def _short(question: str) -> str:
-    return question if len(question) <= 120 else question[:117] + "..."
 
 
 def after_intake(state: CoachState) -> Literal["retrieve", "__end__"]:
