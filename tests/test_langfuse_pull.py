@@ -147,7 +147,7 @@ def test_rerun_a_session_from_its_langfuse_traces_alone(home, built_index, tmp_p
         server.server_close()
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "No divergence" in proc.stdout, proc.stdout
-    assert "turns: 9" in proc.stdout, proc.stdout
+    assert "from its traces: 9 turns" in proc.stdout, proc.stdout
     reads = [path for method, path, _ in state.requests if method == "GET"]
     assert reads and all("sessionId=" + session in path for path in reads)
     assert not (laptop / "coach.sqlite").exists(), "the re-run needed no database"
