@@ -325,3 +325,42 @@ def test_gaps_names_rated_skills_outside_each_plans_ten(home: Path, tmp_path: Pa
     assert "Go 3" not in done.stdout  # said already: not in the catalog
     reports = json.loads(cmd("gaps", "--profile", str(path), "--json").stdout)
     assert reports[0]["not_counted"] == {"Python": 4, "SQL": 3, "k8s": 2, "statistics": 1}
+
+
+# ---- 7: a retrieval divergence names the change in the knowledge index ------------------
+
+
+def test_rerun_after_ingest_says_the_index_changed(home: Path, tmp_path: Path) -> None:
+    env = {"COACH_MODEL": "local"}
+    done = cmd("chat", "--new", stdin=QUESTION + "\n", env=env)
+    assert done.returncode == 0, done.stderr
+    (session,) = _sessions({})
+    docs = tmp_path / "mydocs"
+    docs.mkdir()
+    (docs / "id_roadmap.md").write_text(ROADMAP)
+    assert cmd("ingest", str(docs / "id_roadmap.md")).returncode == 0
+    done = cmd("replay", str(session["thread_id"]), "--rerun", env=env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "search_roadmaps result" in done.stdout
+    assert (
+        f"why:      the knowledge index changed: {docs / 'id_roadmap.md'} was ingested after this turn ran"
+        in (done.stdout)
+    )
+
+
+def test_import_without_the_ingested_documents_says_so(
+    question_home: tuple[dict[str, str], str], tmp_path: Path, built_index: Path
+) -> None:
+    env, thread = question_home
+    bundle = tmp_path / "bug.json"
+    assert cmd("replay", thread, "--export", str(bundle), "--redact", env=env).returncode == 0
+    assert [s["source"] for s in json.loads(bundle.read_text())["index"] if s["kind"] == "user"] == [
+        "id_roadmap.md"
+    ]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copytree(built_index, elsewhere / "index")
+    done = cmd("replay", "--import", str(bundle), env={**env, "COACH_HOME": str(elsewhere)})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "the recording cites id_roadmap.md, not in this index" in done.stdout
+    assert "a bundle carries no ingested documents" in done.stdout

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
+from agent.replay.index_diff import MAX_INDEX_SOURCES, IndexSource
 from agent.replay.person import PersonData, StoreSection, imported_path
 from agent.storage.records import PlanRecord, PostingRecord, RecordedTurn, TurnOutcome
 from tools.errors import CoachError, InputError
@@ -116,6 +117,7 @@ class Bundle(BaseModel):
     redacted: bool = False
     turns: list[BundleTurn] = Field(min_length=1, max_length=MAX_TURNS)
     store: StoreSection | None = None
+    index: list[IndexSource] | None = Field(default=None, max_length=MAX_INDEX_SOURCES)  # at export
 
     def recorded_turns(self) -> list[RecordedTurn]:
         """The turns as the replay functions read them."""
@@ -370,4 +372,11 @@ def import_bundle(coach: Any, path: Path) -> dict[str, Any]:
         raise
     finally:
         importer.persistence.close()
-    return {"thread": thread, "turns": len(turns), "divergences": compare(turns, replayed)}
+    divergences = compare(turns, replayed)
+    if divergences:  # a bundle carries no ingested documents: say when that is why it departs
+        from agent.replay.index_diff import explain, index_sources
+
+        then = [i.model_dump() for i in bundle.index] if bundle.index is not None else None
+        started = {t.seq: t.started for t in turns}  # when each turn ran where it was recorded
+        explain(divergences, started, index_sources(coach.settings.home, coach.settings.embeddings), then)
+    return {"thread": thread, "turns": len(turns), "divergences": divergences}

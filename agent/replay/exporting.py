@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from agent.replay.index_diff import index_sources
 from agent.replay.person import person_data, plans_used, visible_postings
 from agent.replay.runner import BUNDLE_VERSION
 from agent.runtime.session import Coach
@@ -88,6 +89,11 @@ def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -
         "redacted": redact,
         "turns": [t.model_dump(mode="json") for t in turns],
         "store": _store_section(coach, owner, thread, turns),
+        # The index's sources at export: an import elsewhere names what its index lacks.
+        "index": [
+            {k: row.get(k) for k in ("source", "sha256", "kind", "chunks", "ingested_at")}
+            for row in index_sources(coach.settings.home, coach.settings.embeddings)
+        ],
     }
     if redact:
         # Only what people wrote and what was said back: hashes, steps and times stay exact.
@@ -100,6 +106,7 @@ def export_bundle(coach: Coach, thread: str, path: Path, redact: bool = False) -
                 call["output"] = _redact(call["output"], users)
                 redact_call_input(call, lambda value: _redact(value, users))
         bundle["store"] = _redact(bundle["store"], users)
+        bundle["index"] = _redact(bundle["index"], users)
         for posting in bundle["store"]["postings"]:
             posting["source"] = Path(posting["source"]).name  # a folder path can name its owner
     path.write_text(json.dumps(bundle, indent=1, default=str), "utf-8")

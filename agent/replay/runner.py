@@ -258,13 +258,18 @@ def rerun(coach: Coach, thread: str, from_step: int | None = None, live: bool = 
             replayer.stage(turns.index(turn))
             play_turn(replayer, thread, turn)
         replayed = replayer.persistence.recordings.turns(thread)[-len(todo) :] if todo else []
-    recorded = todo
+    divergences = compare(todo, replayed)
+    if divergences:  # a retrieval that departs: name what changed in the index since the turn ran
+        from agent.replay.index_diff import explain, index_sources
+
+        current = index_sources(coach.settings.home, coach.settings.embeddings)
+        explain(divergences, {t.seq: t.started for t in turns}, current)
     return {
         "thread": thread,
         "turns": len(todo),
         "from_step": from_step,
         "live": live,
-        "divergences": compare(recorded, replayed),
+        "divergences": divergences,
     }
 
 
