@@ -117,6 +117,19 @@ def test_2_a_finished_course_with_its_level_is_counted_not_asked(coach: Coach) -
     assert "tell me the level" not in text
 
 
+def test_1_a_message_saying_only_what_did_not_move_is_a_checkin(coach: Coach) -> None:
+    # No level and no elapsed time: it was read as chitchat and answered with a welcome back.
+    text = _checkin(coach, "quick update, havent started the epic build stuff yet")
+    assert "## Check-in after" in text, text
+    assert _row(text, "Epic EHR build").startswith("| Epic EHR build | 1 |")
+    assert "not reported" not in _row(text, "Epic EHR build")
+
+
+def test_1_a_new_goal_saying_what_was_never_done_is_no_checkin(coach: Coach) -> None:
+    text = _checkin(coach, "im a support engineer now and havent touched python in years")
+    assert "## Check-in" not in text, text
+
+
 # ---- 3. a what-if before any plan --------------------------------------------------------
 def test_3_a_what_if_before_a_plan_is_worked_out_on_a_complete_profile(coach: Coach) -> None:
     from tools.gap import gap_report

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from agent.coaching.checkin_reading import says_unchanged, unchanged_names
 from agent.coaching.matching import is_catalog_skill, merge_skills, normalize_name, own_skill
 from agent.coaching.plan import Plan
 from tools.gap import WEEKS_PER_MONTH, gap_report, horizon_weeks, hours_needed, resolve_skills
@@ -105,6 +106,13 @@ def _row_of(name: str, rows: list[SkillLine]) -> SkillLine | None:
     """The plan's row a name refers to (see `_find`)."""
     i = _find(name, [(r.name, r.skill_id) for r in rows])
     return None if i is None else rows[i]
+
+
+def reports_unchanged(text: str, plan: Plan) -> bool:
+    """Whether a message says a skill of the plan has not moved ('quick update, havent started
+    the epic build stuff yet'): a check-in even without a level or elapsed time in it."""
+    rows = plan.a.report.skills
+    return says_unchanged(text) and any(_row_of(name, rows) is not None for name in unchanged_names(text))
 
 
 def _level_before(row: SkillLine, earlier: dict[str, int]) -> int:

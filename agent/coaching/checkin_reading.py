@@ -78,3 +78,12 @@ def unchanged_names(text: str) -> list[str]:
         if name and name not in found:
             found.append(name)
     return found
+
+
+def says_unchanged(text: str) -> bool:
+    """Whether a message reports a skill of a plan as not moved ('quick update, havent started
+    the epic build stuff yet'): a check-in, even with no level in it. 'never touched docker'
+    is not one: after a plan it is a correction (level 0), as at intake."""
+    text = text[:2000]
+    leads = [m for m in _LEAD.finditer(text) if not m.group(0).lower().startswith("never")]
+    return bool(unchanged_names(text)) and (bool(leads) or _TRAIL.search(text) is not None)

@@ -15,8 +15,11 @@ from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
 from agent.coaching import proposals
+from agent.coaching.checkin import reports_unchanged
+from agent.coaching.checkin_reading import says_unchanged
 from agent.coaching.intents import SAME_LIST
 from agent.coaching.parsing import NO, YES, understand
+from agent.coaching.plan import Plan
 from agent.coaching.profile_file import profile_from_data
 from agent.coaching.targets import default_industry
 from agent.coaching.understanding import extract, merge
@@ -150,6 +153,15 @@ def route(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         understood.intent = "checkin"
         if understood.elapsed_weeks is None:
             understood.elapsed_weeks = (state.get("understood") or {}).get("elapsed_weeks")
+    if (
+        has_plan
+        and understood.intent in ("chitchat", "question", "profile")
+        and not (understood.current_role or understood.plan_a or understood.plan_b)
+        and says_unchanged(text)
+        and (saved_plan := latest_plan(runtime.store, ctx.user_id)) is not None
+        and reports_unchanged(text, Plan.model_validate(saved_plan.plan))
+    ):
+        understood.intent = "checkin"  # "quick update, havent started the epic build stuff yet"
     if asking == "proposal" and (SAME_LIST.search(text) or asks_to_redo(text) or mentions_list_edit(text)):
         # An answer to the proposal, not a roadmap question: "same list as plan A?", "can u
         # redo the list from them?", "do they need python? anyway replace #3 with X".
