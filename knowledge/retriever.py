@@ -266,26 +266,39 @@ class Retriever:
             return []
         vecs = self.embeddings.embed_array([query] if gate in (None, query) else [query, gate])
         hits = _headed_first(self.search(query, k * 2, query_vec=vecs[0]), subject, k)
+        return [h for h, ok in zip(hits, self._pass_gate(asked, hits, vecs[-1]), strict=True) if ok]
+
+    def passes_gate(self, question: str, hits: list[Hit]) -> list[bool]:
+        """For each hit, whether the coach would quote it for this question: the relevance
+        gate `relevant()` applies (`coach search` marks the passages that fail it)."""
+        subject = subject_terms(question)
+        if not hits or (subject and not any(self.index.knows(t) for t in subject | set(expand(question)))):
+            return [False] * len(hits)
+        return self._pass_gate(question, hits, self.embeddings.embed_array([question])[0])
+
+    def _pass_gate(self, asked: str, hits: list[Hit], vec: np.ndarray) -> list[bool]:
         if not hits:
             return []
         rows = np.array([h.row for h in hits], dtype=np.int64)
-        sims = self.index.dense.rows(rows) @ vecs[-1]
+        sims = self.index.dense.rows(rows) @ vec
         # A passage found by one of its units (a list item deep in a long chunk) is judged
         # by that unit too: the whole chunk's vector can sit far from a narrow question.
         if self.index.units is not None:
-            sims = np.fmax(sims, self.index.units.best(rows, vecs[-1]))
-        kept = [
-            h
+            sims = np.fmax(sims, self.index.units.best(rows, vec))
+        close = [
+            bool(sim >= MIN_DENSE_SCORE or (h.sparse > 0 and sim >= MIN_DENSE_SCORE * 0.6))
             for h, sim in zip(hits, sims, strict=True)
-            if sim >= MIN_DENSE_SCORE or (h.sparse > 0 and sim >= MIN_DENSE_SCORE * 0.6)
         ]
         # A question about a role is answered only by passages about that role: "an AI
         # product manager" shares "AI" and a cosine of 0.5 with the AI architect's phase.
         about = role_filter(asked)
         if about is None:
-            return kept
+            return close
         role, ids = about
-        return [h for h in kept if set(ids) & set(h.chunk.roles) or covers(role, h.chunk.indexed_text)]
+        return [
+            ok and bool(set(ids) & set(h.chunk.roles) or covers(role, h.chunk.indexed_text))
+            for h, ok in zip(hits, close, strict=True)
+        ]
 
     def quotes(
         self, question: str, k_passages: int = 4, k_sentences: int = 3, gate: str | None = None

@@ -318,3 +318,26 @@ def test_the_sentence_stage_reuses_the_index_unit_vectors_and_embeds_only_the_qu
     # The stored vectors are the index's 8-bit codes of the same texts: same quotes.
     assert [q.text for q in stored] == [q.text for q in fresh]
     assert any("Langfuse" in q.text for q in stored)
+
+
+def test_search_marks_what_the_relevance_gate_would_not_quote(home: Path) -> None:
+    """`coach search` ranks within its results (the best scores about 1 even off-topic), so it
+    marks the passages the coach would not quote; the marks agree with `relevant()`."""
+    from tests.cli_helpers import cmd
+
+    retriever = Retriever(home)
+    on_topic = "how many hours a week for algorithm practice"
+    hits = retriever.search(on_topic, k=5)
+    kept = {h.chunk.id for h in retriever.relevant(on_topic, k=5)}
+    marks = retriever.passes_gate(on_topic, hits)
+    assert any(marks)
+    assert all(h.chunk.id in kept for h, ok in zip(hits, marks, strict=True) if ok and h in hits[:5])
+    off = "how long to become a nurse educator"
+    assert not any(retriever.passes_gate(off, retriever.search(off, k=3)))
+
+    shown = cmd("search", off, "--k", "3")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count("below the coach's relevance gate") == 3
+    assert "it would say it found nothing" in shown.stdout
+    good = cmd("search", on_topic, "--k", "2", "--json")
+    assert '"relevant": true' in good.stdout

@@ -153,15 +153,21 @@ def search(
     if source:
         _check_sources(source, list(retriever.index.sources))
     hits = retriever.search(query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity)
+    # The score ranks within these results (the best is always near 1); whether the coach
+    # would quote a passage at all is its relevance gate, shown beside it.
+    quotable = retriever.passes_gate(query, hits)
     if as_json:
-        emit_json([h.to_dict() for h in hits])
+        emit_json([{**h.to_dict(), "relevant": ok} for h, ok in zip(hits, quotable, strict=True)])
         return
     if not hits:
         line("No passages found.")
-    for i, h in enumerate(hits, start=1):
-        line(f"[{i}] {h.chunk.citation()}  score {h.score:.4f}")
+    for i, (h, ok) in enumerate(zip(hits, quotable, strict=True), start=1):
+        gate = "" if ok else "; below the coach's relevance gate"
+        line(f"[{i}] {h.chunk.citation()}  score {h.score:.4f}, similarity {h.dense:.2f}{gate}")
         line(h.chunk.text[:400])
         out.print()
+    if hits and not any(quotable):
+        line("None of these passes the coach's relevance gate: asked in chat, it would say it found nothing.")
 
 
 @kb_app.command("list")
