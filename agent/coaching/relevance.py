@@ -14,9 +14,10 @@ import re
 from functools import cache
 
 from tools.catalog import catalog_role, industry, load_catalog
-from tools.models import GapReport
+from tools.models import GapReport, SkillLine
 from tools.postings import skill_mentions
 from tools.proposal import borrowed
+from tools.proposal_evidence import origin_of
 
 # Industry aliases that are ordinary words in a roadmap ("a finance team", "a research
 # paper", "enterprise software"): they do not set a project in that industry.
@@ -38,16 +39,33 @@ def _phrase(text: str) -> re.Pattern[str]:
 def about_target(report: GapReport, text: str, section: str = "") -> bool:
     """Whether a passage is about the plan's target: it names one of its skills (a catalog
     skill by name or alias, any other by its own name) or the position itself."""
-    ids = {s.skill_id for s in report.skills}
+    # Only a skill the target stands on counts: a weak guess ("Math for ML" for a nurse
+    # educator, 0.25 close in meaning) would make an AI researcher's passage "about" them.
+    chosen = [s for s in report.skills if _chosen(report, s)]
+    ids = {s.skill_id for s in chosen}
     if skill_mentions(text) & ids:
         return True
     where = f"{section}\n{text}".lower()
     role = catalog_role(report.target.position)
     names = [report.target.position, *([role.title, *role.aliases] if role else [])]
-    custom = [s.name for s in report.skills if s.skill_id not in _catalog_ids()]
+    custom = [s.name for s in chosen if s.skill_id not in _catalog_ids()]
     return any(_phrase(n).search(where) for n in [*names, *custom] if len(n) >= 3) or any(
         _work(n).search(where) for n in names
     )
+
+
+# A proposal's row borrowed from a close catalog role: "in ML engineer (0.62): priority 1".
+_BORROWED = re.compile(r"\bin [^;,()]+ \(\d\.\d\d\): priority \d")
+
+
+def _chosen(report: GapReport, line: SkillLine) -> bool:
+    """Whether a skill is one the target stands on: a catalog role's own, one the person
+    chose or kept as theirs, one their postings ask for, the industry's, or one borrowed
+    from a close catalog role; not a guess from how close its name is to the title or
+    from being named in a roadmap passage."""
+    if not report.custom or (line.evidence is not None and line.evidence.postings > 0):
+        return True
+    return origin_of(line.source) not in ("weak", "close", "passages") or bool(_BORROWED.search(line.source))
 
 
 def _work(title: str) -> re.Pattern[str]:
