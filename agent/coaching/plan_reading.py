@@ -54,6 +54,7 @@ NO = re.compile(r"^\s*(?:n|no|nope|nah|not really|wrong|neither|not that|no,? (?
 # without them costs one scan in C instead of a regex attempt at every position.
 _FALLBACK_WORDS = ("if ", "otherwise", "failing", "backup", "fallback", "or else", "second choice")
 _GOAL_WORDS = (
+    *("move", "moving", "pivot", "switch", "transition", "shift"),
     *("want", "wanna", "like", "love", "hope", "plan", "aim", "goal", "looking", "dream", "target"),
     *("think", "thought", "consider", "leaning", "eyeing", "drawn"),
 )
@@ -89,9 +90,12 @@ def _set_target(out: Understood, key: str, read: TargetRead) -> None:
 # "thinking about instructional design at an edtech company", "considering data science":
 # a goal only when what follows reads as a job ('thinking about the hours' names none);
 # 'interested in ML engineer roles' stays chitchat (the corpus says so).
+# 'want to move to X', 'hoping to pivot into X': the same, since one may move to a city.
 _LEANING = re.compile(
     r"\b(?:(?:thinking|thought)\s{1,3}(?:about|of)|considering|leaning\s{1,3}towards?|eyeing|"
-    r"drawn\s{1,3}to)(?:\s{1,3}(?:becoming|being|moving\s{1,3}into|going\s{1,3}into|getting\s{1,3}into|switching\s{1,3}to))?"
+    r"drawn\s{1,3}to|(?:(?:i\s{1,3})?(?:want|wanna|would\s{1,3}like|'?d\s{1,3}like|hope|hoping|plan|planning|looking)"
+    r"\s{1,3}to\s{1,3})?(?:move|moving|pivot|pivoting|switch|switching|transition|transitioning|shift|shifting)"
+    r"\s{1,3}(?:to|into|towards?))(?:\s{1,3}(?:becoming|being|moving\s{1,3}into|going\s{1,3}into|getting\s{1,3}into|switching\s{1,3}to))?"
     r"(?:\s{1,3}(?:an?|the|some))?\s{1,3}",
     re.I,
 )

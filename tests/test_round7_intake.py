@@ -1,0 +1,47 @@
+"""A seventh tester's misreadings at intake, each as the person typed it: a Plan A said as
+'want to move to X' lost beside a Plan B of the 'same industry', a past role read as the
+current one, 'rest 0' stored as a skill, a listed skill's short name not matched, and a/b
+testing read as another skill than the listed one."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.coaching.parsing import understand
+
+# ---- 1. 'want to move to X' is Plan A; 'same industry' reads Plan A's --------------------
+RETAILER = (
+    "hey, data engineer at an online retailer here (~4 yrs). python 4, sql 4/5, spark 3, airflow 3. "
+    "want to move to ML engineer in ecommerce, plan b MLOps engineer same industry. "
+    "8 hrs/week, 10 if kids are asleep"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "a", "b"),
+    [
+        (RETAILER, ("ML engineer", "e-commerce and retail"), ("MLOps engineer", "e-commerce and retail")),
+        (
+            "nurse here, hoping to pivot into health data analyst in healthcare, plan b data engineer same industry",
+            ("Health data analyst", "healthcare"),
+            ("Data engineer", "healthcare"),
+        ),
+        (
+            "looking to transition into data engineer in fintech. plan b: mlops engineer in the same industry",
+            ("Data engineer", "fintech"),
+            ("MLOps engineer", "fintech"),
+        ),
+    ],
+)
+def test_a_move_to_a_position_is_plan_a_and_same_industry_is_its_industry(
+    text: str, a: tuple[str, str], b: tuple[str, str]
+) -> None:
+    u = understand(text)
+    assert u.plan_a == {"position": a[0], "industry": a[1]}
+    assert u.plan_b == {"position": b[0], "industry": b[1]}
+    assert not u.problems
+
+
+def test_moving_to_a_city_is_no_plan() -> None:
+    u = understand("i want to move to berlin next year")
+    assert u.plan_a is None and u.plan_b is None
