@@ -41,7 +41,7 @@ class CheckinReport(BaseModel):
     courses: list[str] = []
     outside: dict[str, int] = {}  # reported skills that are not among Plan A's ten
     unmatched: list[str] = []  # 'no progress on X' with X not among Plan A's ten
-    elapsed_from: Literal["words", "dates"] = "words"
+    elapsed_from: Literal["words", "earlier", "dates"] = "words"
 
     @property
     def slipped(self) -> list[ProgressLine]:
@@ -279,7 +279,11 @@ def checkin_markdown(report: CheckinReport) -> str:
         for x in report.lines
     ]
     r = report.remaining
-    since = "" if report.elapsed_from == "words" else " (from the date the plan was saved)"
+    since = {
+        "words": "",
+        "earlier": " (the time you gave at your last check-in, plus since then)",
+        "dates": " (from the date the plan was saved)",
+    }[report.elapsed_from]
     parts = [f"## Check-in after {report.weeks} weeks{since}", "\n".join(rows)]
     moved = ", ".join(f"{x.name} {x.was}->{x.now}" for x in report.moved) or "nothing yet"
     slipped = ", ".join(x.name for x in report.slipped) or "nothing"
@@ -302,3 +306,4 @@ def checkin_markdown(report: CheckinReport) -> str:
         f"{r.hours_per_week:g} h/week against the {r.horizon_weeks} weeks left."
     )
     return "\n\n".join(parts)
+

@@ -43,6 +43,24 @@ def earlier_levels(plan: Plan, profile: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def elapsed(
+    said: int | None, last: dict[str, Any] | None, version: int, saved_at: str, now: datetime | None = None
+) -> tuple[int, Literal["words", "earlier", "dates"]]:
+    """Weeks since the plan was saved: the message's words, else the last check-in's
+    (in this session, against the same plan) plus the time since it, else the save date.
+
+    A person who said 'its been 3 months' meant it for the rest of the session: a later
+    'no progress on X' must not fall back to the save date (0 weeks, the whole horizon left).
+    """
+    now = now or datetime.now(UTC)
+    if said is not None:
+        return said, "words"
+    if last and last.get("version") == version:
+        since = (now - datetime.fromisoformat(str(last["at"]))).days // 7
+        return int(last["weeks"]) + max(0, since), "earlier"
+    return max(0, (now - datetime.fromisoformat(saved_at)).days // 7), "dates"
+
+
 def replan_note(report: CheckinReport) -> str:
     """The re-plan's opening line; it says why the draft's horizon may differ from the weeks left."""
     months = report.profile.horizon_months
@@ -72,10 +90,7 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
             lines.append(f"Well done on finishing {', '.join(u.courses)}.")
         return Command(goto="__end__", update={"messages": [AIMessage("\n\n".join([*lines, ASK_LEVELS]))]})
     plan = Plan.model_validate(record.plan)
-    weeks, source = u.elapsed_weeks, "words"
-    if weeks is None:
-        saved = datetime.fromisoformat(record.saved_at)
-        weeks, source = max(0, (datetime.now(UTC) - saved).days // 7), "dates"
+    weeks, source = elapsed(u.elapsed_weeks, state.get("elapsed"), record.version, record.saved_at)
     profile = state.get("profile") or {}
     hours = u.hours_per_week or profile.get("hours_per_week")
     report = compare(plan, dict(u.skills), weeks, hours, earlier_levels(plan, profile), still).model_copy(
@@ -84,6 +99,7 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
     text = checkin_markdown(report)
     a, b = updated_reports(plan, report)
     update: dict[str, Any] = {
+        "elapsed": {"weeks": weeks, "at": datetime.now(UTC).isoformat(), "version": record.version},
         "profile": report.profile.model_dump(),
         "route": "checkin",
         "reports": {"a": a.model_dump(), "b": b.model_dump()},

@@ -1,0 +1,62 @@
+"""A seventh round of check-ins, as a data engineer with a saved plan typed them: the elapsed
+time said at one check-in kept for the next, an 'on track' that hid a 15-week overrun of the
+trim, a what-if beside check-in facts, a finished course with its level, and horizon what-ifs."""
+
+from __future__ import annotations
+
+from agent.runtime.session import Coach
+from tools.models import Profile
+
+ENGINEER = Profile.model_validate(
+    {
+        "current_role": "Data engineer",
+        "hours_per_week": 10,
+        "horizon_months": 12,
+        "plan_a": {"position": "ML engineer", "industry": "e-commerce"},
+        "plan_b": {"position": "MLOps engineer", "industry": "e-commerce"},
+        "skills": {"Python": 4, "SQL": 4, "scikit-learn": 1, "Docker": 2, "statistics": 2},
+    }
+)
+
+
+def _saved(coach: Coach) -> str:
+    thread = coach.new_thread_id()
+    coach.plan_from_profile(thread, ENGINEER)
+    coach.resume(thread, "approve")
+    return thread
+
+
+def _say(coach: Coach, thread: str, text: str) -> str:
+    return "\n".join(coach.send(thread, text).messages)
+
+
+def _row(text: str, name: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
+
+
+def test_1_a_second_checkin_keeps_the_elapsed_time_said_at_the_first(coach: Coach) -> None:
+    _saved(coach)
+    t = coach.new_thread_id()
+    first = _say(coach, t, "hey its been about 3 months. sklearn is now a 3, model serving 1")
+    assert "## Check-in after 13 weeks" in first and "against the 39 weeks left" in first, first
+    second = _say(
+        coach,
+        t,
+        "quick update: no progress on model serving, havent touched it. "
+        "and a/b testing still the same. am i on track?",
+    )
+    # It fell back to the save date: 'after 0 weeks', the whole 52 weeks left again.
+    assert "## Check-in after 13 weeks (the time you gave at your last check-in" in second, second
+    assert "against the 39 weeks left" in second and "52 weeks" not in second
+    assert "from your last check-in" in _row(second, "Classical ML with scikit-learn")
+    # What-ifs in the session use the same weeks left.
+    what_if = _say(coach, t, "what if I only had 4 hours a week?")
+    assert "39-week horizon" in what_if and "52" not in what_if, what_if
+
+
+def test_1_a_new_elapsed_time_wins_over_the_last_checkins(coach: Coach) -> None:
+    _saved(coach)
+    t = coach.new_thread_id()
+    _say(coach, t, "its been about 3 months. sklearn is now a 3, model serving 1")
+    again = _say(coach, t, "its been 20 weeks now, model serving 2")
+    assert "## Check-in after 20 weeks\n" in again, again
