@@ -60,3 +60,27 @@ def test_1_a_new_elapsed_time_wins_over_the_last_checkins(coach: Coach) -> None:
     _say(coach, t, "its been about 3 months. sklearn is now a 3, model serving 1")
     again = _say(coach, t, "its been 20 weeks now, model serving 2")
     assert "## Check-in after 20 weeks\n" in again, again
+
+
+def test_2_an_overrun_beyond_the_trim_is_behind_not_on_track(coach: Coach) -> None:
+    _saved(coach)
+    text = _say(
+        coach,
+        coach.new_thread_id(),
+        "/checkin after 24 weeks: model serving still 1, system design still 3, "
+        "experimentation at scale 1, sklearn 3",
+    )
+    assert "no longer fits:** 569.2 h left, 57 weeks at 10 h/week against the 28 weeks left" in text, text
+    assert (
+        "You are behind: the rest needs 29 weeks more than the 28 left, and the best trim you approved "
+        "saved only 179.6 h (about 18.0 weeks at 10 h/week)."
+    ) in text
+    assert "You are on track" not in text and "following its best trim" not in text
+    assert "Nothing to re-plan" not in text
+    assert "re-plan now" in text or "Re-planning" in text
+
+
+def test_2_on_schedule_on_a_trimmed_plan_is_still_following_the_trim(coach: Coach) -> None:
+    _saved(coach)
+    text = _say(coach, coach.new_thread_id(), "check in after 0 weeks: sklearn 1")
+    assert "You are behind" not in text and "following its best trim. Nothing to re-plan" in text, text

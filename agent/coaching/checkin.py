@@ -307,3 +307,34 @@ def checkin_markdown(report: CheckinReport) -> str:
     )
     return "\n\n".join(parts)
 
+
+def behind_trim(plan: Plan, report: CheckinReport) -> float:
+    """Hours of the rest of Plan A beyond what the weeks left hold, after the best trim's
+    savings: above 0 the person is behind even on the trim they approved.
+
+    A plan approved as its best trim did not fit whole then either, so a rest that does not
+    fit is no slip in itself; but the trim saved only so many hours (44.6 h, about 4 weeks):
+    a 15-week overrun is behind. One level step of slack: levels are whole, so a person on
+    schedule mid-step shows that step's hours as still to do.
+    """
+    r = report.remaining
+    if r.attainable:
+        return 0.0
+    saved = plan.a.report.total_hours - plan.a.scheduled.total_hours if plan.a.trimmed else 0.0
+    slack = max((s.hours / s.gap for s in r.skills if s.gap > 0), default=0.0) if plan.a.trimmed else 0.0
+    over = r.total_hours - report.weeks_left * r.hours_per_week - saved
+    return round(over - slack, 1) if plan.a.trimmed else round(over, 1)
+
+
+def behind_line(plan: Plan, report: CheckinReport) -> str:
+    """Why a check-in on a trimmed plan is behind, in the figures printed above it; '' when
+    it is not behind, or the plan was no trim (the slipped rows say it then)."""
+    if not plan.a.trimmed or behind_trim(plan, report) <= 0:
+        return ""
+    r = report.remaining
+    saved = plan.a.report.total_hours - plan.a.scheduled.total_hours
+    return (
+        f"You are behind: the rest needs {r.total_weeks - report.weeks_left} weeks more than the "
+        f"{report.weeks_left} left, and the best trim you approved saved only {saved:.1f} h "
+        f"(about {saved / r.hours_per_week:.1f} weeks at {r.hours_per_week:g} h/week)."
+    )

@@ -14,7 +14,15 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from agent.coaching.checkin import CheckinReport, checkin_markdown, compare, reported_levels, updated_reports
+from agent.coaching.checkin import (
+    CheckinReport,
+    behind_line,
+    behind_trim,
+    checkin_markdown,
+    compare,
+    reported_levels,
+    updated_reports,
+)
 from agent.coaching.checkin_reading import unchanged_names
 from agent.coaching.matching import skill_key
 from agent.coaching.parsing import Understood, parse_message
@@ -97,6 +105,9 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         update={"courses": u.courses, "elapsed_from": source}
     )
     text = checkin_markdown(report)
+    behind = behind_line(plan, report)
+    if behind:
+        text += "\n\n" + behind  # the verdict agrees with the figures above it
     a, b = updated_reports(plan, report)
     update: dict[str, Any] = {
         "elapsed": {"weeks": weeks, "at": datetime.now(UTC).isoformat(), "version": record.version},
@@ -104,8 +115,9 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         "route": "checkin",
         "reports": {"a": a.model_dump(), "b": b.model_dump()},
     }
-    # A plan approved as its best trim did not fit whole then either: that alone is no reason to re-plan.
-    misses = not report.remaining.attainable and not plan.a.trimmed
+    # A plan approved as its best trim did not fit whole then either: that alone is no reason to
+    # re-plan, unless the rest overruns the weeks left by more than the trim saved.
+    misses = behind_trim(plan, report) > 0
     replan = bool(report.slipped) or misses
     if not replan and runtime.store is not None and ctx.side_effects:
         # A re-plan's profile is saved when its draft is approved, or rejected (see review).
@@ -142,7 +154,7 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         return Command(goto="retrieve", update=update)
     trimmed = (
         " The full plan did not fit when you approved it either: you are following its best trim."
-        if plan.a.trimmed and not report.remaining.attainable
+        if plan.a.trimmed and not misses and not report.remaining.attainable
         else ""
     )
     update["messages"] = [AIMessage(text + "\n\n" + on_track(report) + f"{trimmed} Nothing to re-plan.")]
