@@ -41,3 +41,43 @@ def test_1_a_weak_guess_does_not_make_a_passage_about_the_target() -> None:
     names = " ".join(s.name for s in report.skills)
     assert "Math for ML" in names
     assert about_target(report, passage)
+
+
+PROFILE = """\
+current_role: Backend engineer
+industry: fintech
+hours_per_week: 8
+plan_a: {position: Data engineer, industry: fintech}
+plan_b: {position: Backend engineer, industry: fintech}
+skills:
+  Python: 4
+"""
+
+
+def test_3_an_option_before_the_sub_command_is_honoured_or_refused(monkeypatch, capsys, tmp_path) -> None:
+    # `coach plans --user maria show 1` said "There is no plan version 1; saved versions: none
+    # yet." (exit 2): --user before `show` was silently dropped, and local's plans were read.
+    from cli_helpers import run
+
+    f = tmp_path / "maria.yaml"
+    f.write_text(PROFILE)
+    code, out, err = run(monkeypatch, capsys, "plan", "--profile", str(f), "--approve", "--user", "maria")
+    assert code == 0, err
+    code, out, err = run(monkeypatch, capsys, "plans", "--user", "maria", "show", "1")
+    assert code == 0, err
+    assert "Career plan for a Backend engineer" in out
+    code, out, _ = run(monkeypatch, capsys, "plans", "--user", "maria", "--json", "show", "1")
+    assert code == 0 and '"version": 1' in out
+    # Two different names, one before and one after: refused, nothing read.
+    code, out, err = run(monkeypatch, capsys, "plans", "--user", "maria", "show", "1", "--user", "bob")
+    assert code == 2 and "give it once" in err
+    # The same for `coach profile`: `set` writes maria's profile, not local's.
+    code, out, err = run(monkeypatch, capsys, "profile", "--user", "maria", "import", str(f))
+    assert code == 0, err
+    code, out, err = run(monkeypatch, capsys, "profile", "--user", "maria", "set", "hours_per_week", "9")
+    assert code == 0 and "for maria" in out, err
+    # An option the sub-command has no use for is refused, not dropped.
+    code, out, err = run(monkeypatch, capsys, "profile", "--user", "maria", "--json", "clear", "--yes")
+    assert code == 2 and "has no --json" in err
+    code, out, _ = run(monkeypatch, capsys, "profile", "--user", "maria")
+    assert "hours_per_week: 9" in out

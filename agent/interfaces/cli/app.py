@@ -29,6 +29,7 @@ from agent.interfaces.cli.output import (
     as_data,
     emit_json,
     line,
+    pass_down,
     show_markdown,
     show_table,
 )
@@ -212,6 +213,7 @@ def plan_summary(saved: Any) -> dict[str, Any]:
 def plans_list(ctx: typer.Context, as_json: JsonFlag = False, user: UserOpt = "local") -> None:
     """List saved plan versions."""
     if ctx.invoked_subcommand is not None:
+        pass_down(ctx, as_json=as_json, user=user)
         return
     from agent.storage.plans import list_plans
 

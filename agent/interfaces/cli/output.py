@@ -37,7 +37,56 @@ from rich.text import Text
 from agent.interfaces.cli.common import out
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of text.")]
-UserOpt = Annotated[str, typer.Option("--user", help="Whose profile, plans and sessions.")]
+
+
+def _user_once(ctx: typer.Context, value: str) -> str:
+    """A --user given both before and after a sub-command, with two different names, is refused."""
+    parent = ctx.parent
+    if (
+        parent is not None
+        and _on_command_line(ctx, "user")
+        and "user" in parent.params
+        and _on_command_line(parent, "user")
+        and parent.params["user"] != value
+    ):
+        raise typer.BadParameter(
+            f"given as {parent.params['user']!r} before '{ctx.info_name}' and {value!r} after it; give it once.",
+            param_hint="--user",
+        )
+    return value
+
+
+UserOpt = Annotated[
+    str, typer.Option("--user", help="Whose profile, plans and sessions.", callback=_user_once)
+]
+
+
+def pass_down(ctx: typer.Context, **values: Any) -> None:
+    """Options given before a sub-command (`coach plans --user maria show 1`) are the
+    sub-command's: each becomes its default; one it has no use for, or given again with
+    another value (`--user a show 1 --user b`), is refused (exit 2), never ignored."""
+    sub = ctx.invoked_subcommand
+    group = ctx.command
+    command = group.get_command(ctx, sub) if sub and isinstance(group, typer.core.TyperGroup) else None
+    if sub is None or command is None:
+        return
+    given = {k: v for k, v in values.items() if _on_command_line(ctx, k)}
+    params = {p.name: p for p in command.params}
+    for name in given:
+        flag = next(iter(o for o in getattr(ctx.command, "params", []) if o.name == name)).opts[0]
+        if name not in params:
+            raise typer.BadParameter(
+                f"`{ctx.command_path} {sub}` has no {flag}; give it as `{ctx.command_path} {flag}` alone or drop it.",
+                param_hint=flag,
+            )
+    ctx.default_map = {**(ctx.default_map or {}), sub: given}
+
+
+def _on_command_line(ctx: Any, name: str) -> bool:
+    # By name, and ctx untyped: typer carries its own copy of click (its Context and
+    # ParameterSource are not the ones `typer.Context` and `click` name).
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def as_data(value: Any) -> Any:

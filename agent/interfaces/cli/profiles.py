@@ -15,7 +15,7 @@ import typer
 import yaml
 
 from agent.interfaces.cli.common import coach as _coach
-from agent.interfaces.cli.output import JsonFlag, UserOpt, emit_json, line
+from agent.interfaces.cli.output import JsonFlag, UserOpt, emit_json, line, pass_down
 from agent.interfaces.hints import user_flag
 from tools.errors import InputError
 from tools.models import Profile
@@ -59,6 +59,7 @@ def _store(user: str) -> Any:
 def profile_show(ctx: typer.Context, as_json: JsonFlag = False, user: UserOpt = "local") -> None:
     """Show your saved profile in the profile file's keys (YAML; --json for programs)."""
     if ctx.invoked_subcommand is not None:
+        pass_down(ctx, as_json=as_json, user=user)
         return
     from agent.storage.profiles import load_profile, saved_at
 
