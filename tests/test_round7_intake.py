@@ -45,3 +45,30 @@ def test_a_move_to_a_position_is_plan_a_and_same_industry_is_its_industry(
 def test_moving_to_a_city_is_no_plan() -> None:
     u = understand("i want to move to berlin next year")
     assert u.plan_a is None and u.plan_b is None
+
+
+# ---- 2. a past role is no current role ------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "asking", "role"),
+    [
+        ("sql 1, excel 3, communication 4, leadership 3 - i was charge nurse, statistics 1", "skills", None),
+        ("sql 1, excel 3, leadership 3 - i was charge nurse, statistics 1", None, None),
+        ("leadership 3 - i was charge nurse", "role_skills", None),
+        (
+            "ICU nurse here, 6 years. python 1, leadership 3 - i was charge nurse, communication 4",
+            None,
+            "ICU nurse",
+        ),
+        ("excel 3, back when I was a teacher i used it daily", None, None),
+        ("i was a teacher, now im a data analyst", None, "Data analyst"),
+        # An opening that only says 'I was X' still names the role, as before.
+        ("I was a marketing manager until last year", None, "Marketing manager"),
+        ("I was a marketing manager until last year", "current_role", "Marketing manager"),
+    ],
+)
+def test_a_past_role_said_in_passing_is_not_the_current_role(
+    text: str, asking: str | None, role: str | None
+) -> None:
+    u = understand(text, asking)  # type: ignore[arg-type]
+    assert u.current_role == role
+    assert "charge nurse" not in {s.lower() for s in u.skills}

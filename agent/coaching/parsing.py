@@ -91,6 +91,10 @@ _COURSE_WORDS = tuple(
 
 
 _blank = blank
+# "i was charge nurse": a past role (find_role's intro starts at the "i").
+_PAST_ROLE = re.compile(r"i\s{1,3}was\s", re.I)
+# Only a greeting before 'I was a marketing manager': the message opens with the role.
+_OPENS = re.compile(r"[\W_]{0,6}(?:(?:hi|hey|hello|yo|ok|so|well|um|hmm)\b[\W_]{0,6}){0,3}", re.I)
 
 
 def parse_message(
@@ -144,6 +148,15 @@ def parse_message(
         out.courses.append(m.group("what").strip())
         work = _blank(work, m.start(), m.end())
     role, span = find_role(work, answering=asking == "current_role", opening=asking in (None, "current_role"))
+    if role and span and _PAST_ROLE.match(work, span[0]):
+        # "leadership 3 - i was charge nurse", "back when I was a teacher": a past role is
+        # no current one; a role said beside it is, and only an opening 'I was X' stays one.
+        rest = _blank(work, *span)
+        other, other_span = find_role(rest, answering=False, opening=asking is None)
+        if other and other_span:
+            role, span, work = other, other_span, rest
+        elif not _OPENS.fullmatch(work[: span[0]]) or asking not in (None, "current_role"):
+            role, span, work = None, None, rest
     if role and span:
         out.current_role = role
         work = _blank(work, *span)
