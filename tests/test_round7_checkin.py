@@ -84,3 +84,15 @@ def test_2_on_schedule_on_a_trimmed_plan_is_still_following_the_trim(coach: Coac
     _saved(coach)
     text = _say(coach, coach.new_thread_id(), "check in after 0 weeks: sklearn 1")
     assert "You are behind" not in text and "following its best trim. Nothing to re-plan" in text, text
+
+
+def test_3_a_what_if_beside_checkin_facts_is_answered_after_the_checkin(coach: Coach) -> None:
+    _saved(coach)
+    t = coach.new_thread_id()
+    _say(coach, t, "hey its been about 3 months. sklearn is now a 3, model serving 1")
+    text = _say(
+        coach, t, "fast.ai got me to deep learning 2, i already said. what if I only had 4 hours a week?"
+    )
+    assert "## Check-in after 13 weeks" in text and "Deep learning with PyTorch 0->2" in text, text
+    assert "What if: 4 h/week instead of your 10" in text and "39-week horizon" in text, text
+    assert text.index("Nothing to re-plan") < text.index("What if:")

@@ -27,6 +27,7 @@ from agent.coaching.checkin_reading import unchanged_names
 from agent.coaching.matching import skill_key
 from agent.coaching.parsing import Understood, parse_message
 from agent.coaching.plan import Plan
+from agent.coaching.what_if import what_if_answer
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human
 from agent.graph.nodes.routing import latest_plan
@@ -109,6 +110,10 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
     if behind:
         text += "\n\n" + behind  # the verdict agrees with the figures above it
     a, b = updated_reports(plan, report)
+    # 'deep learning 2. what if I only had 4 hours a week?': the what-if is worked out on the
+    # check-in's levels and weeks left, after it (parsing took its figure as no fact).
+    what_if = what_if_answer(last_human(state), report.profile, a, b)
+    asked = "" if what_if is None else "\n\n" + what_if.text
     update: dict[str, Any] = {
         "elapsed": {"weeks": weeks, "at": datetime.now(UTC).isoformat(), "version": record.version},
         "profile": report.profile.model_dump(),
@@ -132,7 +137,7 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
             AIMessage(
                 text + "\n\nNothing you reported slipped. If the skills you did not mention have not moved, "
                 f"the rest no longer fits: tell me where you are on {names} to check properly, or say 'plan' "
-                "to re-plan now."
+                "to re-plan now." + asked
             )
         ]
         return Command(goto="__end__", update=update)
@@ -150,14 +155,16 @@ def checkin(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["re
         targets = {s.skill_id: s.target for s in plan.a.report.skills}  # the full plan's
         update["overrides"] = {**(state.get("overrides") or {}), "a": targets}
         update["route"] = "plan"
-        update["messages"] = [AIMessage(text + "\n\n" + replan_note(report))]
+        update["messages"] = [AIMessage(text + asked + "\n\n" + replan_note(report))]
         return Command(goto="retrieve", update=update)
     trimmed = (
         " The full plan did not fit when you approved it either: you are following its best trim."
         if plan.a.trimmed and not misses and not report.remaining.attainable
         else ""
     )
-    update["messages"] = [AIMessage(text + "\n\n" + on_track(report) + f"{trimmed} Nothing to re-plan.")]
+    update["messages"] = [
+        AIMessage(text + "\n\n" + on_track(report) + f"{trimmed} Nothing to re-plan." + asked)
+    ]
     return Command(goto="__end__", update=update)
 
 
