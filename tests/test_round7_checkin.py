@@ -96,3 +96,20 @@ def test_3_a_what_if_beside_checkin_facts_is_answered_after_the_checkin(coach: C
     assert "## Check-in after 13 weeks" in text and "Deep learning with PyTorch 0->2" in text, text
     assert "What if: 4 h/week instead of your 10" in text and "39-week horizon" in text, text
     assert text.index("Nothing to re-plan") < text.index("What if:")
+
+
+def test_4_a_finished_course_beside_its_level_is_counted_not_asked(coach: Coach) -> None:
+    _saved(coach)
+    text = _say(
+        coach, coach.new_thread_id(), "its been 13 weeks. did the fast.ai course so deep learning 2 i think"
+    )
+    assert "Finished:** fast.ai (Deep learning with PyTorch now 2, counted above). Well done." in text, text
+    assert "tell me the level" not in text
+
+
+def test_4_a_course_beside_several_levels_is_still_asked(coach: Coach) -> None:
+    _saved(coach)
+    text = _say(
+        coach, coach.new_thread_id(), "its been 13 weeks. did the fast.ai course, deep learning 2, sklearn 3"
+    )
+    assert "tell me the level it brought you to" in text, text

@@ -251,11 +251,18 @@ def reported_levels(report: CheckinReport) -> str:
 
 def _finished(report: CheckinReport) -> str:
     """Courses finished: one whose skill got a level in the same message is counted with
-    it ('finished a stats course so stats 2'); only for the others is the level asked."""
+    it ('finished a stats course so stats 2'), as is a course named after no skill beside the
+    message's only level ('did the fast.ai course so deep learning 2'); only for the others
+    is the level asked."""
     told = [x for x in report.lines if x.told]
+    rows = [(x.name, x.skill_id) for x in report.lines]
     counted, asked = [], []
     for course in report.courses:
         i = _find(course, [(x.name, x.skill_id) for x in told])
+        if i is None and len(told) == 1 and _find(course, rows) is None:
+            # 'did the fast.ai course so deep learning 2': a course named after no skill of
+            # the plan, beside the one level the message gave, is what brought that level.
+            i = 0
         if i is None:
             asked.append(course)
         else:
