@@ -113,3 +113,14 @@ def test_4_a_course_beside_several_levels_is_still_asked(coach: Coach) -> None:
         coach, coach.new_thread_id(), "its been 13 weeks. did the fast.ai course, deep learning 2, sklearn 3"
     )
     assert "tell me the level it brought you to" in text, text
+
+
+def test_5_a_horizon_what_if_counts_from_now_against_the_months_left(coach: Coach) -> None:
+    _saved(coach)
+    t = coach.new_thread_id()
+    _say(coach, t, "hey its been about 3 months. sklearn is now a 3, model serving 1")
+    asked = _say(coach, t, "what if i had 18 months instead?")
+    assert "What if: an 18-month horizon from now instead of the 9 months left" in asked, asked
+    assert "make it an 18-month horizon" in asked
+    bare = _say(coach, t, "and what if i had 18 months instead")
+    assert bare == asked, bare

@@ -202,7 +202,8 @@ def test_a_what_if_at_the_horizon_asked_says_how_to_make_it_real(coach: Coach) -
     converse(coach, thread)
     coach.resume(thread, "approve")
     text = "\n".join(coach.send(coach.new_thread_id(), "what if I had 24 months?").messages)
-    assert "What if: a 24-month horizon instead of 12" in text and "104-week horizon" in text, text
+    assert "What if: a 24-month horizon from now instead of the 12 months left" in text, text
+    assert "104-week horizon" in text
     assert "say 'make it a 24-month horizon'" in text
 
 

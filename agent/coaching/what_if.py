@@ -23,12 +23,19 @@ _MONTHS = re.compile(r"\b(?P<n>\d{1,2}) ?-?months?\b", re.I)
 _YEARS = re.compile(r"\b(?P<n>[1-3](?:\.5)?|a|one|two|three) ?-?years?\b", re.I)
 _YEAR_WORDS = {"a": 1.0, "one": 1.0, "two": 2.0, "three": 3.0}
 _WHICH_PLAN = re.compile(r"\bplan\s+(a|b)\b", re.I)
+# 'and what if i had 18 months instead': a what-if typed without its question mark.
+_BARE_WHAT_IF = re.compile(r"\bwhat (?:about )?if\b[^?.!\n]{0,160}", re.I)
+
+
+def _an(n: int) -> str:
+    """The article before a spoken number: 'an 18-month', 'an 8-month', 'a 12-month'."""
+    return "an" if str(n).startswith("8") or n in (11, 18) else "a"
 
 
 def asked_figures(question: str) -> tuple[float | None, int | None, str]:
     """The hours a week and the horizon (months) a what-if question asks about, and the
     what-if as written ('' when the question is no what-if)."""
-    found = WHAT_IF.search(question[:2000])
+    found = WHAT_IF.search(question[:2000]) or _BARE_WHAT_IF.search(question[:2000])
     if found is None:
         return None, None, ""
     said = found.group(0)
@@ -95,8 +102,13 @@ def what_if_answer(question: str, profile: Profile, a: GapReport, b: GapReport) 
         asked.append(f"{hours:g} h/week instead of your {profile.hours_per_week:g}")
         real.append(f"'make it {hours:g} hours a week'")
     if months is not None:
-        asked.append(f"a {months}-month horizon instead of {profile.horizon_months}")
-        real.append(f"'make it a {months}-month horizon'")
+        # The profile's horizon is what is left of it (9 months, 3 months into a 12-month
+        # plan): the what-if's months count from now too, and it says so.
+        asked.append(
+            f"{_an(months)} {months}-month horizon from now instead of the {profile.horizon_months} "
+            f"month{'s' if profile.horizon_months != 1 else ''} left"
+        )
+        real.append(f"'make it {_an(months)} {months}-month horizon'")
     lines = [
         f"What if: {' and '.join(asked)}, worked out by the gap engine on your plan's skills and targets:"
     ]
