@@ -69,10 +69,12 @@ _FILLER_NAMES = re.compile(
 # More levels said after a correction: "no, epic ehr build is 1 and dbt is 0", "my sql is
 # now a 3 and python 2". They continue the correction: levels now, never targets.
 _LEVEL_MORE = re.compile(
-    rf"(?:,? and |, | & )(?:my |the )?{_SK}(?: level)?(?: (?:is|'s|=|at|are))?"
+    rf"(?:[,.;]? and |, |; | & )(?:my |the )?{_SK}(?: level)?(?: (?:is|'s|=|at|are))?"
     rf"(?: (?:now|actually|already|really|currently))?(?: a| at| level)? {_LVL}\b"
     r"(?! ?(?:h\b|hrs?\b|hours?|months?|weeks?|years?|/10))"
 )
+# "my sql is 2, not 0. and python is 1": the level it corrects is part of the correction.
+_NOT_LEVEL = re.compile(r",? (?:and )?not (?:a |an )?[0-5]\b(?:\s*/\s*5)?")
 _TARGETISH = re.compile(r"\b(?:target|goal|aim)s?\b")
 # "i still want to learn it to 2", "get dbt up to 3", "take sql to 4": where to get to.
 _TARGET_TO = re.compile(
@@ -126,6 +128,8 @@ def extract_changes(
             if name := read_skill(m.group("skill"), problems, known):
                 levels[name] = int(m.group("n"))
                 said, end = m.group(0), m.end()
+                if skipped := _NOT_LEVEL.match(src, end):
+                    said, end = src[m.start() : skipped.end()], skipped.end()
                 while (more := _LEVEL_MORE.match(src, end)) and not _TARGETISH.search(more.group("skill")):
                     if (also := read_skill(more.group("skill"), [], known)) is None:
                         break

@@ -1,0 +1,68 @@
+"""A seventh tester's findings at the review of the installed `coach chat`, each taken as
+typed: a level said after a corrected one, a correction beside a question, a replace whose
+listed name holds 'for', a 'plan b:' priority and target of one skill, an approval with an
+emoji, and two questions in one message."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.coaching.review_answers import classify_review_answer
+from agent.runtime.session import Coach
+
+STAKE, PLANNING = "Stakeholder management", "Planning and delivering projects"
+MONITORING = "Monitoring models and drift"
+KNOWN = [STAKE, PLANNING, MONITORING, "Math for ML (linear algebra, calculus)"]
+CORRECTION = "my stakeholder management is 2, not 0. and planning and delivering projects is 1"
+
+
+# ---- 1. a level said after a correction is a level too --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "levels"),
+    [
+        (CORRECTION, {STAKE: 2, PLANNING: 1}),
+        ("my sql is 3 not 2, and python 1", {"SQL for analytics and pipelines": 3, "Python engineering": 1}),
+        ("my sql is 2. and python is 1", {"SQL for analytics and pipelines": 2, "Python engineering": 1}),
+    ],
+)
+def test_a_level_after_a_corrected_level_and_what_it_corrects_is_a_level(said: str, levels: dict) -> None:
+    answer = classify_review_answer(said, KNOWN)
+    assert answer.kind == "edit", answer
+    assert answer.changes.levels == levels, answer.changes
+    assert not answer.changes.targets, answer.changes
+
+
+# ---- through the graph ----------------------------------------------------------------
+
+START = [
+    "I'm a high school math teacher, python 2, stakeholder management 0, planning and delivering "
+    "projects 0, 8 hours a week",
+    "Plan A: ML engineer in edtech",
+    "Plan B: MLOps engineer in edtech",
+    "skip",
+]
+
+
+def _to_review(coach: Coach) -> str:
+    thread = coach.new_thread_id()
+    for line in START:
+        turn = coach.send(thread, line)
+    assert turn.review is not None, turn.messages
+    return thread
+
+
+def _row(coach: Coach, thread: str, plan: str, name: str) -> dict:
+    review = coach.pending_review(thread)
+    assert review is not None, "the review stays open after an edit"
+    return next(s for s in review.plan[plan]["report"]["skills"] if s["name"] == name)
+
+
+def test_a_level_after_a_correction_at_review_is_a_level(coach: Coach) -> None:
+    thread = _to_review(coach)
+    target = _row(coach, thread, "b", PLANNING)["target"]
+    said = " ".join(coach.resume(thread, CORRECTION).messages)
+    assert f"{PLANNING} now 1" in said and "target 1" not in said, said
+    row = _row(coach, thread, "b", PLANNING)
+    assert (row["current"], row["target"]) == (1, target)
