@@ -34,6 +34,20 @@ def test_a_level_after_a_corrected_level_and_what_it_corrects_is_a_level(said: s
     assert not answer.changes.targets, answer.changes
 
 
+# ---- 2. a question beside a correction still makes the change -------------------------
+
+
+def test_a_correction_beside_a_question_is_made() -> None:
+    answer = classify_review_answer(f"hmm i said stakeholder mgmt 2 already? {CORRECTION}", KNOWN)
+    assert answer.kind == "edit", answer
+    assert answer.changes.levels == {STAKE: 2, PLANNING: 1} and not answer.changes.targets
+
+
+@pytest.mark.parametrize("said", ["why is sql 3? is it enough", "can i have 18 months instead?"])
+def test_a_question_alone_is_still_no_level_change(said: str) -> None:
+    assert not classify_review_answer(said, KNOWN).changes.levels
+
+
 # ---- through the graph ----------------------------------------------------------------
 
 START = [
@@ -66,3 +80,10 @@ def test_a_level_after_a_correction_at_review_is_a_level(coach: Coach) -> None:
     assert f"{PLANNING} now 1" in said and "target 1" not in said, said
     row = _row(coach, thread, "b", PLANNING)
     assert (row["current"], row["target"]) == (1, target)
+
+
+def test_a_correction_beside_a_question_at_review_is_made(coach: Coach) -> None:
+    thread = _to_review(coach)
+    said = " ".join(coach.resume(thread, f"hmm i said stakeholder mgmt 2 already? {CORRECTION}").messages)
+    assert f"{PLANNING} now 1" in said and "still waiting" not in said, said
+    assert _row(coach, thread, "b", PLANNING)["current"] == 1

@@ -159,6 +159,8 @@ _EDIT_MARKER = re.compile(
 _QUESTION = re.compile(
     r"^(?:(?:hmm+|um+|uh+|so|ok|okay|well|and|but|also|btw|wait|oh)[,.!]{0,3} )?(?:what|how|why|which|when|where|who|should|is|are|will|would|does|do|can|could|tell me|explain)\b"
 )
+# A sentence that asks ("why is sql 3?"): up to its question mark, from the sentence's start.
+_STATEMENTS = re.compile(r"(?:^|(?<=[.!?] ))[^.!?]{0,300}\?+")
 _HOURS_RELATIVE = re.compile(
     r"\b(?:\d{1,3}|a|an|one|two|three|few|couple of) (?:more|fewer|less|extra) hours?\b"
 )
@@ -289,6 +291,12 @@ def classify_review_answer(text: str, known: Sequence[str] = ()) -> ReviewAnswer
     wants_change = bool(_EDIT_MARKER.search(low)) or not asked
     if (not changes.empty() or ask) and wants_change:
         return ReviewAnswer(kind="edit", text=original, changes=changes, ask=ask, problems=problems)
+    if asked and (stated := _STATEMENTS.sub(" ", low).strip(" ,.;!")) and stated != low:
+        # "hmm i said sql 2 already? my sql is 2, not 0": a question beside a change still
+        # makes the change, read from the sentences that ask nothing.
+        changes, problems, ask = _read_changes(stated, known=known)
+        if not changes.empty() and not ask:
+            return ReviewAnswer(kind="edit", text=original, changes=changes, problems=problems)
     if asked:
         return ReviewAnswer(kind="question", text=original, question=original)
     if m := _NO_LEAD.match(low):
