@@ -72,3 +72,18 @@ def test_a_past_role_said_in_passing_is_not_the_current_role(
     u = understand(text, asking)  # type: ignore[arg-type]
     assert u.current_role == role
     assert "charge nurse" not in {s.lower() for s in u.skills}
+
+
+# ---- 3. 'rest 0' is the remaining skills, never REST APIs -------------------------------
+@pytest.mark.parametrize(
+    "text", ["rest 0 i guess", "python 3, rest 1 maybe", "Rest: 0", "rest are 0", "sql 2, rest 0 tbh"]
+)
+def test_rest_alone_rates_no_skill(text: str) -> None:
+    u = understand(text, "role_skills")
+    assert not {s for s in u.skills if s.lower().startswith("rest")}
+    assert not u.unused  # nothing to report as unusable either, as for 'the rest 0'
+
+
+@pytest.mark.parametrize("text", ["REST 4", "rest apis 3", "REST APIs 3"])
+def test_rest_apis_by_name_are_still_rated(text: str) -> None:
+    assert len(understand(text, "role_skills").skills) == 1

@@ -65,6 +65,14 @@ _REMAINING = re.compile(
     r"everything\s{1,3}else|anything\s{1,3}else)|(?:all\s{1,3})?the\s{1,3}rest",
     re.I,
 )
+
+
+def _remaining(words: str) -> bool:
+    """'others', 'the rest', a lone lowercase 'rest' ('rest 0 i guess'): the skills left,
+    never a name; 'REST 4' and 'rest apis 3' rate REST APIs."""
+    return bool(_REMAINING.fullmatch(words)) or words in ("rest", "Rest")
+
+
 _SELF_ASSESSMENT = re.compile(r"\bself[- ]{1,2}assess(?:ment|ed)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s$", re.I)  # "python's fine" rates python
 # "never touched docker", "no experience with kubernetes": level 0 said in words.
@@ -217,7 +225,7 @@ def skill_name(text: str, longest: int = 3) -> str:
     if not words:
         return ""
     whole = " ".join(words)
-    if _REMAINING.fullmatch(whole):
+    if _remaining(whole):
         return ""
     if len(words) > 1 and not is_catalog_skill(whole):
         for size in range(min(_MAX_NAME_WORDS, len(words) - 1), 0, -1):
@@ -334,7 +342,7 @@ def parse_skills(text: str, *, loose: bool = False, budget: int = MAX_CANDIDATES
             if not name and pending:
                 name = pending
             if not name:
-                if not _REMAINING.fullmatch(" ".join(_words(before))):  # "others 0" names none: no note
+                if not _remaining(" ".join(_trim(_words(before)))):  # "others 0", "rest are 0": no note
                     out.unused.append(m.group(0).strip())
                 pos = m.end()
                 continue
