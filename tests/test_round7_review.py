@@ -9,6 +9,9 @@ import pytest
 
 from agent.coaching.review_answers import classify_review_answer
 from agent.runtime.session import Coach
+from tools.models import TargetSkill
+from tools.proposal import Proposal
+from tools.skill_edits import apply_skill_edits
 
 STAKE, PLANNING = "Stakeholder management", "Planning and delivering projects"
 MONITORING = "Monitoring models and drift"
@@ -46,6 +49,28 @@ def test_a_correction_beside_a_question_is_made() -> None:
 @pytest.mark.parametrize("said", ["why is sql 3? is it enough", "can i have 18 months instead?"])
 def test_a_question_alone_is_still_no_level_change(said: str) -> None:
     assert not classify_review_answer(said, KNOWN).changes.levels
+
+
+# ---- 3. a replace is split where its left side is a listed skill ----------------------
+
+
+def test_replace_reads_a_listed_name_holding_for_whole() -> None:
+    general = ["Telling stories", "Defining metrics", "Deciding", "Writing", "Ops"]
+    specific = [
+        "Python engineering",
+        "Math for ML (linear algebra, calculus)",
+        "Statistics",
+        "Privacy",
+        "Git",
+    ]
+    skills = [TargetSkill(name=n, kind="general", priority=1, target=2, reason="r") for n in general]
+    skills += [TargetSkill(name=n, kind="specific", priority=1, target=2, reason="r") for n in specific]
+    edited = apply_skill_edits(
+        Proposal(position="ML teacher", industry="edtech", skills=skills),
+        "replace math for ML with simulation teaching (specific)",
+    )
+    assert edited.skills[6].name == "Simulation teaching", [s.name for s in edited.skills]
+    assert edited.skills[6].reason == "your choice, in place of Math for ML (linear algebra, calculus)"
 
 
 # ---- through the graph ----------------------------------------------------------------

@@ -111,7 +111,8 @@ _CAPPED = re.compile(r"(?:[,;]\s*)?target kept at \d+: the evidence is weak")
 def locate(skills: list[TargetSkill], change: SkillChange) -> tuple[int, str]:
     """The listed skill a change is about and its new value. 'replace MLOps with ML with
     Python' is read at the 'with' whose left side is a listed skill, not blindly the first
-    ('rename Debugging production issues end to end to X' likewise at its 'to')."""
+    ('rename Debugging production issues end to end to X' likewise at its 'to'); of left sides
+    naming one listed skill, the longest ('replace math for ML with X')."""
     if change.said:
         body = _REPLACE_VERB.sub("", change.said)
         seps = _RENAME_SEP if change.op == "rename" else _REPLACE_SEP
@@ -124,12 +125,19 @@ def locate(skills: list[TargetSkill], change: SkillChange) -> tuple[int, str]:
         for left, right in splits:
             if left.lower() in names:
                 return names[left.lower()], right
-        for left, right in splits:
-            try:
-                return find_skill(skills, left), right
-            except InputError:
-                continue
+        # A longer left side naming the same skill is more of its name: 'math for ML' in
+        # 'replace math for ML with X' is Math for ML (...), never 'math' + 'ML with X'.
+        found = [(i, right) for left, right in splits if (i := _index(skills, left)) is not None]
+        if found:
+            return [f for f in found if f[0] == found[0][0]][-1]
     return find_skill(skills, change.skill), change.value
+
+
+def _index(skills: list[TargetSkill], ref: str) -> int | None:
+    try:
+        return find_skill(skills, ref)
+    except InputError:
+        return None
 
 
 # Words that lead into a change after a sentence of something else ("... need python?
