@@ -81,3 +81,33 @@ def test_3_an_option_before_the_sub_command_is_honoured_or_refused(monkeypatch, 
     assert code == 2 and "has no --json" in err
     code, out, _ = run(monkeypatch, capsys, "profile", "--user", "maria")
     assert "hours_per_week: 9" in out
+
+
+def test_4_an_industry_skill_about_models_is_only_for_roles_that_build_them() -> None:
+    # "Clinical validation of models" was swapped into a Nurse educator's and a Healthcare
+    # project manager's lists, and "Model risk management (SR 11-7)" guessed for the latter.
+    from tools.proposal import proposal_markdown, propose_skills
+
+    for position in ("Nurse educator", "Healthcare project manager"):
+        proposal = propose_skills(position, "healthcare")
+        names = [s.name for s in proposal.skills]
+        assert "Clinical validation of models" not in names
+        assert "Model risk management (SR 11-7)" not in names
+        assert proposal.not_for_role == ["Clinical validation of models"]
+        assert not any(s.skill_in == "Clinical validation of models" for s in proposal.swaps)
+        # One line says why, and the industry's other skill is still there, as the industry's.
+        text = proposal_markdown(proposal)
+        assert "Not swapped in for healthcare: Clinical validation of models (about models" in text
+        privacy = next(s for s in proposal.skills if s.name.startswith("Privacy"))
+        assert not privacy.reason.startswith("weak guess")
+    # The gap report (and the plan's table notes) carry it too.
+    profile = _nurse()
+    report = gap_report(profile, profile.plan_a)
+    assert report.industry_not_for_role == ["Clinical validation of models"]
+    # A position a catalog ML role lends to, and a catalog role, still get it.
+    # (here left out only when no skill could make way: every other is critical, as before)
+    ml = propose_skills("Clinical ML engineer", "healthcare")
+    assert "Clinical validation of models" in [*(s.name for s in ml.skills), *ml.not_swapped]
+    assert not ml.not_for_role
+    ds = propose_skills("Data scientist", "healthcare")
+    assert "Clinical validation of models" in [s.name for s in ds.skills]

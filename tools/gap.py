@@ -264,6 +264,7 @@ def gap_report(
         nearest_roles=chosen.nearest,
         industry_swaps=chosen.swaps,
         industry_not_swapped=chosen.not_swapped,
+        industry_not_for_role=chosen.not_for_role,
         assumed_weeks=assumed_weeks,
         hours_per_week=hpw,
         horizon_weeks=horizon,

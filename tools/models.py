@@ -291,6 +291,10 @@ class GapReport(BaseModel):
         default_factory=list,
         description="the industry's domain skills left out: every specific skill left is critical or yours at 2+",
     )
+    industry_not_for_role: list[str] = Field(
+        default_factory=list,
+        description="the industry's domain skills about models, left out: no catalog role lends to the position",
+    )
     assumed_weeks: int | None = Field(
         default=None, description="total weeks with every assumed level at 0 instead (None: nothing assumed)"
     )

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
-from tools.catalog import catalog_role, industry, load_catalog, match_skill_strict, normalize
+from tools.catalog import catalog_role, load_catalog, match_skill_strict, normalize
+from tools.industry_swap import model_domain_skills, not_for_role_line, swap_in
 from tools.models import Evidence, NearRole, SkillKind, Swap, Target, TargetSkill
 from tools.own_skills import OWN_BONUS, own_custom_skills, own_skills
 from tools.postings import PostingsEvidence, analyse_postings, priority_from_share, skill_mentions
@@ -44,6 +45,10 @@ class Proposal(BaseModel):
     swaps: list[Swap] = Field(default_factory=list)
     not_swapped: list[str] = Field(
         default_factory=list, description="the industry's domain skills no skill could make way for"
+    )
+    not_for_role: list[str] = Field(
+        default_factory=list,
+        description="the industry's domain skills about models, left out: no catalog role lends to the position",
     )
     thin: str = Field(
         default="", description="why the evidence is thin and what would help; empty when it is not"
@@ -118,6 +123,8 @@ def propose_skills(
         near = [NearRole(role_id=role.id, title=role.title, similarity=1.0)]
     else:
         near = nearest if nearest is not None else nearest_roles(position, k=NEAREST_K)
+    # Whether the position builds or runs models: a catalog role, or one a catalog role lends to.
+    models = role is not None or bool(borrowed(near))
     votes = _vote(borrowed(near))
     closeness = skill_similarities(position) if role is None else {}
     scored: list[tuple[float, TargetSkill]] = []
@@ -203,10 +210,13 @@ def propose_skills(
             if not (s.reason.startswith("repeated in") and normalize(s.name) in mine)
         ]
     scored += own_rows
-    chosen = _top(scored, "general", position, closeness, seen) + _top(
-        scored, "specific", position, closeness, seen
+    # Nor is an industry's model skill a weak guess for a position that builds no models
+    # ("Model risk management (SR 11-7)" for a healthcare project manager).
+    skip = frozenset() if models else model_domain_skills()
+    chosen = _top(scored, "general", position, closeness, seen, skip) + _top(
+        scored, "specific", position, closeness, seen, skip
     )
-    chosen, swaps, left_out = _swap(chosen, industry_name, seen, rated or {})
+    chosen, swaps, left_out, not_for_role = swap_in(chosen, industry_name, seen, rated or {}, models)
     return Proposal(
         position=position,
         industry=industry_name,
@@ -215,6 +225,7 @@ def propose_skills(
         postings=seen.of if seen else 0,
         swaps=swaps,
         not_swapped=left_out,
+        not_for_role=not_for_role,
         thin=thin_evidence(position, near, seen.of if seen else 0, chosen) if role is None else "",
     )
 
@@ -237,6 +248,7 @@ def _top(
     position: str,
     closeness: dict[str, float],
     seen: PostingsEvidence | None,
+    skip: frozenset[str] = frozenset(),
 ) -> list[TargetSkill]:
     ranked = sorted((s for s in scored if s[1].kind == kind), key=lambda s: (-s[0], s[1].priority, s[1].name))
     picked = [s for _, s in ranked[:5]]
@@ -246,7 +258,7 @@ def _top(
         have = {s.name for s in picked}
         cat = load_catalog()
         rest = sorted(
-            (s for s in cat.skills if s.kind == kind and s.name not in have),
+            (s for s in cat.skills if s.kind == kind and s.name not in have and s.id not in skip),
             key=lambda s: (-closeness.get(s.id, 0.0), s.name),
         )
         for skill in rest[: 5 - len(picked)]:
@@ -263,52 +275,6 @@ def _top(
                 )
             )
     return sorted(picked, key=lambda s: s.priority)
-
-
-def _swap(
-    skills: list[TargetSkill], industry_name: str, seen: PostingsEvidence | None, rated: Mapping[str, int]
-) -> tuple[list[TargetSkill], list[Swap], list[str]]:
-    """The industry's domain skills in for the least important specific skills (tools.targets' rule)."""
-    from tools.targets import protected
-
-    ind = industry(industry_name)
-    if ind is None:
-        return skills, [], []
-    cat = load_catalog()
-    out = list(skills)
-    swaps: list[Swap] = []
-    left_out: list[str] = []
-    taken: set[str] = set()
-    for rs in ind.domain_skills:
-        skill = cat.skill(rs.skill)
-        if any(s.name == skill.name for s in out):
-            continue
-        spots = [
-            i
-            for i, s in enumerate(out)
-            if s.kind == "specific" and s.name not in taken and not protected(s.name, s.priority, rated)
-        ]
-        if not spots:
-            left_out.append(skill.name)
-            continue
-        worst = max(spots, key=lambda i: (out[i].priority, i))
-        ev = seen.evidence(rs.skill) if seen else None
-        if seen is not None and out[worst].priority < priority_from_share(ev.share() if ev else 0.0):
-            # The person's postings rank every specific skill above what they ask of this
-            # domain skill: the industry's general wish does not displace their evidence.
-            continue
-        swaps.append(Swap(skill_in=skill.name, skill_out=out[worst].name, industry=ind.name))
-        out[worst] = TargetSkill(
-            name=skill.name,
-            kind="specific",
-            priority=rs.priority,
-            target=rs.target,
-            evidence=ev,
-            reason=f"{ind.name} asks for it (catalog industry), in place of {out[worst].name}"
-            + (f"; in {ev.text()}" if ev else ""),
-        )
-        taken.add(skill.name)
-    return out, swaps, left_out
 
 
 # How to answer a proposal (tools.skill_edits reads the answer).
@@ -350,5 +316,7 @@ def proposal_markdown(proposal: Proposal) -> str:
             + ", ".join(left_out)
             + " (every other specific skill is critical or one you rated 2 or more)"
         )
+    if line := not_for_role_line(proposal.not_for_role, proposal.industry, proposal.position):
+        tail.append(line)
     thin = [proposal.thin] if proposal.thin else []
     return "\n\n".join([head + ":", *thin, "\n".join(rows), *tail, f"Accept, or {HOW.split(', or')[0]}."])

@@ -38,6 +38,7 @@ class TargetSkills:
     nearest: list[NearRole] = field(default_factory=list)
     swaps: list[Swap] = field(default_factory=list)
     not_swapped: list[str] = field(default_factory=list)
+    not_for_role: list[str] = field(default_factory=list)
 
 
 def slug(name: str) -> str:
@@ -206,4 +207,5 @@ def target_skills(
         nearest=proposal.nearest,
         swaps=proposal.swaps,
         not_swapped=proposal.not_swapped,
+        not_for_role=proposal.not_for_role,
     )

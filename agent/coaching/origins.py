@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from agent.coaching.relevance import industry_note_applies
 from tools.catalog import industry
+from tools.industry_swap import not_for_role_line
 from tools.models import GapReport
 from tools.proposal import CLOSE_ROLE, NEAREST_K, borrowed, shown
 
@@ -56,6 +57,8 @@ def target_claims(report: GapReport) -> list[Claim]:
         claims.append(
             Claim(text=f"For {written}{read_as}: {swaps}.", basis="figure", ref="catalog: industry")
         )
+    if line := not_for_role_line(report.industry_not_for_role, written, report.target.position):
+        claims.append(Claim(text=f"{line}.", basis="figure", ref="catalog: industry"))
     if report.industry_note and industry_note_applies(report):
         claims.append(
             Claim(

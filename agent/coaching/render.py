@@ -8,6 +8,7 @@ from agent.coaching.plan import Milestone, Plan, PlanOption
 from agent.coaching.quoting import quote_document_text
 from tools.catalog import load_catalog
 from tools.gap import priority_origin
+from tools.industry_swap import not_for_role_line
 from tools.models import GapReport, SkillLine
 from tools.postings import priority_from_share
 
@@ -76,6 +77,10 @@ def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) 
             + ", ".join(report.industry_not_swapped)
             + " (every other specific skill is critical or one you rated 2 or more)."
         )
+    if line := not_for_role_line(
+        report.industry_not_for_role, report.target.industry, report.target.position
+    ):
+        out += f"\n\n{line}."
     if report.custom and report.nearest_roles:
         out += "\n\n" + proposal_origin(report)
     # A skill of the other plan's list is the person's, not an unknown: say where it belongs.
