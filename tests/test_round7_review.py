@@ -11,7 +11,7 @@ from agent.coaching.review_answers import classify_review_answer
 from agent.runtime.session import Coach
 from tools.models import TargetSkill
 from tools.proposal import Proposal
-from tools.skill_edits import apply_skill_edits
+from tools.skill_edits import apply_skill_edits, parse_skill_edits
 
 STAKE, PLANNING = "Stakeholder management", "Planning and delivering projects"
 MONITORING = "Monitoring models and drift"
@@ -73,6 +73,24 @@ def test_replace_reads_a_listed_name_holding_for_whole() -> None:
     assert edited.skills[6].reason == "your choice, in place of Math for ML (linear algebra, calculus)"
 
 
+# ---- 4. "X priority 1, target 3" is two changes to X ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["make monitoring models and drift priority 1, target 3", "make monitoring priority 1 and target 3"],
+)
+def test_a_priority_and_a_target_of_one_skill(said: str) -> None:
+    changes = parse_skill_edits(said)
+    assert [(c.op, c.value) for c in changes] == [("priority", "1"), ("target", "3")]
+    assert changes[0].skill == changes[1].skill
+
+
+def test_a_bare_target_alone_is_still_unreadable() -> None:
+    with pytest.raises(Exception, match="could not read"):
+        parse_skill_edits("target 3")
+
+
 # ---- through the graph ----------------------------------------------------------------
 
 START = [
@@ -112,3 +130,13 @@ def test_a_correction_beside_a_question_at_review_is_made(coach: Coach) -> None:
     said = " ".join(coach.resume(thread, f"hmm i said stakeholder mgmt 2 already? {CORRECTION}").messages)
     assert f"{PLANNING} now 1" in said and "still waiting" not in said, said
     assert _row(coach, thread, "b", PLANNING)["current"] == 1
+
+
+def test_plan_b_priority_and_target_of_one_skill_at_review(coach: Coach) -> None:
+    thread = _to_review(coach)
+    said = " ".join(
+        coach.resume(thread, "plan b: make monitoring models and drift priority 1, target 3").messages
+    )
+    assert "don't know the role" not in said, said
+    row = _row(coach, thread, "b", MONITORING)
+    assert (row["priority"], row["target"]) == (1, 3), row

@@ -17,6 +17,7 @@ from tools.catalog import load_catalog, match_skill
 from tools.errors import InputError
 from tools.models import SkillKind, TargetSkill
 from tools.proposal import HOW, Proposal, thin_evidence
+from tools.skill_redo import redone_note as redone_note  # moved; importers keep this path
 
 EditOp = Literal["replace", "rename", "priority", "target", "drop", "add"]
 
@@ -182,21 +183,10 @@ def asks_to_redo(text: str) -> bool:
     return bool(_REDO.search(low)) and not mentions_list_edit(low)
 
 
-def redone_note(redone: Proposal, earlier: Proposal) -> str:
-    """What a proposal made again says it was made from, and that the changes made to the
-    earlier list are not in it."""
-    position = redone.position
-    said = (
-        f"Made again from your {redone.postings} job posting(s) for {position}."
-        if redone.postings
-        else f"I have no job postings for {position}, so the list is as the catalog roles make it: add "
-        f'them with `coach postings add FILE... --role "{position}"` and ask again.'
-    )
-    if any(s.reason.startswith("your choice") for s in earlier.skills):
-        said += (
-            " The changes you made to the earlier list are not in it: say them again if you still want them."
-        )
-    return said
+# "make X priority 1, target 3": a priority or target with no skill is the last change's skill's.
+_BARE_SETTING = re.compile(
+    rf"^(?:(?:and|with)\s+)?(?:a\s+)?(?P<op>priority|target)(?:\s+level)?{_TO}(?P<value>[0-9])$", re.I
+)
 
 
 def parse_skill_edits(text: str) -> list[SkillChange]:
@@ -214,6 +204,12 @@ def parse_skill_edits(text: str) -> list[SkillChange]:
             continue
         part = _POLITE_TAIL.sub("", part).strip(".!? ")
         if not part or _ACCEPT.match(part) or _REST_PART.fullmatch(part.rstrip(".!")) or _THANKS.match(part):
+            continue
+        if changes and (bare := _BARE_SETTING.match(part)):  # the new skill of a replace or rename
+            last = changes[-1]
+            named = last.value if last.op in ("replace", "rename") else last.skill
+            op: EditOp = "priority" if bare["op"].lower() == "priority" else "target"
+            changes.append(SkillChange(op=op, skill=named, value=bare["value"]))
             continue
         for op, pattern in _PATTERNS:
             m = pattern.match(part)
