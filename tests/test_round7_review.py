@@ -91,6 +91,18 @@ def test_a_bare_target_alone_is_still_unreadable() -> None:
         parse_skill_edits("target 3")
 
 
+# ---- 5. approvals with an emoji and 'thats' -------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["yeah thats good, save it 👍", "thats good", "lets go with it"])
+def test_an_approval_as_typed(said: str) -> None:
+    assert classify_review_answer(said).kind == "approve"
+
+
+def test_thats_wrong_is_still_no_approval() -> None:
+    assert classify_review_answer("thats wrong").kind == "reject"
+
+
 # ---- through the graph ----------------------------------------------------------------
 
 START = [

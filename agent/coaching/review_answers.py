@@ -103,7 +103,7 @@ _APPROVE_FILLER = _words(
     "it this that the plan please pls plz thanks thank you thx ty lets let's let us with all to me i is "
     "looks look sounds seems ahead for just now really very so totally absolutely definitely quite pretty "
     "and that's it's its as am by one version draft super much ready we're done oh well hey i'm can could "
-    "would will"
+    "would will thats im lets ya"
 )
 _SINGLE_LETTER = frozenset({"a", "y", "k", "kk"})
 _EMOJI_OK = re.compile("[\U0001f44d\u2705\U0001f44c\U0001f680\U0001f64c]")
