@@ -152,3 +152,15 @@ def test_plan_b_priority_and_target_of_one_skill_at_review(coach: Coach) -> None
     assert "don't know the role" not in said, said
     row = _row(coach, thread, "b", MONITORING)
     assert (row["priority"], row["target"]) == (1, 3), row
+
+
+def test_two_questions_at_review_get_two_answers(coach: Coach) -> None:
+    thread = _to_review(coach)
+    said = " ".join(
+        coach.resume(
+            thread,
+            "how long will k8s take me? and why is monitoring only priority 3, isnt that like core mlops",
+        ).messages
+    )
+    assert "Deploying on Kubernetes" in said and MONITORING in said, said
+    assert "still waiting" in said

@@ -80,7 +80,11 @@ def _skill_in(question: str, plans: list[Labelled]) -> tuple[Labelled, SkillLine
                 for line in plan.report.skills:
                     if line.skill_id == match.id:
                         return plan, line
-    return None
+    # "why is monitoring only priority 3": a word that starts one plan skill's name alone.
+    starts = {w.lower() for w in words if len(w) > 4}
+    named = {(p.label, ln.name): (p, ln) for p in plans for ln in p.report.skills}
+    first = [v for v in named.values() if v[1].name.split()[0].lower() in starts]
+    return first[0] if len({ln.name for _, ln in first}) == 1 else None
 
 
 def _topic(question: str, has_skill: bool) -> Topic | None:
