@@ -56,11 +56,13 @@ def test_3_the_counts_above_a_proposal_are_its_rows_own_reasons() -> None:
     swapped = sum("(catalog industry)" in r for r in reasons)
     close = sum("close in meaning to '" in r and not r.startswith("weak guess") for r in reasons)
     assert proposal.thin
-    assert f"{weak} are weak guesses" in proposal.thin
+    from tools.proposal_evidence import said_as
+
+    assert said_as("weak", weak) in proposal.thin
     if swapped:
-        assert f"{swapped} are the industry's domain skills" in proposal.thin
+        assert said_as("industry", swapped) in proposal.thin
     if close:
-        assert f"{close} are picked by how close" in proposal.thin
+        assert said_as("close", close) in proposal.thin
     else:
         assert "picked by how close" not in proposal.thin
 

@@ -111,3 +111,17 @@ def test_4_an_industry_skill_about_models_is_only_for_roles_that_build_them() ->
     assert not ml.not_for_role
     ds = propose_skills("Data scientist", "healthcare")
     assert "Clinical validation of models" in [s.name for s in ds.skills]
+
+
+def test_5_a_count_of_one_takes_a_singular_verb() -> None:
+    # "1 are the industry's domain skills", "1 are picked by how close ...".
+    from tools.proposal import propose_skills
+    from tools.proposal_evidence import said_as
+
+    thin = propose_skills("Healthcare project manager", "healthcare").thin
+    assert "1 are " not in thin
+    assert "1 is the industry's domain skill " in thin or "1 is the industry's domain skill," in thin
+    assert "1 is picked by how close its name is in meaning to the title" in thin
+    assert said_as("weak", 1) == "1 is a weak guess (optional, priority 3)"
+    assert said_as("weak", 8) == "8 are weak guesses (optional, priority 3)"
+    assert said_as("own", 1) == "1 comes from your own rated skills"

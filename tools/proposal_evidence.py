@@ -45,11 +45,11 @@ def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills:
             f'what {position} needs. Add 5-10 postings with `coach postings add FILE... --role "{position}"` '
             "and I will propose from what they ask for, or change the list yourself."
         )
-    counts = {what: 0 for what in _SAID_AS.values()}
+    counts = dict.fromkeys(_SAID_AS, 0)
     for s in skills:
-        counts[_SAID_AS[origin_of(s.reason)]] += 1
+        counts[origin_of(s.reason)] += 1
     near = ", ".join(f"{n.title} {n.similarity:.2f}" for n in nearest) or "none"
-    parts = [f"{n} {what}" for what, n in counts.items() if n]
+    parts = [said_as(origin, n) for origin, n in counts.items() if n]
     said = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "none"
     return (
         f"Evidence is thin: I have no job postings for {position}, and no catalog role is close enough "
@@ -61,16 +61,26 @@ def thin_evidence(position: str, nearest: list[NearRole], postings: int, skills:
 
 
 Origin = Literal["own", "choice", "industry", "close", "passages", "weak", "other"]
-# How the thin-evidence note counts each origin, in the order it says them.
-_SAID_AS: dict[Origin, str] = {
-    "own": "come from your own rated skills",
-    "choice": "you replaced or renamed",
-    "industry": "are the industry's domain skills",
-    "close": "are picked by how close their names are in meaning to the title",
-    "passages": "are named in roadmap passages",
-    "weak": "are weak guesses (optional, priority 3)",
-    "other": "come from other evidence",
+# How the thin-evidence note counts each origin, in the order it says them: said of one
+# row, and of several ("1 is a weak guess", "3 are weak guesses").
+_SAID_AS: dict[Origin, tuple[str, str]] = {
+    "own": ("comes from your own rated skills", "come from your own rated skills"),
+    "choice": ("you replaced or renamed", "you replaced or renamed"),
+    "industry": ("is the industry's domain skill", "are the industry's domain skills"),
+    "close": (
+        "is picked by how close its name is in meaning to the title",
+        "are picked by how close their names are in meaning to the title",
+    ),
+    "passages": ("is named in roadmap passages", "are named in roadmap passages"),
+    "weak": ("is a weak guess (optional, priority 3)", "are weak guesses (optional, priority 3)"),
+    "other": ("comes from other evidence", "come from other evidence"),
 }
+
+
+def said_as(origin: Origin, n: int) -> str:
+    """How many rows stand on one kind of evidence, the verb agreeing with the count."""
+    one, many = _SAID_AS[origin]
+    return f"{n} {one if n == 1 else many}"
 
 
 def origin_of(reason: str) -> Origin:

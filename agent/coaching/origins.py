@@ -40,7 +40,11 @@ def target_claims(report: GapReport) -> list[Claim]:
             Claim(
                 text=f"{report.target.position} is not in the catalog: it uses the 10 skills listed for it "
                 "(a proposal kept, or your own list; change them at review with 'replace A with B')"
-                + (f"; {asked} of them are asked for in your {of} job postings." if of else ".")
+                + (
+                    f"; {asked} of them {'is' if asked == 1 else 'are'} asked for in your {of} job postings."
+                    if of
+                    else "."
+                )
                 + ("" if of else _unbacked(report.target.position)),
                 basis="figure",
                 ref="your skill list" + (", job postings" if of else ", similarity of titles"),
