@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from agent.coaching.matching import own_skill
 from agent.coaching.parsing import understand
+from agent.coaching.rated import as_listed, onto_lists
 
 # ---- 1. 'want to move to X' is Plan A; 'same industry' reads Plan A's --------------------
 RETAILER = (
@@ -87,3 +89,56 @@ def test_rest_alone_rates_no_skill(text: str) -> None:
 @pytest.mark.parametrize("text", ["REST 4", "rest apis 3", "REST APIs 3"])
 def test_rest_apis_by_name_are_still_rated(text: str) -> None:
     assert len(understand(text, "role_skills").skills) == 1
+
+
+# ---- 4. a short name for a listed skill rates it ---------------------------------------
+LISTED = ["Stakeholder management", "Model evaluation", "Internal comms", "Curriculum development"]
+
+
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("stakeholder mgmt", "Stakeholder management"),
+        ("Stakeholder Mgmt", "Stakeholder management"),
+        ("stakeholder mgt", "Stakeholder management"),
+        ("model eval", "Model evaluation"),
+        ("model evals", "Model evaluation"),
+        ("curriculum dev", "Curriculum development"),
+    ],
+)
+def test_a_common_short_form_of_a_listed_name_is_that_skill(said: str, listed: str) -> None:
+    assert own_skill(said, LISTED) == listed
+
+
+def test_mgmt_alone_names_no_listed_skill() -> None:
+    assert own_skill("mgmt", LISTED) is None
+
+
+def _listing(skills: dict[str, int]) -> dict[str, object]:
+    listed = [{"name": n, "kind": "general", "priority": 2, "target": 2} for n in LISTED]
+    return {
+        "current_role": "Project manager",
+        "plan_a": {"position": "AI product manager", "industry": "fintech", "skills": listed},
+        "skills": skills,
+    }
+
+
+def test_a_rating_at_the_prompt_is_stored_under_the_listed_name() -> None:
+    u = understand("stakeholder mgmt 2, python 1", "role_skills")
+    stored = as_listed(u, _listing({}))
+    assert stored == {"Stakeholder management": 2, "python": 1}
+    assert "stakeholder mgmt: read as Stakeholder management" in u.notes
+
+
+def test_a_short_name_rated_before_the_list_moves_onto_the_listed_name() -> None:
+    # Rated in the second message, the list agreed later: the profile holds one name.
+    assert onto_lists(_listing({"python": 1, "stakeholder mgmt": 2})) == {
+        "python": 1,
+        "Stakeholder management": 2,
+    }
+    # A level already under the listed name stays; the short name goes.
+    assert onto_lists(_listing({"Stakeholder management": 3, "stakeholder mgmt": 2})) == {
+        "Stakeholder management": 3
+    }
+    # Catalog names are never moved onto each other.
+    assert onto_lists(_listing({"SQL": 2})) == {"SQL": 2}

@@ -263,8 +263,25 @@ _GENERIC_SKILL_WORDS = frozenset(
 )
 
 
+# Short forms people write for a listed name's words ('stakeholder mgmt', 'ml ops', 'comms').
+_SHORT_FORMS: dict[str, tuple[str, ...]] = {
+    "mgmt": ("management",),
+    "mgt": ("management",),
+    "dev": ("development", "developer"),
+    "eng": ("engineering", "engineer"),
+    "admin": ("administration", "administrator"),
+    "ops": ("operations",),
+    "comms": ("communication", "communications"),
+    "comm": ("communication", "communications"),
+    "eval": ("evaluation", "evaluations"),
+    "evals": ("evaluation", "evaluations"),
+}
+
+
 def _word_prefixes(said: list[str], listed: list[str]) -> bool:
-    return len(said) == len(listed) and all(b.startswith(a) for a, b in zip(said, listed, strict=True))
+    return len(said) == len(listed) and all(
+        b.startswith(a) or b in _SHORT_FORMS.get(a, ()) for a, b in zip(said, listed, strict=True)
+    )
 
 
 def normalize_name(name: str) -> str:

@@ -59,3 +59,22 @@ def never_listed(u: Understood, profile: dict[str, Any]) -> dict[str, int]:
             continue
         out[own] = 0
     return out
+
+
+def onto_lists(profile: dict[str, Any]) -> dict[str, int]:
+    """The profile's skills with a short name for a listed skill ('stakeholder mgmt', rated
+    before 'Stakeholder management' was on a list) stored under the listed name, so the
+    plan reads its level and the profile never holds both; a level already under the
+    listed name stays. A catalog name is never moved onto another catalog name."""
+    listed = _listed(profile)
+    skills: dict[str, int] = dict(profile.get("skills") or {})
+    if not listed:
+        return skills
+    out: dict[str, int] = {}
+    for name, level in skills.items():
+        own = own_skill(name, listed)
+        if own is None or own == name or (is_catalog_skill(name) and is_catalog_skill(own)):
+            out[name] = level
+        elif own not in skills:
+            out[own] = level
+    return out

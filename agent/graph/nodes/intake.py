@@ -16,7 +16,7 @@ from agent.coaching import proposals
 from agent.coaching.intents import SAME_LIST, asked_too
 from agent.coaching.matching import forget_skills, merge_skills
 from agent.coaching.parsing import NO, YES, ProfileField, Understood, understand
-from agent.coaching.rated import as_listed, never_listed
+from agent.coaching.rated import as_listed, never_listed, onto_lists
 from agent.coaching.targets import default_industry, looks_like_title
 from agent.graph.context import Context
 from agent.graph.nodes.common import last_human, missing_field, postings_of, profile_of, unrated_role_skills
@@ -253,6 +253,7 @@ def intake(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
                 "messages": [AIMessage(reply.text)],
             }
         profile = proposals.pinned(profile, key, reply.proposal)
+        profile["skills"] = onto_lists(profile)  # 'stakeholder mgmt' rated before is the listed name
         lines.append(reply.text)
         u = Understood()
     pending = state.get("pending")
