@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from agent.coaching.plan import Plan
 from agent.coaching.review_answers import classify_review_answer
 from agent.runtime.session import Coach
+from agent.storage.profiles import load_profile
+from tools.gap import gap_report
 from tools.models import TargetSkill
 from tools.proposal import Proposal
 from tools.skill_edits import apply_skill_edits, parse_skill_edits
@@ -164,3 +167,18 @@ def test_two_questions_at_review_get_two_answers(coach: Coach) -> None:
     )
     assert "Deploying on Kubernetes" in said and MONITORING in said, said
     assert "still waiting" in said
+
+
+def test_the_saved_plan_and_the_saved_profile_agree_after_the_corrections(coach: Coach) -> None:
+    # The tester's saved plan had a target the saved profile did not: each plan's approved
+    # targets are what the saved profile plans for.
+    thread = _to_review(coach)
+    coach.resume(thread, f"hmm i said stakeholder mgmt 2 already? {CORRECTION}")
+    coach.resume(thread, "plan b: make monitoring models and drift priority 1, target 3")
+    draft = Plan.model_validate(coach.pending_review(thread).plan)
+    assert "Plan saved" in " ".join(coach.resume(thread, "yeah thats good, save it 👍").messages)
+    saved = load_profile(coach.persistence.store, "local")
+    assert saved is not None and saved.skills.get(PLANNING) == 1
+    for option, target in ((draft.a, saved.plan_a), (draft.b, saved.plan_b)):
+        planned = {s.name: (s.priority, s.target) for s in gap_report(saved, target).skills}
+        assert planned == {s.name: (s.priority, s.target) for s in option.report.skills}
