@@ -125,3 +125,27 @@ def test_5_a_count_of_one_takes_a_singular_verb() -> None:
     assert said_as("weak", 1) == "1 is a weak guess (optional, priority 3)"
     assert said_as("weak", 8) == "8 are weak guesses (optional, priority 3)"
     assert said_as("own", 1) == "1 comes from your own rated skills"
+
+
+def test_6_the_swap_line_describes_the_list_as_it_stands() -> None:
+    # After 'drop clinical validation of models, add Adult learning theory (specific)' the
+    # footer still said "Swapped in for healthcare: ... Clinical validation of models (for
+    # Time-series forecasting)".
+    from tools.proposal import proposal_markdown, propose_skills
+    from tools.skill_edits import apply_skill_edits
+
+    proposal = propose_skills("Nurse educator", "healthcare")
+    swap = proposal.swaps[0]
+    assert swap.skill_in.startswith("Privacy")
+    assert f"Swapped in for healthcare: {swap.skill_in} (for {swap.skill_out})" in proposal_markdown(proposal)
+    dropped = apply_skill_edits(proposal, "drop privacy; add Adult learning theory (specific)")
+    assert swap.skill_in not in [s.name for s in dropped.skills]
+    assert "Swapped in for" not in proposal_markdown(dropped)
+    # The skill it replaced put back: no longer a swap either.
+    other = next(s.name for s in proposal.skills if s.kind == "specific" and s.name != swap.skill_in)
+    back = apply_skill_edits(proposal, f"replace {other} with {swap.skill_out}")
+    assert "Swapped in for" not in proposal_markdown(back)
+    # A left-out skill added since is no longer said to be left out.
+    assert "Not swapped in for healthcare: Clinical validation" in proposal_markdown(proposal)
+    added = apply_skill_edits(proposal, f"replace {other} with Clinical validation of models")
+    assert "Not swapped in for healthcare: Clinical validation" not in proposal_markdown(added)

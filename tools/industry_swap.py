@@ -112,3 +112,12 @@ def not_for_role_line(names: list[str], industry_name: str, position: str) -> st
         f"Not swapped in for {industry_name}: {', '.join(names)} (about models: for roles that build or run "
         f"them, and no catalog role is close enough to {position} to lend its skills)"
     )
+
+
+def standing_swaps(swaps: list[Swap], names: list[str]) -> list[Swap]:
+    """The swaps that still describe a list as it now stands (`names`): the skill swapped in
+    is on it and the one it replaced is not. After "drop clinical validation of models"
+    the line no longer says it was swapped in, nor that another skill made way for it."""
+    from tools.targets import listed_by_name
+
+    return [s for s in swaps if listed_by_name(s.skill_in, names) and not listed_by_name(s.skill_out, names)]

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, Field
 
 from tools.catalog import catalog_role, load_catalog, match_skill_strict, normalize
-from tools.industry_swap import model_domain_skills, not_for_role_line, swap_in
+from tools.industry_swap import model_domain_skills, not_for_role_line, standing_swaps, swap_in
 from tools.models import Evidence, NearRole, SkillKind, Swap, Target, TargetSkill
 from tools.own_skills import OWN_BONUS, own_custom_skills, own_skills
 from tools.postings import PostingsEvidence, analyse_postings, priority_from_share, skill_mentions
@@ -300,12 +300,15 @@ def proposal_markdown(proposal: Proposal) -> str:
         head += f", from {proposal.postings} job posting(s)"
     if proposal.nearest and not borrowed(proposal.nearest):
         head += "; none close enough to borrow skills from"
+    # Edits since the proposal may have dropped a swapped-in skill or put back the one it
+    # replaced: the line says only what still holds of the list as it stands.
+    swaps = standing_swaps(proposal.swaps, [s.name for s in proposal.skills])
     tail = (
         [
             f"Swapped in for {proposal.industry}: "
-            + ", ".join(f"{s.skill_in} (for {s.skill_out})" for s in proposal.swaps)
+            + ", ".join(f"{s.skill_in} (for {s.skill_out})" for s in swaps)
         ]
-        if proposal.swaps
+        if swaps
         else []
     )
     # An edit may have put a left-out domain skill on the list since: it is no longer left out.
@@ -316,7 +319,9 @@ def proposal_markdown(proposal: Proposal) -> str:
             + ", ".join(left_out)
             + " (every other specific skill is critical or one you rated 2 or more)"
         )
-    if line := not_for_role_line(proposal.not_for_role, proposal.industry, proposal.position):
+    names = [s.name for s in proposal.skills]
+    not_for_role = [n for n in proposal.not_for_role if not listed_by_name(n, names)]
+    if line := not_for_role_line(not_for_role, proposal.industry, proposal.position):
         tail.append(line)
     thin = [proposal.thin] if proposal.thin else []
     return "\n\n".join([head + ":", *thin, "\n".join(rows), *tail, f"Accept, or {HOW.split(', or')[0]}."])

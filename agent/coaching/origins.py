@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from agent.coaching.relevance import industry_note_applies
 from tools.catalog import industry
-from tools.industry_swap import not_for_role_line
+from tools.industry_swap import not_for_role_line, standing_swaps
 from tools.models import GapReport
 from tools.proposal import CLOSE_ROLE, NEAREST_K, borrowed, shown
 
@@ -56,8 +56,8 @@ def target_claims(report: GapReport) -> list[Claim]:
     read_as = (
         "" if ind is None or ind.name.lower() == written.lower() else f" (read as the catalog's {ind.name})"
     )
-    if report.industry_swaps:
-        swaps = "; ".join(f"{s.skill_in} in place of {s.skill_out}" for s in report.industry_swaps)
+    if standing := standing_swaps(report.industry_swaps, [s.name for s in report.skills]):
+        swaps = "; ".join(f"{s.skill_in} in place of {s.skill_out}" for s in standing)
         claims.append(
             Claim(text=f"For {written}{read_as}: {swaps}.", basis="figure", ref="catalog: industry")
         )

@@ -8,7 +8,7 @@ from agent.coaching.plan import Milestone, Plan, PlanOption
 from agent.coaching.quoting import quote_document_text
 from tools.catalog import load_catalog
 from tools.gap import priority_origin
-from tools.industry_swap import not_for_role_line
+from tools.industry_swap import not_for_role_line, standing_swaps
 from tools.models import GapReport, SkillLine
 from tools.postings import priority_from_share
 
@@ -61,14 +61,14 @@ def matrix_markdown(report: GapReport, elsewhere: frozenset[str] = frozenset()) 
         )
     elif any(s.assumed for s in report.skills):
         out += "\n\n\\* level not given: assumed 0. Tell me your level to sharpen the numbers."
-    if report.industry_swaps:
-        named = report.industry_swaps[0].industry
+    if swaps := standing_swaps(report.industry_swaps, [s.name for s in report.skills]):
+        named = swaps[0].industry
         read_as = (
             "" if named.lower() == report.target.industry.lower() else f" (read as the catalog's {named})"
         )
         out += (
             f"\n\nFor {report.target.industry}{read_as}: "
-            + "; ".join(f"{s.skill_in} swapped in for {s.skill_out}" for s in report.industry_swaps)
+            + "; ".join(f"{s.skill_in} swapped in for {s.skill_out}" for s in swaps)
             + "."
         )
     if report.industry_not_swapped:
