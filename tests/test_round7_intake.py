@@ -9,7 +9,8 @@ import pytest
 
 from agent.coaching.matching import own_skill
 from agent.coaching.parsing import understand
-from agent.coaching.rated import as_listed, onto_lists
+from agent.coaching.rated import as_listed, listed_holding, onto_lists, plan_skill_names
+from agent.graph.nodes.common import unrated_role_skills
 
 # ---- 1. 'want to move to X' is Plan A; 'same industry' reads Plan A's --------------------
 RETAILER = (
@@ -142,3 +143,32 @@ def test_a_short_name_rated_before_the_list_moves_onto_the_listed_name() -> None
     }
     # Catalog names are never moved onto each other.
     assert onto_lists(_listing({"SQL": 2})) == {"SQL": 2}
+
+
+# ---- 5. a/b testing is the listed skill whose name holds it ----------------------------
+RETAIL_PLANS: dict[str, object] = {
+    "plan_a": {"position": "ML engineer", "industry": "e-commerce and retail"},
+    "plan_b": {"position": "MLOps engineer", "industry": "e-commerce and retail"},
+    "skills": {},
+}
+EXPERIMENTS_AT_SCALE = "Experimentation at scale (A/B platforms)"
+
+
+@pytest.mark.parametrize("said", ["a/b testing 2", "ab testing 2", "A/B testing: 2"])
+def test_ab_testing_rates_the_listed_skill_named_for_ab(said: str) -> None:
+    u = understand(said, "role_skills")
+    assert as_listed(u, dict(RETAIL_PLANS)) == {EXPERIMENTS_AT_SCALE: 2}
+    assert any(n.endswith(f"read as {EXPERIMENTS_AT_SCALE}") for n in u.notes)
+
+
+def test_the_catalog_skill_keeps_its_term_when_nothing_listed_holds_it() -> None:
+    # Data scientist lists 'Deciding under ambiguity with experiments' and no A/B skill.
+    plans = {"plan_a": {"position": "Data scientist", "industry": "fintech"}, "skills": {}}
+    assert as_listed(understand("a/b testing 2", "role_skills"), plans) == {"a/b testing": 2}
+    assert listed_holding("causal inference", plan_skill_names(dict(RETAIL_PLANS))) is None
+
+
+def test_the_rating_prompt_names_no_skill_by_another_listed_skills_term() -> None:
+    asked = unrated_role_skills(dict(RETAIL_PLANS))
+    assert "a/b testing" not in asked and "experimentation at scale" in asked
+    assert "causal inference" in asked  # Deciding under ambiguity with experiments, by a name that reads back

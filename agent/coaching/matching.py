@@ -249,7 +249,7 @@ def own_skill(name: str, known: Sequence[str]) -> str | None:
         if (
             len(within) == 1
             and (len(said) > 1 or len(said[0]) >= 5)
-            and not set(said) <= _GENERIC_SKILL_WORDS
+            and not set(said) <= GENERIC_SKILL_WORDS
         ):
             return within.pop()
     found = process.extractOne(low, list(names), scorer=fuzz.ratio, score_cutoff=_OWN_TYPO_RATIO)
@@ -257,7 +257,7 @@ def own_skill(name: str, known: Sequence[str]) -> str | None:
 
 
 # Words many skills share: alone they name none of them ('design' is not 'Assessment design').
-_GENERIC_SKILL_WORDS = frozenset(
+GENERIC_SKILL_WORDS = frozenset(
     """design analysis management writing data engineering development testing modeling modelling
     systems system research learning analytics tooling skills communication planning review""".split()  # noqa: SIM905
 )

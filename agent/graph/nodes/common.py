@@ -11,6 +11,7 @@ from langchain_core.messages import HumanMessage
 
 from agent.coaching.parsing import ProfileField
 from agent.coaching.proposals import needs_proposal
+from agent.coaching.rated import listed_holding
 from agent.graph.context import Context
 from agent.graph.state import CoachState
 from agent.llm.calls import invoke_bounded
@@ -75,12 +76,15 @@ def unrated_role_skills(profile: dict[str, Any]) -> list[str]:
         plan_a=targets["plan_a"], plan_b=targets["plan_b"], skills=dict(profile.get("skills") or {})
     )
     names: list[str] = []
+    listed = [w.skill.name for target in targets.values() for w in target_skills(target).wants]
     for target in targets.values():
         wants = target_skills(target).wants
         held = person_skills(rated, wants).levels
         for want in wants:
             skill = want.skill
-            short = skill.aliases[0] if skill.aliases else skill.name
+            # A short name that reads back as this skill: 'a/b testing' is another listed
+            # skill's (Experimentation at scale (A/B platforms)) when both are asked.
+            short = next((a for a in skill.aliases if not listed_holding(a, listed)), skill.name)
             if skill.id not in held and short not in names:
                 names.append(short)
     return names
