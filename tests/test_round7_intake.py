@@ -172,3 +172,9 @@ def test_the_rating_prompt_names_no_skill_by_another_listed_skills_term() -> Non
     asked = unrated_role_skills(dict(RETAIL_PLANS))
     assert "a/b testing" not in asked and "experimentation at scale" in asked
     assert "causal inference" in asked  # Deciding under ambiguity with experiments, by a name that reads back
+
+
+# ---- seen by review2: a long catalog name with 'and' is kept whole ---------------------
+def test_a_long_catalog_name_with_and_is_one_skill_name() -> None:
+    u = understand("planning and delivering projects 0, python 1", "role_skills")
+    assert u.skills == {"planning and delivering projects": 0, "python": 1}

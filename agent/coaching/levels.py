@@ -30,7 +30,7 @@ _NOT_A_LEVEL = re.compile(
     r"(?:st|nd|rd|th)\b)",  # "7th grade": an ordinal
     re.I,
 )
-_WORD = re.compile(r"\.net|c\+\+|c#|ci/cd|a/b|[A-Za-z][\w+#'’-]{0,30}(?:\.(?:js|net|io|py))?", re.I)
+_WORD = re.compile(r"\.net|c\+\+|c#|ci/cd|a/b|[A-Za-z][\w+#'’-]{0,60}(?:\.(?:js|net|io|py))?", re.I)
 SPLIT = re.compile(
     r"[,;\n•]|\s\+\s|\s-\s|\b(?:and|plus|with|also|but|while|though|then|besides|as well as)\b", re.I
 )
