@@ -178,3 +178,17 @@ def test_the_rating_prompt_names_no_skill_by_another_listed_skills_term() -> Non
 def test_a_long_catalog_name_with_and_is_one_skill_name() -> None:
     u = understand("planning and delivering projects 0, python 1", "role_skills")
     assert u.skills == {"planning and delivering projects": 0, "python": 1}
+
+
+# ---- seen while reproducing: an opening that starts with a nurse's title names the role -
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [("ICU nurse, 7 years. python 1", "ICU nurse"), ("registered nurse, 5 yrs", "Registered nurse")],
+)
+def test_an_opening_nurse_title_is_the_role(text: str, role: str) -> None:
+    assert understand(text).current_role == role
+
+
+def test_an_industry_note_quotes_the_word_without_its_full_stop() -> None:
+    u = understand("I'm a project manager at a bank. want to become an AI product manager in fintech")
+    assert "bank: read as the catalog's fintech" in u.notes

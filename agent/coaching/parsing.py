@@ -166,7 +166,7 @@ def parse_message(
     if industry and m:
         out.industry = industry
         if industry.lower() not in m.group(0).lower():  # "at a bank": say it was read as fintech
-            out.notes.append(f"{m.group('ind').strip()}: read as the catalog's {industry}")
+            out.notes.append(f"{m.group('ind').strip(' .,;:!')}: read as the catalog's {industry}")
         work = _blank(work, m.start(), m.end())
     for m in FORGET.finditer(work) if "from" in low or "off" in low or "out" in low else ():
         out.forget.append(m.group("name").strip())

@@ -50,7 +50,7 @@ _ROLE_INTRO = re.compile(
 _LEADING = re.compile(
     r"^\s{0,3}(?:(?:hi|hey|hello|yo|hiya|heya|sup|morning)[,!.\s]{1,3})?(?P<role>(?:[A-Za-z][\w/+&.'-]{0,30}\s{1,3}){0,4}?"
     r"(?:engineer|eng|developer|dev|analyst|scientist|manager|designer|lead|architect|consultant|researcher|"
-    r"teacher|statistician|administrator|specialist|sre|devops)s?)(?=\s{0,3}(?:$|[,;.(@]|\s(?:at|in|with|for)\b))",
+    r"teacher|statistician|administrator|specialist|sre|devops|nurse|therapist|pharmacist|technician|trainer)s?)(?=\s{0,3}(?:$|[,;.(@]|\s(?:at|in|with|for)\b))",
     re.I,
 )
 _HERE = re.compile(
