@@ -182,3 +182,33 @@ def test_the_saved_plan_and_the_saved_profile_agree_after_the_corrections(coach:
     for option, target in ((draft.a, saved.plan_a), (draft.b, saved.plan_b)):
         planned = {s.name: (s.priority, s.target) for s in gap_report(saved, target).skills}
         assert planned == {s.name: (s.priority, s.target) for s in option.report.skills}
+
+
+# ---- the review half of intake's 'change my role to' (logged by intake2) --------------
+
+
+@pytest.mark.parametrize(
+    ("said", "role"),
+    [
+        ("change my role to ICU nurse", "ICU nurse"),
+        ("actually change my role to ICU nurse, and 10 hours a week", "ICU nurse"),
+        ("my title is senior analyst now", "Senior analyst"),
+    ],
+)
+def test_a_role_change_at_review(said: str, role: str) -> None:
+    answer = classify_review_answer(said)
+    assert answer.kind == "edit" and not answer.ask, answer
+    assert answer.changes.current_role == role
+
+
+def test_a_role_said_in_passing_is_no_role_change() -> None:
+    assert classify_review_answer("i'm a nurse so clinical stuff is fine").changes.current_role is None
+
+
+def test_change_my_role_at_review_redraws_the_plan_for_it(coach: Coach) -> None:
+    thread = _to_review(coach)
+    said = " ".join(coach.resume(thread, "change my role to ICU nurse").messages)
+    assert "your role: ICU nurse" in said, said
+    review = coach.pending_review(thread)
+    assert review is not None and review.plan["profile"]["current_role"] == "ICU nurse"
+    assert "Career plan for an ICU nurse" in review.markdown

@@ -69,6 +69,9 @@ class ReviewChanges(BaseModel):
     )
     plan_a: TargetChange | None = None
     plan_b: TargetChange | None = None
+    current_role: str | None = Field(
+        default=None, min_length=1, max_length=80, description="the person's role now ('change my role to X')"
+    )
     forget: list[SkillName] = Field(
         default_factory=list,
         max_length=MAX_SKILL_CHANGES,
@@ -84,12 +87,13 @@ class ReviewChanges(BaseModel):
             or self.levels
             or self.plan_a
             or self.plan_b
+            or self.current_role
             or self.forget
         )
 
     def describe(self) -> str:
         """'12 hours a week; rag target 2' - what the edit changes, in one line."""
-        parts: list[str] = []
+        parts: list[str] = [f"your role: {self.current_role}"] if self.current_role else []
         if self.hours_per_week:
             parts.append(f"{self.hours_per_week:g} hours a week")
         if self.horizon_months:

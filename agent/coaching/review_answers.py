@@ -161,6 +161,9 @@ _QUESTION = re.compile(
 )
 # A sentence that asks ("why is sql 3?"): up to its question mark, from the sentence's start.
 _STATEMENTS = re.compile(r"(?:^|(?<=[.!?] ))[^.!?]{0,300}\?+")
+# A role changes at review only when the answer says it is the role ("change my role to X",
+# "my title is X", "i work as X"): "i'm a nurse so clinical stuff is fine" changes nothing.
+_ROLE_SAID = re.compile(r"\b(?:my (?:current |job )?(?:role|title|job|position)\b|i work as\b)")
 _HOURS_RELATIVE = re.compile(
     r"\b(?:\d{1,3}|a|an|one|two|three|few|couple of) (?:more|fewer|less|extra) hours?\b"
 )
@@ -203,6 +206,8 @@ def _read_changes(
         found["hours_per_week"] = parsed.hours_per_week
     if parsed.horizon_months is not None and "horizon_months" not in found:
         found["horizon_months"] = parsed.horizon_months
+    if parsed.current_role and _ROLE_SAID.search(body):  # "change my role to ICU nurse"
+        found["current_role"] = parsed.current_role[:80]
     for key in ("plan_a", "plan_b"):
         target = getattr(parsed, key)
         if target:
@@ -262,6 +267,15 @@ def classify_review_answer(text: str, known: Sequence[str] = ()) -> ReviewAnswer
     """What a typed review answer means: approve, edit (with its changes), reject (with a
     reason), a question about the plan, or unclear (with a one-line question back).
     `known` names the draft's skills and the person's own, read before the catalog's."""
+    answer = _classify(text, known)
+    role = answer.changes.current_role
+    if role and (at := (text or "").lower().find(role.lower())) >= 0:  # as typed: 'ICU nurse'
+        said = (text or "")[at : at + len(role)]
+        answer.changes = answer.changes.model_copy(update={"current_role": said[:1].upper() + said[1:]})
+    return answer
+
+
+def _classify(text: str, known: Sequence[str]) -> ReviewAnswer:
     original = (text or "").strip()[:MAX_ANSWER_CHARS]
     low = _normalise(original)
     if not low:
@@ -283,7 +297,13 @@ def classify_review_answer(text: str, known: Sequence[str] = ()) -> ReviewAnswer
     if _REJECT_WHOLE.match(low):
         return ReviewAnswer(kind="reject", text=original, reason=original.strip(" .!"))
     if m := _EDIT_CMD.match(low):
-        return _edit(original, m.group("rest"), explicit=True, known=known)
+        # "change my role to X" keeps its verb: the role is read from the whole answer.
+        return _edit(
+            original,
+            low if _ROLE_SAID.match(m.group("rest")) else m.group("rest"),
+            explicit=True,
+            known=known,
+        )
     if m := _YES_BUT.match(low):
         return _edit(original, m.group("rest"), explicit=True, known=known)
     asked = "?" in low or bool(_QUESTION.match(low))

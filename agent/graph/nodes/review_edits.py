@@ -40,6 +40,8 @@ def apply_edit(state: CoachState, changes: ReviewChanges) -> dict[str, Any]:
     changes = _hold_dropped(state, changes)
     profile = dict(state["profile"])
     overrides = {k: dict(v) for k, v in (state.get("overrides") or {}).items()}
+    if changes.current_role:
+        profile["current_role"] = changes.current_role
     if changes.hours_per_week:
         profile["hours_per_week"] = changes.hours_per_week
     if changes.horizon_months:
