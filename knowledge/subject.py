@@ -249,9 +249,22 @@ class Role:
     stems: tuple[str, ...]
 
 
+# A role named in the plural with no article: "do healthcare project managers usually need
+# a PMP cert?", "are nurse educators ...", "hiring data analysts". Only a run that ends in a
+# plural word for a person counts ("do containers need ..." names no one).
+_PLURAL_CUE = re.compile(
+    r"\b(?:do|are|become|becoming|hire|hiring)\s+([a-z0-9][\w+#/-]*(?:\s+[a-z0-9][\w+#/-]*){0,3})",
+    re.I,
+)
+
+
 def named_role(question: str) -> Role | None:
     """The role the question is about ("AI product manager"), or None when it names none."""
-    for match in _CUE.finditer(question[:2_000]):
+    return _role_after(_CUE, question) or _role_after(_PLURAL_CUE, question, plural=True)
+
+
+def _role_after(cue: re.Pattern[str], question: str, plural: bool = False) -> Role | None:
+    for match in cue.finditer(question[:2_000]):
         run: list[str] = []
         for word in match.group(1).split():
             low = word.lower().strip("?.,!;:")
@@ -263,6 +276,8 @@ def named_role(question: str) -> Role | None:
         # The role ends at its last word for a person ("real estate agent in Texas").
         while run and not _is_person(run[-1]):
             run.pop()
+        if plural and run and not run[-1].endswith("s"):
+            continue
         if run:
             return Role(" ".join(run), tuple(terms(" ".join(run[-2:]))))
     return None

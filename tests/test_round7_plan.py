@@ -149,3 +149,24 @@ def test_6_the_swap_line_describes_the_list_as_it_stands() -> None:
     assert "Not swapped in for healthcare: Clinical validation" in proposal_markdown(proposal)
     added = apply_skill_edits(proposal, f"replace {other} with Clinical validation of models")
     assert "Not swapped in for healthcare: Clinical validation" not in proposal_markdown(added)
+
+
+def test_2_a_role_named_in_the_plural_gates_the_answer() -> None:
+    # 'wait before that - do healthcare project managers usually need a PMP cert?' got two
+    # Tech Lead lines: a role named without an article set no role gate.
+    from knowledge.retriever import role_filter
+    from knowledge.subject import named_role
+
+    about = role_filter("wait before that - do healthcare project managers usually need a PMP cert?")
+    assert about is not None
+    role, ids = about
+    assert role.text == "healthcare project managers" and ids == ()
+    assert role_filter("what do data engineers need?") is not None
+    # Things and a bare kind of role name no role to gate on.
+    for question in (
+        "do containers need much memory?",
+        "do i need python for this?",
+        "Where should secrets for model providers live?",
+        "what are the best projects for beginners",
+    ):
+        assert named_role(question) is None, question
