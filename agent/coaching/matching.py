@@ -246,11 +246,7 @@ def own_skill(name: str, known: Sequence[str]) -> str | None:
         within = {k for key, k in names.items() if {_singular(w) for w in said} <= _word_set(key)}
         # One short word picks nothing ('epic' alone); two of a listed name's words do
         # ('epic build' is 'Epic EHR build', which the catalog would read as dbt).
-        if (
-            len(within) == 1
-            and (len(said) > 1 or len(said[0]) >= 5)
-            and not set(said) <= GENERIC_SKILL_WORDS
-        ):
+        if len(within) == 1 and (len(said) > 1 or len(said[0]) >= 5) and not set(said) <= GENERIC_SKILL_WORDS:
             return within.pop()
     found = process.extractOne(low, list(names), scorer=fuzz.ratio, score_cutoff=_OWN_TYPO_RATIO)
     return names[found[0]] if found is not None and len(low) >= 6 else None

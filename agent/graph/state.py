@@ -78,5 +78,6 @@ class CoachState(TypedDict, total=False):
         dict[str, Any] | None
     )  # {"key": "plan_a"|"plan_b", "proposal": tools.proposal.Proposal} being agreed
     pending: dict[str, Any] | None  # a name waiting for a yes or no ("Did you mean ML engineer?")
-    elapsed: dict[str, Any] | None  # the last check-in's {"weeks", "at", "version"}: later check-ins build on it
+    # The last check-in's {"weeks", "at", "version"}: later check-ins build on it.
+    elapsed: dict[str, Any] | None
     aside: str | None  # a question asked beside profile facts, answered once they are noted
