@@ -170,3 +170,24 @@ def test_2_a_role_named_in_the_plural_gates_the_answer() -> None:
         "what are the best projects for beginners",
     ):
         assert named_role(question) is None, question
+
+
+def test_2_a_question_at_the_proposal_returns_to_the_proposal(monkeypatch) -> None:
+    # A question asked while a proposed list waited got its answer and no way back to it.
+    from langchain_core.messages import AIMessage
+
+    from agent.graph.nodes import answers
+
+    monkeypatch.setattr(
+        answers, "_answer", lambda state, runtime: {"messages": [AIMessage("I found nothing.")]}
+    )
+    state = {"asking": "proposal", "proposal": {"key": "a", "proposal": {"position": "Nurse educator"}}}
+    text = str(answers.answer(state, None)["messages"][-1].content)  # type: ignore[arg-type]
+    assert text.startswith("I found nothing.")
+    assert (
+        "Back to my question: the skills proposed for Nurse educator above - accept them, or write changes"
+        in text
+    )
+    # With a draft out, nothing is added.
+    state["draft"] = {"x": 1}
+    assert str(answers.answer(state, None)["messages"][-1].content) == "I found nothing."  # type: ignore[arg-type]

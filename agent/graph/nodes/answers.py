@@ -316,6 +316,15 @@ def answer(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
     if asking in INTAKE_QUESTIONS and not state.get("draft"):
         said = str(out["messages"][-1].content)
         out["messages"][-1] = AIMessage(f"{said}\n\nBack to my question: {INTAKE_QUESTIONS[asking]}")
+    elif asking == "proposal" and (agreeing := state.get("proposal")) and not state.get("draft"):
+        # Asked while a proposed list waits for an answer: the list is still the question.
+        from tools.proposal import HOW
+
+        position = agreeing.get("proposal", {}).get("position", "the position")
+        said = str(out["messages"][-1].content)
+        out["messages"][-1] = AIMessage(
+            f"{said}\n\nBack to my question: the skills proposed for {position} above - accept them, or {HOW.split(', or')[0]}."
+        )
     return out
 
 
