@@ -262,19 +262,25 @@ class Retriever:
         # A question none of whose words any passage holds (a guitar, a puppy, Mandarin)
         # is about something the roadmaps never mention, however close its vector lands.
         subject = subject_terms(asked)
-        if subject and not any(self.index.knows(t) for t in subject | set(expand(asked))):
+        if not self._knows_subject(asked, subject):
             return []
         vecs = self.embeddings.embed_array([query] if gate in (None, query) else [query, gate])
         hits = _headed_first(self.search(query, k * 2, query_vec=vecs[0]), subject, k)
         return [h for h, ok in zip(hits, self._pass_gate(asked, hits, vecs[-1]), strict=True) if ok]
 
-    def passes_gate(self, question: str, hits: list[Hit]) -> list[bool]:
+    def passes_gate(self, question: str, hits: list[Hit], query_vec: np.ndarray | None = None) -> list[bool]:
         """For each hit, whether the coach would quote it for this question: the relevance
-        gate `relevant()` applies (`coach search` marks the passages that fail it)."""
-        subject = subject_terms(question)
-        if not hits or (subject and not any(self.index.knows(t) for t in subject | set(expand(question)))):
+        gate `relevant()` applies (`coach search` marks the passages that fail it).
+        `query_vec` skips embedding the question when the caller has it already."""
+        if not hits or not self._knows_subject(question, subject_terms(question)):
             return [False] * len(hits)
-        return self._pass_gate(question, hits, self.embeddings.embed_array([question])[0])
+        vec = query_vec if query_vec is not None else self.embeddings.embed_array([question])[0]
+        return self._pass_gate(question, hits, vec)
+
+    def _knows_subject(self, asked: str, subject: set[str]) -> bool:
+        """False for a question none of whose subject words (or their catalog aliases) any
+        passage holds; a question with no subject words is not judged here."""
+        return not subject or any(self.index.knows(t) for t in subject | set(expand(asked)))
 
     def _pass_gate(self, asked: str, hits: list[Hit], vec: np.ndarray) -> list[bool]:
         if not hits:

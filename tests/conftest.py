@@ -100,6 +100,14 @@ def converse(coach: Coach, thread: str, lines: list[str] = CONVERSATION):
     return turn
 
 
+def to_review(coach: Coach, lines: list[str]) -> str:
+    """A new thread taken through `lines` to a draft waiting for review; its id."""
+    thread = coach.new_thread_id()
+    turn = converse(coach, thread, lines)
+    assert turn is not None and turn.review is not None, turn.messages if turn else lines
+    return thread
+
+
 # ---- storage backends: `--backend sqlite|postgres|both` (default both) ----------------
 # Tests that take the `backend` fixture run once per selected backend. PostgreSQL runs
 # use a database of their own, created for the test run and dropped after it, and a

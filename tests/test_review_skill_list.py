@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from conftest import to_review
 from test_slack import _buttons, mention, signed, slack  # noqa: F401  (slack: the fixture itself)
 
 from agent.coaching.plan import Plan
@@ -27,11 +28,7 @@ SUCCESS = "Defining success metrics with product teams"
 
 
 def _to_review(coach: Coach) -> str:
-    thread = coach.new_thread_id()
-    for line in START:
-        turn = coach.send(thread, line)
-    assert turn.review is not None
-    return thread
+    return to_review(coach, START)
 
 
 def _rows(coach: Coach, thread: str, plan: str = "a") -> dict[str, dict]:

@@ -6,6 +6,7 @@ a question asked beside a list edit."""
 from __future__ import annotations
 
 import pytest
+from conftest import to_review
 from test_custom_target_chat import CS_POSTINGS, _add_postings
 
 from agent.coaching.review_answers import ASK_CHECKIN, CHECKIN_NOTE, classify_review_answer, is_checkin
@@ -151,11 +152,7 @@ START = [
 
 
 def _to_review(coach: Coach) -> str:
-    thread = coach.new_thread_id()
-    for line in START:
-        turn = coach.send(thread, line)
-    assert turn.review is not None, turn.messages
-    return thread
+    return to_review(coach, START)
 
 
 def _row(coach: Coach, thread: str, plan: str, name: str) -> tuple[int, int, bool]:

@@ -6,6 +6,7 @@ emoji, and two questions in one message."""
 from __future__ import annotations
 
 import pytest
+from conftest import to_review
 
 from agent.coaching.plan import Plan
 from agent.coaching.review_answers import classify_review_answer
@@ -118,11 +119,7 @@ START = [
 
 
 def _to_review(coach: Coach) -> str:
-    thread = coach.new_thread_id()
-    for line in START:
-        turn = coach.send(thread, line)
-    assert turn.review is not None, turn.messages
-    return thread
+    return to_review(coach, START)
 
 
 def _row(coach: Coach, thread: str, plan: str, name: str) -> dict:

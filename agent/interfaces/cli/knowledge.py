@@ -152,10 +152,14 @@ def search(
     retriever = _retriever()
     if source:
         _check_sources(source, list(retriever.index.sources))
-    hits = retriever.search(query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity)
+    # One embedding of the query serves the search and the relevance gate.
+    vec = retriever.embeddings.embed_array([query])[0]
+    hits = retriever.search(
+        query, k=k, mode=mode, sources=source, role=role_id, diversity=diversity, query_vec=vec
+    )
     # The score ranks within these results (the best is always near 1); whether the coach
     # would quote a passage at all is its relevance gate, shown beside it.
-    quotable = retriever.passes_gate(query, hits)
+    quotable = retriever.passes_gate(query, hits, query_vec=vec)
     if as_json:
         emit_json([{**h.to_dict(), "relevant": ok} for h, ok in zip(hits, quotable, strict=True)])
         return
